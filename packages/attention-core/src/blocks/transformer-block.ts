@@ -1,0 +1,216 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { serialization } from '@tensorflow/tfjs-core';
+import { layers, type LayerVariable } from '@tensorflow/tfjs-layers';
+import { AttentionConfigError, AttentionInputError, shapeToString } from '../errors.js';
+import { AttentionLayer } from '../layers/attention-layer.js';
+import type { AttentionConfig } from '../layers/config.js';
+import { compositeWeights, PathWeights } from '../layers/path-weights.js';
+import { dense } from '../ops/dense.js';
+import { dropPath } from '../ops/drop-path.js';
+import { gelu } from '../ops/gelu.js';
+import { layerNorm } from '../ops/layer-norm.js';
+import { createAttention } from '../registry.js';
+
+type Shape = (number | null)[];
+
+/** An attention given by registry name with its variant options, e.g. `{ name: 'aft-local', window: 16 }`. */
+export interface AttentionSpec {
+  name: string;
+  [variantKey: string]: unknown;
+}
+
+/** A serialized attention layer (`{ className, config }`), as `getConfig` stores it. */
+interface SerializedLayer {
+  className: string;
+  config: serialization.ConfigDict;
+}
+
+export interface TransformerBlockConfig {
+  dim: number;
+  numHeads: number;
+  /** Registry name, `{ name, ...variant options }`, or a built layer instance. Default `softmax`. */
+  attention?: string | AttentionSpec | AttentionLayer;
+  /** MLP hidden width = mlpRatio · dim. Default 4. */
+  mlpRatio?: number;
+  /** Dropout in the MLP (after each linear). Default 0. */
+  mlpDropout?: number;
+  /** Stochastic-depth rate on both residual branches. Default 0. */
+  dropPath?: number;
+  /** LayerNorm ε. Default 1e-5 (PyTorch); ViT-family models use 1e-6. */
+  layerNormEpsilon?: number;
+  // Shared attention keys, passed to an attention created by name.
+  qkvBias?: boolean;
+  dropout?: number;
+  projDropout?: number;
+  causal?: boolean;
+  grid?: [number, number];
+  maxTokens?: number;
+  checkNumerics?: boolean;
+  seed?: number;
+  name?: string;
+  trainable?: boolean;
+}
+
+const SHARED_KEYS = [
+  'dim', 'numHeads', 'qkvBias', 'dropout', 'projDropout', 'causal', 'grid', 'maxTokens', 'checkNumerics', 'seed',
+] as const;
+
+const nameCounts = new Map<string, number>();
+function defaultName(base: string): string {
+  const n = nameCounts.get(base) ?? 0;
+  nameCounts.set(base, n + 1);
+  return n === 0 ? base : `${base}_${n}`;
+}
+
+function isSerialized(x: unknown): x is SerializedLayer {
+  return typeof x === 'object' && x !== null && 'className' in x && 'config' in x;
+}
+
+function deserializeAttention(s: SerializedLayer): AttentionLayer {
+  const cls = serialization.SerializationMap.getMap().classNameMap[s.className];
+  if (!cls) throw new AttentionConfigError(`TransformerBlock: unknown attention class '${s.className}'; import the package that registers it`);
+  const [ctor, fromConfig] = cls;
+  return fromConfig(ctor, s.config) as AttentionLayer;
+}
+
+/** Builds the attention of a block from a name, a spec, a serialized layer or an instance. */
+export function resolveAttention(
+  attention: TransformerBlockConfig['attention'] | SerializedLayer,
+  shared: Partial<AttentionConfig>,
+  name: string,
+): AttentionLayer {
+  if (attention instanceof AttentionLayer) return attention;
+  if (isSerialized(attention)) return deserializeAttention(attention);
+  const spec: AttentionSpec = typeof attention === 'string' ? { name: attention } : attention ?? { name: 'softmax' };
+  const { name: variant, ...variantKeys } = spec;
+  return createAttention(variant, { ...shared, ...variantKeys, name } as AttentionConfig & Record<string, unknown>);
+}
+
+/**
+ * Pre-norm Transformer block: x + DropPath(Attn(LN(x))), then x + DropPath(MLP(LN(x))),
+ * MLP = Linear → GELU → Dropout → Linear → Dropout (as timm's ViT `Block`).
+ * Takes any registered attention. Weights: `norm1/*`, `attn/*`, `norm2/*`, `mlp/fc1/*`, `mlp/fc2/*`.
+ */
+export class TransformerBlock extends layers.Layer {
+  static className = 'AttentionZoo>TransformerBlock';
+
+  readonly dim: number;
+  readonly numHeads: number;
+  readonly mlpRatio: number;
+  readonly mlpDropout: number;
+  readonly dropPathRate: number;
+  readonly layerNormEpsilon: number;
+  readonly attn: AttentionLayer;
+  private readonly shared: Partial<AttentionConfig>;
+  private readonly paths: PathWeights;
+  private calls = 0;
+
+  constructor(config: TransformerBlockConfig) {
+    const name = config?.name ?? defaultName('transformer_block');
+    super({ name, trainable: config?.trainable ?? true });
+    const who = `TransformerBlock '${name}'`;
+    if (!Number.isInteger(config?.dim) || config.dim <= 0) throw new AttentionConfigError(`${who}: dim must be a positive integer, got ${config?.dim}`);
+    this.dim = config.dim;
+    this.numHeads = config.numHeads;
+    this.mlpRatio = config.mlpRatio ?? 4;
+    this.mlpDropout = config.mlpDropout ?? 0;
+    this.dropPathRate = config.dropPath ?? 0;
+    this.layerNormEpsilon = config.layerNormEpsilon ?? 1e-5;
+    if (!(this.mlpRatio > 0) || !Number.isInteger(Math.round(this.mlpRatio * this.dim))) {
+      throw new AttentionConfigError(`${who}: mlpRatio must be positive, got ${config.mlpRatio}`);
+    }
+    for (const [key, rate] of [['mlpDropout', this.mlpDropout], ['dropPath', this.dropPathRate]] as const) {
+      if (!(rate >= 0 && rate < 1)) throw new AttentionConfigError(`${who}: ${key} must be in [0, 1), got ${rate}`);
+    }
+    const shared: Partial<AttentionConfig> = {};
+    for (const key of SHARED_KEYS) if (config[key] !== undefined) (shared as Record<string, unknown>)[key] = config[key];
+    this.shared = shared;
+    this.attn = resolveAttention(config.attention as TransformerBlockConfig['attention'], shared, `${name}_attn`);
+    if (this.attn.dim !== this.dim) {
+      throw new AttentionConfigError(`${who}: the attention has dim ${this.attn.dim}, the block has dim ${this.dim}`);
+    }
+    this.paths = new PathWeights(() => who, this.addWeight.bind(this), config.seed);
+  }
+
+  /** Prefix for weight names when this block lives inside another layer (set before `build`). */
+  setWeightPrefix(prefix: string): void {
+    this.paths.setPrefix(prefix);
+  }
+
+  weight(path: string): LayerVariable {
+    return path.startsWith('attn/') ? this.attn.weight(path.slice(5)) : this.paths.get(path);
+  }
+
+  weightPaths(): string[] {
+    return [...this.paths.paths(), ...this.attn.weightPaths().map((p) => `attn/${p}`)];
+  }
+
+  override build(inputShape: Shape | Shape[]): void {
+    const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as Shape;
+    if (shape.length !== 3 || (shape[2] != null && shape[2] !== this.dim)) {
+      throw new AttentionInputError(`TransformerBlock '${this.name}': input must be [batch, tokens, dim=${this.dim}], got ${shapeToString(shape)}`);
+    }
+    const d = this.dim;
+    const hidden = Math.round(this.mlpRatio * d);
+    this.paths.add('norm1/gamma', [d], 'ones');
+    this.paths.add('norm1/beta', [d], 'zeros');
+    this.attn.setWeightPrefix(`${this.paths.getPrefix()}attn/`);
+    this.attn.build(inputShape);
+    this.paths.add('norm2/gamma', [d], 'ones');
+    this.paths.add('norm2/beta', [d], 'zeros');
+    this.paths.add('mlp/fc1/kernel', [d, hidden]);
+    this.paths.add('mlp/fc1/bias', [hidden]);
+    this.paths.add('mlp/fc2/kernel', [hidden, d]);
+    this.paths.add('mlp/fc2/bias', [d]);
+    this.built = true;
+  }
+
+  override get trainableWeights(): LayerVariable[] {
+    return compositeWeights(this, [this.attn], 'trainableWeights');
+  }
+
+  override get nonTrainableWeights(): LayerVariable[] {
+    return compositeWeights(this, [this.attn], 'nonTrainableWeights');
+  }
+
+  override computeOutputShape(inputShape: Shape | Shape[]): Shape {
+    return (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as Shape;
+  }
+
+  override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Record<string, unknown>): tf.Tensor {
+    const list = Array.isArray(inputs) ? inputs : [inputs];
+    const x = list[0] as tf.Tensor3D;
+    const training = kwargs['training'] === true;
+    const seed = this.shared.seed === undefined ? undefined : this.shared.seed + 15485863 * ++this.calls;
+    return tf.tidy(() => {
+      const w = (p: string) => this.paths.get(p).read();
+      const ln = (t: tf.Tensor, n: string) => layerNorm(t, w(`${n}/gamma`) as tf.Tensor1D, w(`${n}/beta`) as tf.Tensor1D, this.layerNormEpsilon);
+      const h = ln(x, 'norm1');
+      const attnInputs = list.length > 1 ? [h, ...list.slice(1)] : h;
+      const a = this.attn.call(attnInputs, kwargs);
+      let y = tf.add(x, dropPath(a, this.dropPathRate, training, seed));
+      let m = gelu(dense(ln(y, 'norm2'), w('mlp/fc1/kernel') as tf.Tensor2D, w('mlp/fc1/bias') as tf.Tensor1D));
+      if (training && this.mlpDropout > 0) m = tf.dropout(m, this.mlpDropout, undefined, seed);
+      m = dense(m, w('mlp/fc2/kernel') as tf.Tensor2D, w('mlp/fc2/bias') as tf.Tensor1D);
+      if (training && this.mlpDropout > 0) m = tf.dropout(m, this.mlpDropout, undefined, seed === undefined ? undefined : seed + 1);
+      y = tf.add(y, dropPath(m, this.dropPathRate, training, seed === undefined ? undefined : seed + 2));
+      return y;
+    });
+  }
+
+  override getConfig(): serialization.ConfigDict {
+    return {
+      ...super.getConfig(),
+      ...(this.shared as serialization.ConfigDict),
+      dim: this.dim,
+      numHeads: this.numHeads,
+      mlpRatio: this.mlpRatio,
+      mlpDropout: this.mlpDropout,
+      dropPath: this.dropPathRate,
+      layerNormEpsilon: this.layerNormEpsilon,
+      attention: { className: this.attn.getClassName(), config: this.attn.getConfig() },
+    };
+  }
+}
+
+serialization.registerClass(TransformerBlock);

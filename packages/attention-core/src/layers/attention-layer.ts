@@ -1,0 +1,423 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { layers, type LayerVariable } from '@tensorflow/tfjs-layers';
+import { AttentionConfigError, AttentionInputError, NumericsError, shapeToString } from '../errors.js';
+import { canReadSync, checkFiniteLater, checkFiniteNow } from '../numerics.js';
+import { dense } from '../ops/dense.js';
+import { mergeHeads, splitHeads } from '../ops/heads.js';
+import {
+  resolveAttentionConfig,
+  type AttentionCapabilities,
+  type AttentionConfig,
+  type ResolvedAttentionConfig,
+} from './config.js';
+import { PathWeights, type InitSpec } from './path-weights.js';
+
+type Shape = (number | null)[];
+
+/** What a variant's mixing step sees besides q, k, v. */
+export interface MixContext {
+  training: boolean;
+  /** `[batch, keyTokens]` float 0/1, 1 = real key. */
+  keyPaddingMask?: tf.Tensor2D;
+  /** Query-side tokens `[batch, tokens, dim]`, as given. */
+  x: tf.Tensor3D;
+  /** Key/value-side tokens (the same tensor as `x` in self-attention). */
+  context: tf.Tensor3D;
+  /** Seed for this call's dropout, derived from `seed` when one is configured. */
+  seed?: number;
+}
+
+/** Options of an eager call (`apply(x, options)`) and of `attentionMap`, besides the input tokens. */
+export interface AttentionCallOptions {
+  /** Key/value tokens `[batch, keyTokens, dim]` for cross-attention. */
+  context?: tf.Tensor3D;
+  /** `[batch, keyTokens]`: 1 (or true) = real key, 0 = padding. */
+  keyPaddingMask?: tf.Tensor2D;
+  training?: boolean;
+}
+
+/** The projections a variant may use; each one it lists gets a `[dim, dim]` kernel (and bias). */
+export type Projection = 'q' | 'k' | 'v';
+
+const NAME_RE = /^[A-Za-z0-9][-A-Za-z0-9._/]*$/;
+const nameCounts = new Map<string, number>();
+
+/** `AttentionZoo>SoftmaxAttention` → `softmax_attention`, `softmax_attention_1`, … */
+function defaultLayerName(className: string): string {
+  const bare = className.slice(className.lastIndexOf('>') + 1);
+  const base = bare.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
+  const n = nameCounts.get(base) ?? 0;
+  nameCounts.set(base, n + 1);
+  return n === 0 ? base : `${base}_${n}`;
+}
+
+/**
+ * Base class of every attention layer: `[batch, tokens, dim]` → `[batch, tokens, dim]`.
+ *
+ * It owns what every variant repeats — the q/k/v and output projections, head
+ * split and merge, dropout, input and NaN/Inf checks, weights named by path,
+ * `getConfig` — so a variant writes only its mixing step:
+ * - `mix(q, k, v, ctx)` on heads-first `[batch, heads, tokens, headDim]` tensors, or
+ * - `mixTokens(x, context, ctx)` for variants that need the whole width
+ *   (focusing over all channels, a convolution on the token grid).
+ *
+ * Weights (by path): `q/kernel [dim, dim]`, `q/bias [dim]`, likewise `k`, `v`
+ * for the projections the variant uses, then `out/kernel`, `out/bias`, then
+ * the variant's own (`buildMixing`). Inside a block the paths gain a prefix
+ * (`attn/q/kernel`).
+ *
+ * Calls: `layer.apply(x)`, `layer.apply(x, { context, keyPaddingMask, training })`,
+ * or, in a functional model, `layer.apply([x, context])` / `layer.apply([x, context, mask])`.
+ */
+export abstract class AttentionLayer extends layers.Layer {
+  /** What this variant can do; subclasses override. Read by the registry and the conformance kit. */
+  static capabilities: AttentionCapabilities = {
+    causal: false,
+    keyPaddingMask: false,
+    crossAttention: false,
+    variableLength: true,
+    needsGrid: false,
+    needsMaxTokens: false,
+    attentionMap: 'none',
+  };
+
+  readonly dim: number;
+  readonly numHeads: number;
+  readonly headDim: number;
+  readonly qkvBias: boolean;
+  readonly dropout: number;
+  readonly projDropout: number;
+  readonly causal: boolean;
+  readonly grid: [number, number] | undefined;
+  readonly maxTokens: number | undefined;
+  readonly checkNumerics: boolean;
+  readonly seed: number | undefined;
+
+  /** NaN/Inf checks still waiting for data (webgpu, where read-back is asynchronous). */
+  private pendingNumerics: Promise<void>[] = [];
+  private lateNumerics: NumericsError[] = [];
+
+  private readonly paths: PathWeights;
+  private callCount = 0;
+
+  constructor(config: AttentionConfig) {
+    const className = (new.target as unknown as { className: string }).className;
+    const name = config?.name ?? defaultLayerName(className);
+    if (typeof name !== 'string' || !NAME_RE.test(name)) {
+      throw new AttentionConfigError(
+        `${className}: name must start with a letter or digit and use only letters, digits, '-', '_', '.', '/'; got ${JSON.stringify(name)}`,
+      );
+    }
+    super({ name, trainable: config?.trainable ?? true });
+    const who = `${className.slice(className.lastIndexOf('>') + 1)} '${name}'`;
+    const r: ResolvedAttentionConfig = resolveAttentionConfig(who, config, this.capabilities);
+    this.dim = r.dim;
+    this.numHeads = r.numHeads;
+    this.headDim = r.headDim;
+    this.qkvBias = r.qkvBias;
+    this.dropout = r.dropout;
+    this.projDropout = r.projDropout;
+    this.causal = r.causal;
+    this.grid = r.grid;
+    this.maxTokens = r.maxTokens;
+    this.checkNumerics = r.checkNumerics;
+    this.seed = r.seed;
+    this.paths = new PathWeights(() => this.who, this.addWeight.bind(this), this.seed);
+  }
+
+  get capabilities(): AttentionCapabilities {
+    return (this.constructor as typeof AttentionLayer).capabilities;
+  }
+
+  /** `SoftmaxAttention 'attn'`: how errors name this layer. */
+  protected get who(): string {
+    const cls = this.getClassName();
+    return `${cls.slice(cls.lastIndexOf('>') + 1)} '${this.name}'`;
+  }
+
+  // ---- what a variant provides -------------------------------------------------
+
+  /** The input projections this variant uses (default q, k, v). */
+  protected projections(): readonly Projection[] {
+    return ['q', 'k', 'v'];
+  }
+
+  /** Creates the variant's own weights with `addPathWeight`; called once from `build`. */
+  protected buildMixing(_inputShape: Shape): void {}
+
+  /** The variant's mixing step on heads-first tensors → `[batch, heads, tokens, headDim]`. */
+  protected mix(_q: tf.Tensor4D, _k: tf.Tensor4D, _v: tf.Tensor4D, _ctx: MixContext): tf.Tensor4D {
+    throw new Error(`${this.who}: a variant must implement mix() or mixTokens()`);
+  }
+
+  /** Attention weights `[batch, heads, queries, keys]` for `attentionMap` (variants with a map). */
+  protected mixWeights(_q: tf.Tensor4D, _k: tf.Tensor4D, _ctx: MixContext): tf.Tensor4D {
+    throw new Error(`${this.who}: attentionMap is not defined for this variant`);
+  }
+
+  /** The variant's own config keys, merged into `getConfig()`. */
+  protected variantConfig(): Record<string, unknown> {
+    return {};
+  }
+
+  /**
+   * Token mixing on `[batch, tokens, dim]` before the output projection.
+   * Default: project q/k/v, split heads, `mix`, merge heads. Variants that need
+   * the whole width override this instead of `mix`.
+   */
+  protected mixTokens(x: tf.Tensor3D, context: tf.Tensor3D, ctx: MixContext): tf.Tensor3D {
+    const { q, k, v } = this.projectHeads(x, context);
+    return mergeHeads(this.mix(q, k, v, ctx));
+  }
+
+  // ---- helpers for variants ----------------------------------------------------
+
+  /** Applies projection `p` (`q`, `k` or `v`) to `[batch, tokens, dim]`. */
+  protected project(p: Projection, x: tf.Tensor3D): tf.Tensor3D {
+    const kernel = this.weight(`${p}/kernel`).read() as tf.Tensor2D;
+    const bias = this.qkvBias ? (this.weight(`${p}/bias`).read() as tf.Tensor1D) : undefined;
+    return dense(x, kernel, bias) as tf.Tensor3D;
+  }
+
+  /** q from `x`, k and v from `context`, each split into heads. */
+  protected projectHeads(x: tf.Tensor3D, context: tf.Tensor3D): { q: tf.Tensor4D; k: tf.Tensor4D; v: tf.Tensor4D } {
+    const h = this.numHeads;
+    return {
+      q: splitHeads(this.project('q', x), h),
+      k: splitHeads(this.project('k', context), h),
+      v: splitHeads(this.project('v', context), h),
+    };
+  }
+
+  /**
+   * Adds a weight under `path` (e.g. `dwc/kernel`), named `<prefix><path>` so
+   * nested layers keep unique names in a model. Kernels are Glorot-uniform and
+   * the rest zeros unless an initializer is given; seeded when `seed` is set.
+   */
+  protected addPathWeight(path: string, shape: number[], init?: InitSpec, trainable = true): LayerVariable {
+    return this.paths.add(path, shape, init, trainable);
+  }
+
+  /** The weight at `path` (`q/kernel`, `out/bias`, …). */
+  weight(path: string): LayerVariable {
+    return this.paths.get(path);
+  }
+
+  /** Weight paths in creation order, e.g. `['q/kernel', 'q/bias', …]`. */
+  weightPaths(): string[] {
+    return this.paths.paths();
+  }
+
+  /** Prefix for weight names when this layer lives inside another (set by the parent before `build`). */
+  setWeightPrefix(prefix: string): void {
+    if (this.built) throw new Error(`${this.who}: setWeightPrefix must be called before the layer is built`);
+    this.paths.setPrefix(prefix);
+  }
+
+  /** A per-call dropout seed: reproducible across runs, different across steps. */
+  protected nextSeed(): number | undefined {
+    return this.seed === undefined ? undefined : this.seed + 104729 * ++this.callCount;
+  }
+
+  // ---- tf.layers.Layer --------------------------------------------------------
+
+  override build(inputShape: Shape | Shape[]): void {
+    const shapes = (Array.isArray(inputShape[0]) ? inputShape : [inputShape]) as Shape[];
+    for (const [i, s] of shapes.slice(0, 2).entries()) {
+      const what = i === 0 ? 'input' : 'context';
+      if (s.length !== 3 || (s[2] != null && s[2] !== this.dim)) {
+        throw new AttentionInputError(
+          `${this.who}: ${what} must be [batch, tokens, dim=${this.dim}], got ${shapeToString(s)}`,
+        );
+      }
+    }
+    const d = this.dim;
+    for (const p of this.projections()) {
+      this.addPathWeight(`${p}/kernel`, [d, d]);
+      if (this.qkvBias) this.addPathWeight(`${p}/bias`, [d]);
+    }
+    this.addPathWeight('out/kernel', [d, d]);
+    this.addPathWeight('out/bias', [d]);
+    this.buildMixing(shapes[0]!);
+    this.built = true;
+  }
+
+  override computeOutputShape(inputShape: Shape | Shape[]): Shape {
+    return (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as Shape;
+  }
+
+  override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Record<string, unknown>): tf.Tensor {
+    const { x, context, keyPaddingMask } = this.unpack(inputs, kwargs);
+    const training = kwargs['training'] === true;
+    this.checkInputs(x, context, keyPaddingMask);
+    if (this.checkNumerics) {
+      this.numericsCheck(x, 'input');
+      if (context !== x) this.numericsCheck(context, 'context');
+    }
+    const y = tf.tidy(() => {
+      const mask = keyPaddingMask && (tf.cast(keyPaddingMask, 'float32') as tf.Tensor2D);
+      const ctx: MixContext = { training, keyPaddingMask: mask, x, context, seed: this.nextSeed() };
+      const mixed = this.mixTokens(x, context, ctx); // [B, N, dim]
+      let out = dense(mixed, this.weight('out/kernel').read() as tf.Tensor2D, this.weight('out/bias').read() as tf.Tensor1D);
+      if (training && this.projDropout > 0) out = tf.dropout(out, this.projDropout, undefined, this.nextSeed());
+      return out;
+    });
+    if (this.checkNumerics) {
+      try {
+        this.numericsCheck(y, 'output');
+      } catch (err) {
+        y.dispose();
+        throw err;
+      }
+    }
+    return y;
+  }
+
+  /**
+   * The attention weights `[batch, heads, queries, keys]` this layer applies to
+   * its values for input `x` (with the same options as a call). Dense: for
+   * visualisation and analysis at small N. Throws for variants without a map.
+   */
+  attentionMap(x: tf.Tensor3D, options: Omit<AttentionCallOptions, 'training'> = {}): tf.Tensor4D {
+    if (this.capabilities.attentionMap === 'none') {
+      throw new Error(`${this.who}: attentionMap is not defined for this variant`);
+    }
+    const context = options.context ?? x;
+    this.ensureBuilt(x, context);
+    this.checkInputs(x, context, options.keyPaddingMask);
+    return tf.tidy(() => {
+      const mask = options.keyPaddingMask && (tf.cast(options.keyPaddingMask, 'float32') as tf.Tensor2D);
+      const ctx: MixContext = { training: false, keyPaddingMask: mask, x, context };
+      return this.computeAttentionMap(x, context, ctx);
+    });
+  }
+
+  /** Default map: project q and k, split heads, `mixWeights`. */
+  protected computeAttentionMap(x: tf.Tensor3D, context: tf.Tensor3D, ctx: MixContext): tf.Tensor4D {
+    const q = splitHeads(this.project('q', x), this.numHeads);
+    const k = splitHeads(this.project('k', context), this.numHeads);
+    return this.mixWeights(q, k, ctx);
+  }
+
+  override getConfig(): tf.serialization.ConfigDict {
+    const own: Record<string, unknown> = {
+      dim: this.dim,
+      numHeads: this.numHeads,
+      qkvBias: this.qkvBias,
+      dropout: this.dropout,
+      projDropout: this.projDropout,
+      causal: this.causal,
+      grid: this.grid,
+      maxTokens: this.maxTokens,
+      checkNumerics: this.checkNumerics,
+      seed: this.seed,
+      ...this.variantConfig(),
+    };
+    for (const key of Object.keys(own)) if (own[key] === undefined) delete own[key];
+    return { ...super.getConfig(), ...(own as tf.serialization.ConfigDict) };
+  }
+
+  // ---- internals ----------------------------------------------------------------
+
+  private ensureBuilt(x: tf.Tensor3D, context: tf.Tensor3D): void {
+    if (!this.built) {
+      // Building through apply() names the weights under this layer's scope, as a call would.
+      tf.dispose(this.apply(context === x ? x : [x, context]) as tf.Tensor);
+    }
+  }
+
+  private unpack(
+    inputs: tf.Tensor | tf.Tensor[],
+    kwargs: Record<string, unknown>,
+  ): { x: tf.Tensor3D; context: tf.Tensor3D; keyPaddingMask?: tf.Tensor2D } {
+    const list = Array.isArray(inputs) ? inputs : [inputs];
+    if (list.length < 1 || list.length > 3) {
+      throw new AttentionInputError(`${this.who}: expected x, [x], [x, context] or [x, context, keyPaddingMask]; got ${list.length} tensors`);
+    }
+    const x = list[0] as tf.Tensor3D;
+    const context = (list[1] ?? (kwargs['context'] as tf.Tensor3D | undefined) ?? x) as tf.Tensor3D;
+    const keyPaddingMask = (list[2] ?? kwargs['keyPaddingMask']) as tf.Tensor2D | undefined;
+    return { x, context, keyPaddingMask };
+  }
+
+  /** The checks every call makes; each error names the layer, the argument and the expected shape. */
+  protected checkInputs(x: tf.Tensor, context: tf.Tensor, keyPaddingMask?: tf.Tensor): void {
+    const expect = `[batch, tokens, dim=${this.dim}]`;
+    if (!(x instanceof tf.Tensor)) throw new AttentionInputError(`${this.who}: input must be a tf.Tensor ${expect}`);
+    if (x.rank !== 3) throw new AttentionInputError(`${this.who}: input must have rank 3 ${expect}, got shape ${shapeToString(x.shape)}`);
+    if (x.shape[2] !== this.dim) {
+      throw new AttentionInputError(`${this.who}: input width ${x.shape[2]} does not match dim ${this.dim}; expected ${expect}, got ${shapeToString(x.shape)}`);
+    }
+    const [batch, tokens] = x.shape as number[];
+    if (context !== x) {
+      if (!this.capabilities.crossAttention) {
+        throw new AttentionInputError(`${this.who}: this variant does not support cross-attention (a separate context)`);
+      }
+      if (context.rank !== 3 || context.shape[0] !== batch || context.shape[2] !== this.dim) {
+        throw new AttentionInputError(
+          `${this.who}: context must be [batch=${batch}, keyTokens, dim=${this.dim}], got ${shapeToString(context.shape)}`,
+        );
+      }
+    }
+    const keyTokens = context.shape[1]!;
+    if (keyPaddingMask != null) {
+      if (!this.capabilities.keyPaddingMask) {
+        throw new AttentionInputError(`${this.who}: this variant does not support a key-padding mask`);
+      }
+      if (keyPaddingMask.rank !== 2 || keyPaddingMask.shape[0] !== batch || keyPaddingMask.shape[1] !== keyTokens) {
+        throw new AttentionInputError(
+          `${this.who}: keyPaddingMask must be [batch, keyTokens] = ${shapeToString([batch!, keyTokens])} (1 = real key, 0 = padding), got ${shapeToString(keyPaddingMask.shape)}`,
+        );
+      }
+    }
+    if (this.maxTokens !== undefined) {
+      for (const [what, n] of [['input', tokens], ['context', keyTokens]] as const) {
+        if (n! > this.maxTokens) {
+          throw new AttentionInputError(`${this.who}: ${what} has ${n} tokens, more than maxTokens ${this.maxTokens}`);
+        }
+      }
+    }
+    if (this.capabilities.needsGrid && this.grid) {
+      const [h, w] = this.grid;
+      if (tokens !== h * w) {
+        throw new AttentionInputError(
+          `${this.who}: input has ${tokens} tokens but grid [${h}, ${w}] holds ${h * w}; tokens must be height × width in row-major order`,
+        );
+      }
+    }
+    if (this.causal && tokens !== keyTokens && !this.capabilities.crossAttention) {
+      throw new AttentionInputError(`${this.who}: causal attention needs as many keys as queries`);
+    }
+  }
+
+  private numericsCheck(t: tf.Tensor, what: string): void {
+    const label = `${this.who}: ${what}`;
+    if (canReadSync()) {
+      checkFiniteNow(t, label);
+      return;
+    }
+    this.pendingNumerics.push(
+      checkFiniteLater(t, label).then((err) => {
+        if (!err) return;
+        console.error(`[checkNumerics] ${err.message}`);
+        this.lateNumerics.push(err);
+      }),
+    );
+  }
+
+  /**
+   * With `checkNumerics: true` on webgpu the NaN/Inf checks run when the data
+   * arrives (read-back there is asynchronous); each problem is logged as soon
+   * as it is found, and this waits for the pending checks and throws the first
+   * `NumericsError`. On other backends calls throw at once and this resolves.
+   */
+  async flushNumerics(): Promise<void> {
+    await Promise.all(this.pendingNumerics.splice(0));
+    const found = this.lateNumerics.splice(0);
+    if (found.length > 0) {
+      const more = found.length > 1 ? ` (and ${found.length - 1} more problem${found.length > 2 ? 's' : ''})` : '';
+      throw new NumericsError(found[0]!.message + more);
+    }
+  }
+
+}

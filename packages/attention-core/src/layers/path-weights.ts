@@ -1,0 +1,88 @@
+import { initializers, layers, type LayerVariable } from '@tensorflow/tfjs-layers';
+
+export type Initializer = ReturnType<typeof initializers.zeros>;
+export type InitSpec = 'glorotUniform' | 'zeros' | 'ones' | Initializer | ((seed: number | undefined) => Initializer);
+
+type AddWeight = (
+  name: string,
+  shape: number[],
+  dtype: 'float32',
+  initializer: Initializer,
+  regularizer: undefined,
+  trainable: boolean,
+) => LayerVariable;
+
+/**
+ * Weights addressed by path (`q/kernel`, `mlp/fc1/bias`, `blocks/0/attn/q/kernel`).
+ *
+ * tfjs names a weight by the name scope active when it is created; a layer
+ * built inside another layer's `build` has no scope of its own, so nested
+ * layers take a path prefix from their parent instead. That keeps every weight
+ * name in a model unique and stable, which `model.save` / `loadLayersModel` rely on.
+ */
+export class PathWeights {
+  private prefix = '';
+  private readonly byPath = new Map<string, LayerVariable>();
+  private count = 0;
+
+  constructor(
+    private readonly who: () => string,
+    private readonly addWeight: AddWeight,
+    private readonly seed: number | undefined,
+  ) {}
+
+  setPrefix(prefix: string): void {
+    this.prefix = prefix;
+  }
+
+  getPrefix(): string {
+    return this.prefix;
+  }
+
+  /** Kernels default to Glorot-uniform, everything else to zeros; seeded when a seed is configured. */
+  add(path: string, shape: number[], init?: InitSpec, trainable = true): LayerVariable {
+    const seed = this.seed === undefined ? undefined : this.seed + 7919 * this.count++;
+    const spec = init ?? (path.endsWith('kernel') ? 'glorotUniform' : 'zeros');
+    let initializer: Initializer;
+    if (spec === 'glorotUniform') initializer = initializers.glorotUniform({ seed });
+    else if (spec === 'zeros') initializer = initializers.zeros();
+    else if (spec === 'ones') initializer = initializers.ones();
+    else if (typeof spec === 'function') initializer = spec(seed);
+    else initializer = spec;
+    const w = this.addWeight(this.prefix + path, shape, 'float32', initializer, undefined, trainable);
+    this.byPath.set(path, w);
+    return w;
+  }
+
+  get(path: string): LayerVariable {
+    const w = this.byPath.get(path);
+    if (!w) {
+      const known = [...this.byPath.keys()].join(', ') || '(none: the layer is not built yet)';
+      throw new Error(`${this.who()}: no weight '${path}'; this layer has: ${known}`);
+    }
+    return w;
+  }
+
+  paths(): string[] {
+    return [...this.byPath.keys()];
+  }
+}
+
+/** The weights a layer created itself (tf.layers.Layer's own getters, skipping subclass overrides). */
+export function ownWeights(layer: object, which: 'trainableWeights' | 'nonTrainableWeights'): LayerVariable[] {
+  return Reflect.get(layers.Layer.prototype, which, layer) as LayerVariable[];
+}
+
+/** trainable / non-trainable weights of a composite layer: its own, then its children's. */
+export function compositeWeights(
+  layer: { trainable: boolean },
+  children: readonly { trainableWeights: LayerVariable[]; nonTrainableWeights: LayerVariable[]; weights: LayerVariable[] }[],
+  which: 'trainableWeights' | 'nonTrainableWeights',
+): LayerVariable[] {
+  if (which === 'trainableWeights') {
+    return layer.trainable ? [...ownWeights(layer, which), ...children.flatMap((c) => c.trainableWeights)] : [];
+  }
+  if (layer.trainable) return [...ownWeights(layer, which), ...children.flatMap((c) => c.nonTrainableWeights)];
+  // A frozen composite: everything, its own and its children's, is non-trainable.
+  return [...ownWeights(layer, 'nonTrainableWeights'), ...children.flatMap((c) => c.weights)];
+}

@@ -1,0 +1,25 @@
+import { registerAttention } from '../registry.js';
+import { SoftmaxAttention } from './layer.js';
+
+registerAttention({
+  name: 'softmax',
+  family: 'softmax',
+  summary: 'Multi-head scaled dot-product attention: softmax(QKᵀ/√d)V over all token pairs.',
+  paper: {
+    title: 'Attention Is All You Need',
+    authors: 'Vaswani et al.',
+    year: 2017,
+    url: 'https://arxiv.org/abs/1706.03762',
+  },
+  layer: SoftmaxAttention,
+  complexity: { time: 'O(N²·d)', memory: 'O(N²)' },
+  cost: ({ tokens: n, keyTokens, dim: d, heads: h, batch = 1 }) => {
+    const m = keyTokens ?? n;
+    return {
+      // q and out projections on N tokens, k and v on M; QKᵀ and AV are N·M·d each.
+      flops: batch * (2 * n * d * d + 2 * m * d * d + 2 * n * m * d),
+      // q, k, v, mixed and output tokens, plus logits and weights per head.
+      activationBytes: 4 * batch * ((3 * n + 2 * m) * d + 2 * h * n * m),
+    };
+  },
+});

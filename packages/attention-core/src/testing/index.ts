@@ -1,0 +1,5 @@
+// @attention-zoo/attention-core/testing — the contract every attention variant meets.
+export { conformanceChecks } from './conformance.js';
+export type { ConformanceCheck, ConformanceSpec } from './conformance.js';
+export { denseSoftmaxReference } from './dense-reference.js';
+export type { DenseSoftmaxReferenceOptions } from './dense-reference.js';

@@ -1,0 +1,4 @@
+export { inCI, probeTestBackend, testBackends, useBackend } from './backends.js';
+export type { TestBackend } from './backends.js';
+export { backendSuite } from './suite.js';
+export { expectClose, maxAbsDiff } from './close.js';
