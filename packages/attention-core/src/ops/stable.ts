@@ -16,7 +16,10 @@ export function maskedSoftmax(logits: tf.Tensor, keep?: tf.Tensor): tf.Tensor {
     const shifted = tf.sub(tf.where(keep, logits, rowMax), rowMax);
     const e = tf.where(keep, tf.exp(shifted), tf.scalar(0));
     const total = tf.sum(e, -1, true);
-    return tf.div(e, tf.maximum(total, 1e-30));
+    // An empty row divides 0 by 1 (a tiny floor would square to inf in the
+    // gradient). Which rows are empty depends on the mask only, not on logits.
+    const nonEmpty = tf.any(tf.cast(keep, 'bool'), -1, true);
+    return tf.div(e, tf.where(nonEmpty, total, tf.onesLike(total)));
   });
 }
 
