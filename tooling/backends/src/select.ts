@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
 
 /**
@@ -121,6 +122,8 @@ interface GpuLike {
   requestAdapter(): Promise<AdapterLike | null>;
 }
 
+const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
+
 /** Exposes a Dawn WebGPU device to tfjs through the `webgpu` npm package. */
 const webgpuActivator: Activator = async (load) => {
   let dawn: { create: (flags: string[]) => GpuLike; globals: Record<string, unknown> };
@@ -131,19 +134,36 @@ const webgpuActivator: Activator = async (load) => {
     return { ok: false, detail: `the Dawn binding failed to load: ${firstLine(err)}` };
   }
   const g = globalThis as { navigator?: { gpu?: GpuLike } };
-  if (!g.navigator?.gpu) {
-    Object.assign(globalThis, dawn.globals);
-    const gpu = dawn.create([]);
-    if (g.navigator) Object.defineProperty(g.navigator, 'gpu', { value: gpu, configurable: true });
-    else g.navigator = { gpu };
+  let gpu = g.navigator?.gpu;
+  let adapter: AdapterLike | null = null;
+  let fellBack = false;
+  if (gpu) {
+    adapter = await gpu.requestAdapter();
+  } else {
+    if (process.platform === 'linux') process.env['XDG_RUNTIME_DIR'] ??= '/tmp';
+    gpu = dawn.create([]);
+    adapter = await gpu.requestAdapter();
+    // No usable hardware driver: Debian's Chromium ships the SwiftShader Vulkan
+    // driver. A new Dawn instance makes the Vulkan loader scan drivers again.
+    const userChoseDriver = process.env['VK_ICD_FILENAMES'] || process.env['VK_DRIVER_FILES'];
+    if (!adapter && process.platform === 'linux' && !userChoseDriver && existsSync(SWIFTSHADER_ICD)) {
+      process.env['VK_ICD_FILENAMES'] = SWIFTSHADER_ICD;
+      gpu = dawn.create([]);
+      adapter = await gpu.requestAdapter();
+      fellBack = adapter != null;
+    }
+    if (adapter) {
+      Object.assign(globalThis, dawn.globals);
+      if (g.navigator) Object.defineProperty(g.navigator, 'gpu', { value: gpu, configurable: true });
+      else g.navigator = { gpu };
+    }
   }
-  const adapter = await g.navigator!.gpu!.requestAdapter();
   if (!adapter) {
     return {
       ok: false,
       detail:
-        'no WebGPU adapter (needs a Vulkan driver; without a GPU: apt-get install chromium libvulkan1 and ' +
-        'export VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json for the SwiftShader software adapter)',
+        'no WebGPU adapter (needs a Vulkan driver; without a GPU on Debian/Ubuntu: apt-get install chromium libvulkan1, ' +
+        'whose SwiftShader driver is then used as a software adapter)',
     };
   }
   const info = adapter.info;
@@ -156,7 +176,8 @@ const webgpuActivator: Activator = async (load) => {
   const failed = await activate('webgpu');
   if (failed) return failed;
   const name = [info?.vendor, info?.architecture].filter(Boolean).join(' ') || 'unknown adapter';
-  return { ok: true, detail: `Dawn adapter: ${name}${software ? ' (software rasteriser, runs on the CPU)' : ''}` };
+  const how = fellBack ? '; no hardware adapter, so SwiftShader from Chromium' : '';
+  return { ok: true, detail: `Dawn adapter: ${name}${software ? ` (software rasteriser, runs on the CPU${how})` : ''}` };
 };
 
 const wasmActivator: Activator = async (load) => {

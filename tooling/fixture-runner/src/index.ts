@@ -1,0 +1,7 @@
+export { HANDLERS, handlerFor } from './cases.js';
+export type { FixtureHandler } from './cases.js';
+export { FixtureError, loadFixture } from './fixture.js';
+export type { Fixture, FixtureMeta } from './fixture.js';
+export { compare } from './compare.js';
+export { formatResult, listCases, runFixtures } from './run.js';
+export type { CaseResult, Outcome, RunSummary } from './run.js';

@@ -1,0 +1,3 @@
+import { attentionZooProject } from '@attention-zoo/test-utils/vitest';
+
+export default attentionZooProject('fixture-runner');
