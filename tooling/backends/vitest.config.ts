@@ -1,3 +1,3 @@
-import { attentionZooProject } from '@attention-zoo/test-utils/vitest';
+import { attentionZooProject } from '@attention-zoo/vitest-config';
 
 export default attentionZooProject('backends');

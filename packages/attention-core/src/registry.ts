@@ -1,3 +1,4 @@
+import { serialization } from '@tensorflow/tfjs-core';
 import { RegistryError } from './errors.js';
 import type { AttentionLayer } from './layers/attention-layer.js';
 import type { AttentionCapabilities, AttentionConfig } from './layers/config.js';
@@ -66,7 +67,8 @@ const registry = new Map<string, RegisteredAttention>();
  * Registers a variant under a stable name. Backbones, the trainer, the demo and
  * the benchmark go through the registry only, so a registered variant appears
  * everywhere. Registering the same descriptor again is a no-op; a different
- * descriptor under a taken name is an error.
+ * descriptor under a taken name is an error. The layer class is also
+ * registered with `tf.serialization`, so saved models that use it load.
  */
 export function registerAttention<C extends AttentionConfig>(descriptor: AttentionDescriptor<C>): RegisteredAttention {
   const d = descriptor as unknown as AttentionDescriptor;
@@ -87,6 +89,7 @@ export function registerAttention<C extends AttentionConfig>(descriptor: Attenti
     throw new RegistryError(`registerAttention: '${d.name}' is already registered (by ${existing.layer.className})`);
   }
   const registered: RegisteredAttention = { ...d, capabilities: d.layer.capabilities };
+  serialization.registerClass(d.layer as unknown as serialization.SerializableConstructor<serialization.Serializable>);
   registry.set(d.name, registered);
   return registered;
 }

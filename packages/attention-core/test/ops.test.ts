@@ -44,7 +44,7 @@ async function linearReference(
   return out;
 }
 
-const features = (shape: number[], seed: number) => eluFeatureMap(tf.randomNormal(shape, 0, 1, 'float32', seed)) as tf.Tensor4D;
+const features = (shape: [number, number, number, number], seed: number) => eluFeatureMap(tf.randomNormal(shape, 0, 1, 'float32', seed)) as tf.Tensor4D;
 
 for (const backend of await testBackends(['cpu', 'webgpu'])) {
   backendSuite('functional ops', backend, () => {

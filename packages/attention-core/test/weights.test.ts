@@ -48,8 +48,8 @@ describe('safetensors', () => {
     expect(Array.from(file.tensors.get('c')!.data)).toEqual([1, 0, 1]);
   });
 
-  it('reads the shared fixtures written by PyTorch', () => {
-    const path = fileURLToPath(new URL('../../../../shared/fixtures/softmax_attention.safetensors', import.meta.url));
+  it('reads a shared fixture written by PyTorch (vendored copy in tooling/fixture-runner)', () => {
+    const path = fileURLToPath(new URL('../../../tooling/fixture-runner/fixtures/shared/softmax_attention.safetensors', import.meta.url));
     const file = readSafetensors(readFileSync(path), { source: path });
     expect(file.tensors.get('q')!.shape).toEqual([2, 2, 16, 8]);
     expect(file.tensors.get('output')!.sourceDtype).toBe('F32');

@@ -5,3 +5,4 @@ export type { Fixture, FixtureMeta } from './fixture.js';
 export { compare } from './compare.js';
 export { formatResult, listCases, runFixtures } from './run.js';
 export type { CaseResult, Outcome, RunSummary } from './run.js';
+export { SHARED_FIXTURES } from './paths.js';

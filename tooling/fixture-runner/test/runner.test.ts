@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { formatResult, runFixtures } from '@attention-zoo/fixture-runner';
+import { formatResult, runFixtures, SHARED_FIXTURES } from '@attention-zoo/fixture-runner';
 import { backendSuite, testBackends, useBackend } from '@attention-zoo/test-utils';
 
-const shared = fileURLToPath(new URL('../../../../shared/fixtures', import.meta.url));
+const shared = SHARED_FIXTURES;
 const root = fileURLToPath(new URL('../../..', import.meta.url));
 
 /** A temp folder holding copies of the named cases. */

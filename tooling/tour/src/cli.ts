@@ -1,0 +1,58 @@
+// pnpm start [--backend auto|cpu|wasm|webgpu|tensorflow|tensorflow-gpu] [--only <text>] [--tokens N]
+import { formatChoice, isBackendName, releaseBackend, selectBackend } from '@attention-zoo/backends';
+import { formatTourLine, loadVariantPackages, runTour } from './tour.js';
+
+const USAGE = `usage: pnpm start [--backend auto|cpu|wasm|webgpu|tensorflow|tensorflow-gpu] [--only <text>] [--tokens N]
+
+Builds a 2-block pre-norm Transformer (dim 64, 4 heads) with every registered
+attention and prints one line per variant: output shape and mean forward time.
+Default backend: auto (the fastest this machine has).`;
+
+function parse(argv: string[]): { backend: string; only?: string; tokens: number } {
+  const out = { backend: 'auto', only: undefined as string | undefined, tokens: 64 };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const [key, inline] = a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
+    const value = (): string => inline ?? argv[++i] ?? '';
+    if (key === '--help' || key === '-h') {
+      console.log(USAGE);
+      process.exit(0);
+    } else if (key === '--backend') out.backend = value();
+    else if (key === '--only') out.only = value();
+    else if (key === '--tokens') out.tokens = Number(value());
+    else throw new Error(`unknown argument '${a}'\n\n${USAGE}`);
+  }
+  if (out.backend !== 'auto' && !isBackendName(out.backend)) {
+    throw new Error(`unknown backend '${out.backend}'; use auto, cpu, wasm, webgpu, tensorflow or tensorflow-gpu`);
+  }
+  if (!Number.isInteger(out.tokens) || out.tokens < 1) throw new Error(`--tokens must be a positive integer`);
+  return out;
+}
+
+async function main(): Promise<number> {
+  let args: ReturnType<typeof parse>;
+  try {
+    args = parse(process.argv.slice(2).filter((a) => a !== '--'));
+  } catch (err) {
+    console.error((err as Error).message);
+    return 2;
+  }
+  const problems = await loadVariantPackages();
+  for (const p of problems) console.error(`tour: could not load ${p}`);
+  const choice = await selectBackend({ backend: args.backend as never });
+  console.log(formatChoice(choice));
+  console.log(`Transformer: 2 blocks, dim 64, 4 heads, batch 2, ${args.tokens} tokens; mean of 3 forward passes after a warm-up\n`);
+  const lines = await runTour({ tokens: args.tokens, only: args.only, onLine: (l) => console.log(formatTourLine(l)) });
+  const failed = lines.filter((l) => !l.ok).length;
+  console.log(`\n${lines.length} variants, ${lines.length - failed} ran, ${failed} failed`);
+  releaseBackend();
+  return failed > 0 || problems.length > 0 ? 1 : 0;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err) => {
+    console.error(`tour: ${(err as Error).message}`);
+    process.exit(2);
+  },
+);

@@ -1,0 +1,110 @@
+import * as tf from '@tensorflow/tfjs-core';
+import {
+  listAttentions,
+  TransformerEncoder,
+  type RegisteredAttention,
+} from '@attention-zoo/attention-core';
+import { VARIANT_PACKAGES } from './variants.js';
+
+export interface TourOptions {
+  batch?: number;
+  /** Tokens per sequence; must be a square so grid variants get `grid: [√N, √N]`. */
+  tokens?: number;
+  dim?: number;
+  heads?: number;
+  depth?: number;
+  /** Timed forward passes per variant, after one warm-up pass. */
+  repeats?: number;
+  /** Only variants whose name contains this. */
+  only?: string;
+  onLine?: (line: TourLine) => void;
+}
+
+export interface TourLine {
+  name: string;
+  family: string;
+  ok: boolean;
+  /** Output shape, when the forward pass worked. */
+  shape?: number[];
+  /** Mean wall time of one forward pass in ms (read back included). */
+  ms?: number;
+  complexity: string;
+  error?: string;
+}
+
+/** Imports every variant package so its `registerAttention` calls run; reports the ones that fail. */
+export async function loadVariantPackages(packages: readonly string[] = VARIANT_PACKAGES): Promise<string[]> {
+  const problems: string[] = [];
+  for (const pkg of packages) {
+    try {
+      await import(pkg);
+    } catch (err) {
+      problems.push(`${pkg}: ${(err as Error).message}`);
+    }
+  }
+  return problems;
+}
+
+function side(tokens: number): number {
+  const s = Math.round(Math.sqrt(tokens));
+  if (s * s !== tokens) throw new Error(`tour: tokens must be a square number (grid variants use a √N×√N grid), got ${tokens}`);
+  return s;
+}
+
+/** One small encoder per registered attention; a failing variant is reported, not fatal. */
+export async function runTour(options: TourOptions = {}): Promise<TourLine[]> {
+  const { batch = 2, tokens = 64, dim = 64, heads = 4, depth = 2, repeats = 3, only, onLine } = options;
+  const s = side(tokens);
+  const lines: TourLine[] = [];
+  const variants = listAttentions().filter((d) => !only || d.name.includes(only));
+  for (const d of variants) {
+    const line = await tourOne(d, { batch, tokens, dim, heads, depth, repeats, grid: [s, s] });
+    lines.push(line);
+    onLine?.(line);
+  }
+  return lines;
+}
+
+async function tourOne(
+  d: RegisteredAttention,
+  o: { batch: number; tokens: number; dim: number; heads: number; depth: number; repeats: number; grid: [number, number] },
+): Promise<TourLine> {
+  const base = { name: d.name, family: d.family, complexity: `time ${d.complexity.time}, memory ${d.complexity.memory}` };
+  let encoder: TransformerEncoder | undefined;
+  const x = tf.randomNormal([o.batch, o.tokens, o.dim], 0, 1, 'float32', 1);
+  try {
+    encoder = new TransformerEncoder({
+      dim: o.dim,
+      numHeads: o.heads,
+      depth: o.depth,
+      attention: d.name,
+      grid: d.capabilities.needsGrid ? o.grid : undefined,
+      maxTokens: d.capabilities.needsMaxTokens ? o.tokens : undefined,
+      seed: 0,
+    });
+    const forward = async (): Promise<number[]> => {
+      const y = encoder!.apply(x) as tf.Tensor;
+      await y.data();
+      const shape = y.shape;
+      y.dispose();
+      return shape;
+    };
+    const shape = await forward(); // warm-up: builds weights, compiles kernels
+    const t0 = performance.now();
+    for (let i = 0; i < o.repeats; i++) await forward();
+    const ms = (performance.now() - t0) / o.repeats;
+    return { ...base, ok: true, shape, ms };
+  } catch (err) {
+    return { ...base, ok: false, error: (err as Error).message };
+  } finally {
+    x.dispose();
+    encoder?.dispose();
+  }
+}
+
+export function formatTourLine(l: TourLine): string {
+  const head = `${l.name.padEnd(22)} ${l.family.padEnd(10)}`;
+  if (!l.ok) return `${head} FAILED  ${l.error}`;
+  const shape = `[${l.shape!.join(', ')}]`.padEnd(14);
+  return `${head} output ${shape} ${l.ms!.toFixed(1).padStart(8)} ms   ${l.complexity}`;
+}
