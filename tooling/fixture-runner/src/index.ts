@@ -1,5 +1,5 @@
-export { HANDLERS, handlerFor } from './cases.js';
-export type { FixtureHandler } from './cases.js';
+export { HANDLERS, handlerFor } from './cases/index.js';
+export type { FixtureHandler } from './cases/index.js';
 export { FixtureError, loadFixture } from './fixture.js';
 export type { Fixture, FixtureMeta } from './fixture.js';
 export { compare } from './compare.js';

@@ -4,26 +4,10 @@ import {
   linearAttention,
   scaledDotProductAttention,
 } from '@attention-zoo/attention-core';
-import type { Fixture } from './fixture.js';
+import { num, qkv, type FixtureHandler } from './handler.js';
 
-/** Runs the fixture cases of some variants through the project's API. */
-export interface FixtureHandler {
-  /** The `variant` values of the cases it runs. */
-  variants: readonly string[];
-  /** The package whose API computes them. */
-  package: string;
-  run(fixture: Fixture): tf.Tensor | Promise<tf.Tensor>;
-}
-
-const qkv = (f: Fixture) => [f.tensor('q'), f.tensor('k'), f.tensor('v')] as [tf.Tensor4D, tf.Tensor4D, tf.Tensor4D];
-const num = (f: Fixture, key: string) => f.meta.config[key] as number;
-
-/**
- * The one table from fixture cases to the project's API. Each package adds
- * its entries here as it lands; a case with no entry is reported as
- * `not-implemented`, never as a pass.
- */
-export const HANDLERS: FixtureHandler[] = [
+/** Cases computed by @attention-zoo/attention-core. */
+export const CORE_HANDLERS: FixtureHandler[] = [
   // @attention-zoo/attention-core: softmax attention, Vaswani et al. 2017 Eq. 1.
   {
     variants: ['softmax', 'softmax_causal', 'softmax_key_padding'],
@@ -46,7 +30,3 @@ export const HANDLERS: FixtureHandler[] = [
     },
   },
 ];
-
-export function handlerFor(variant: string): FixtureHandler | undefined {
-  return HANDLERS.find((h) => h.variants.includes(variant));
-}
