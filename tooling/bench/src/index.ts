@@ -1,0 +1,13 @@
+export { crossover, growthExponent, series, summarize } from './analysis.js';
+export type { SeriesSummary } from './analysis.js';
+export { regressions } from './baseline.js';
+export type { Regression } from './baseline.js';
+export { nearlySquareGrid } from './grid.js';
+export { benchLayer, measure } from './measure.js';
+export type { BenchCase } from './measure.js';
+export { parseBenchArgs, USAGE } from './options.js';
+export type { BenchOptions } from './options.js';
+export type { BenchMode, BenchRecord } from './record.js';
+export { markdownReport, svgPlot } from './report.js';
+export { runBench } from './run.js';
+export { runTorch, torchAvailable, torchTable } from './torch.js';

@@ -1,0 +1,95 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { createAttention, getAttention, type AttentionLayer } from '@attention-zoo/attention-core';
+import type { BackendName } from '@attention-zoo/backends';
+import { nearlySquareGrid } from './grid.js';
+import type { BenchMode, BenchRecord } from './record.js';
+
+export interface BenchCase {
+  variant: string;
+  backend: BackendName;
+  tokens: number;
+  dim: number;
+  heads: number;
+  batch: number;
+  mode: BenchMode;
+  runs: number;
+  /** Cases whose predicted activations (the variant's cost model) exceed this are skipped. */
+  memoryBudgetBytes: number;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+/** The layer of `variant` at N tokens: a nearly square grid where it needs one, `maxTokens` = N where it needs that. */
+export function benchLayer(variant: string, tokens: number, dim: number, heads: number): AttentionLayer {
+  const caps = getAttention(variant).capabilities;
+  return createAttention(variant, {
+    dim,
+    numHeads: heads,
+    grid: caps.needsGrid ? nearlySquareGrid(tokens) : undefined,
+    maxTokens: caps.needsMaxTokens ? tokens : undefined,
+    seed: 0,
+  });
+}
+
+/** One run: forward (read back), or forward + backward through every trainable weight. */
+function runOnce(layer: AttentionLayer, x: tf.Tensor3D, mode: BenchMode): tf.Tensor[] {
+  if (mode === 'forward') return [layer.apply(x) as tf.Tensor];
+  const { value, grads } = tf.variableGrads(() => tf.sum(layer.apply(x, { training: true }) as tf.Tensor) as tf.Scalar);
+  return [value, ...Object.values(grads)];
+}
+
+/** Warm-up, then `runs` timed runs; peak memory from `tf.profile` over one more run. */
+export async function measure(c: BenchCase): Promise<BenchRecord> {
+  const base = {
+    variant: c.variant, backend: c.backend, tokens: c.tokens, dim: c.dim, heads: c.heads, batch: c.batch, mode: c.mode, runs: 0,
+  };
+  const skip = (why: string): BenchRecord => ({
+    ...base, ms_median: NaN, ms_min: NaN, ms_max: NaN, peak_bytes: NaN, rss_bytes: process.memoryUsage().rss, skipped: why,
+  });
+  const cost = getAttention(c.variant).cost({ tokens: c.tokens, dim: c.dim, heads: c.heads, batch: c.batch });
+  const predicted = cost.activationBytes * (c.mode === 'train' ? 2 : 1);
+  if (predicted > c.memoryBudgetBytes) {
+    return skip(`predicted ${(predicted / 2 ** 30).toFixed(1)} GiB of activations > budget ${(c.memoryBudgetBytes / 2 ** 30).toFixed(1)} GiB`);
+  }
+  let layer: AttentionLayer | undefined;
+  const x = tf.randomNormal([c.batch, c.tokens, c.dim], 0, 1, 'float32', 7) as tf.Tensor3D;
+  try {
+    layer = benchLayer(c.variant, c.tokens, c.dim, c.heads);
+    const timed = async (): Promise<number> => {
+      const t0 = performance.now();
+      const outs = runOnce(layer!, x, c.mode);
+      await Promise.all(outs.map((t) => t.data()));
+      const ms = performance.now() - t0;
+      tf.dispose(outs);
+      return ms;
+    };
+    await timed(); // warm-up: builds weights, compiles kernels
+    const times: number[] = [];
+    for (let i = 0; i < c.runs; i++) times.push(await timed());
+    const live = tf.memory().numBytes;
+    const info = await tf.profile(async () => {
+      const outs = runOnce(layer!, x, c.mode);
+      await Promise.all(outs.map((t) => t.data()));
+      tf.dispose(outs);
+      return [] as unknown as tf.Tensor;
+    });
+    return {
+      ...base,
+      runs: c.runs,
+      ms_median: median(times),
+      ms_min: Math.min(...times),
+      ms_max: Math.max(...times),
+      peak_bytes: Math.max(0, info.peakBytes - live),
+      rss_bytes: process.memoryUsage().rss,
+    };
+  } catch (err) {
+    return skip(`error: ${(err as Error).message.split('\n')[0]}`);
+  } finally {
+    x.dispose();
+    layer?.dispose();
+  }
+}

@@ -1,0 +1,25 @@
+import type { BackendName } from '@attention-zoo/backends';
+
+export type BenchMode = 'forward' | 'train';
+
+/** One measurement: the JSON record format of `<out>/<backend>-<timestamp>.json`. */
+export interface BenchRecord {
+  variant: string;
+  backend: BackendName;
+  tokens: number;
+  dim: number;
+  heads: number;
+  batch: number;
+  mode: BenchMode;
+  /** Median, min and max wall time of one run in ms (read-back of the result included). */
+  ms_median: number;
+  ms_min: number;
+  ms_max: number;
+  runs: number;
+  /** Peak bytes of tfjs tensors during one run, above what was live before it. */
+  peak_bytes: number;
+  /** Resident set size of the process after the runs. */
+  rss_bytes: number;
+  /** Set when the case did not run: predicted over budget, out of memory, error. */
+  skipped?: string;
+}

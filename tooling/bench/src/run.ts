@@ -1,0 +1,85 @@
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { getAttention, listAttentions } from '@attention-zoo/attention-core';
+import { formatChoice, probeBackends, selectBackend, type BackendName } from '@attention-zoo/backends';
+import { regressions } from './baseline.js';
+import { measure } from './measure.js';
+import type { BenchOptions } from './options.js';
+import type { BenchRecord } from './record.js';
+import { markdownReport, svgPlot } from './report.js';
+import { runTorch, torchAvailable, torchTable } from './torch.js';
+
+export interface BenchOutput {
+  records: BenchRecord[];
+  files: string[];
+  regressions: ReturnType<typeof regressions>;
+}
+
+function fmtLine(r: BenchRecord): string {
+  const head = `${r.backend.padEnd(7)} ${r.variant.padEnd(22)} N=${String(r.tokens).padEnd(6)} ${r.mode.padEnd(7)}`;
+  if (r.skipped) return `${head} skipped: ${r.skipped}`;
+  return `${head} ${r.ms_median.toFixed(2).padStart(10)} ms (min ${r.ms_min.toFixed(2)}, max ${r.ms_max.toFixed(2)})  peak ${(r.peak_bytes / 2 ** 20).toFixed(1)} MiB`;
+}
+
+/** Runs the benchmark, writes `<out>/<backend>-<stamp>.json`, `report-<stamp>.md` and SVG plots. */
+export async function runBench(o: BenchOptions, log: (line: string) => void = (l) => console.error(l)): Promise<BenchOutput> {
+  const variants = o.variants === 'all' ? listAttentions().map((d) => d.name) : o.variants;
+  for (const v of variants) getAttention(v); // unknown names fail now, listing the registered ones
+  let backends: BackendName[];
+  if (o.backends === 'available') {
+    const probes = await probeBackends({ order: ['tensorflow-gpu', 'tensorflow', 'webgpu', 'wasm', 'cpu'] });
+    backends = probes.filter((p) => p.available).map((p) => p.name);
+  } else backends = o.backends;
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  mkdirSync(o.out, { recursive: true });
+  const records: BenchRecord[] = [];
+  const files: string[] = [];
+  for (const backend of backends) {
+    const choice = await selectBackend({ backend });
+    log(formatChoice(choice).split('\n')[0]!);
+    const mine: BenchRecord[] = [];
+    for (const variant of variants) {
+      let stopped: string | undefined;
+      for (const tokens of o.tokens) {
+        const c = { variant, backend, tokens, dim: o.dim, heads: o.heads, batch: o.batch, mode: o.mode, runs: o.runs, memoryBudgetBytes: o.memoryBudget };
+        const r: BenchRecord = stopped
+          ? { ...c, runs: 0, ms_median: NaN, ms_min: NaN, ms_max: NaN, peak_bytes: NaN, rss_bytes: process.memoryUsage().rss, skipped: stopped }
+          : await measure(c);
+        if (!stopped && !r.skipped && r.ms_median > o.maxMs) stopped = `not run: N=${tokens} already took ${(r.ms_median / 1000).toFixed(1)} s > ${o.maxMs / 1000} s`;
+        mine.push(r);
+        log(fmtLine(r));
+      }
+    }
+    const file = join(o.out, `${backend}-${stamp}.json`);
+    writeFileSync(file, JSON.stringify(mine, null, 1) + '\n');
+    files.push(file);
+    records.push(...mine);
+  }
+  let md = `# attention-zoo benchmark, ${new Date().toISOString()}\n\n` + markdownReport(records, { from: o.fitFrom, to: o.fitTo });
+  for (const backend of backends) {
+    const svg = join(o.out, `${backend}-${o.mode}-${stamp}.svg`);
+    writeFileSync(svg, svgPlot(records.filter((r) => r.backend === backend), `${backend}, ${o.mode}: dim ${o.dim}, ${o.heads} heads, batch ${o.batch}`));
+    files.push(svg);
+    md += `\n![${backend}](${svg.replace(/^.*\//, '')})\n`;
+  }
+  if (o.vsTorch) {
+    const t = torchAvailable();
+    if ('missing' in t) {
+      md += `\n## Versus PyTorch\n\nNot run: ${t.missing}.\n`;
+      log(`--vs-torch: ${t.missing}`);
+    } else {
+      log(`--vs-torch: PyTorch ${t.version}`);
+      md += `\n## Versus PyTorch\n\n${torchTable(records, runTorch(records))}\n`;
+    }
+  }
+  let regs: BenchOutput['regressions'] = [];
+  if (o.baseline) {
+    const base = JSON.parse(readFileSync(o.baseline, 'utf8')) as BenchRecord[];
+    regs = regressions(records, base);
+    md += `\n## Against ${o.baseline}\n\n` + (regs.length ? regs.map((r) => `- REGRESSION ${r.key}: ${r.baselineMs.toFixed(2)} → ${r.ms.toFixed(2)} ms (+${(100 * r.slowdown).toFixed(0)}%)`).join('\n') : 'No case is more than 10% slower.') + '\n';
+  }
+  const report = join(o.out, `report-${stamp}.md`);
+  writeFileSync(report, md);
+  files.push(report);
+  return { records, files, regressions: regs };
+}

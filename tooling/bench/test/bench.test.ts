@@ -1,0 +1,118 @@
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import '@attention-zoo/attention-core';
+import {
+  crossover, growthExponent, markdownReport, nearlySquareGrid, parseBenchArgs, regressions, runBench, svgPlot,
+  torchAvailable, type BenchRecord,
+} from '@attention-zoo/bench';
+import { useBackend } from '@attention-zoo/test-utils';
+
+const rec = (variant: string, tokens: number, ms: number, extra: Partial<BenchRecord> = {}): BenchRecord => ({
+  variant, backend: 'cpu', tokens, dim: 64, heads: 4, batch: 1, mode: 'forward', ms_median: ms, ms_min: ms, ms_max: ms,
+  runs: 5, peak_bytes: tokens * 100, rss_bytes: 1, ...extra,
+});
+
+describe('analysis', () => {
+  it('fits the growth exponent of power laws', () => {
+    const ns = [256, 512, 1024, 2048, 4096];
+    expect(growthExponent(ns.map((n) => ({ n, y: 3 * n })))).toBeCloseTo(1, 10);
+    expect(growthExponent(ns.map((n) => ({ n, y: 0.01 * n * n })))).toBeCloseTo(2, 10);
+    expect(growthExponent([{ n: 256, y: 1 }])).toBeNull();
+    expect(growthExponent(ns.map((n) => ({ n, y: NaN })))).toBeNull();
+  });
+
+  it('finds the crossover with softmax: faster from there on, softmax skipped for memory counts as slower', () => {
+    const soft = [rec('softmax', 256, 1), rec('softmax', 512, 4), rec('softmax', 1024, 16)];
+    expect(crossover([rec('x', 256, 2), rec('x', 512, 3), rec('x', 1024, 6)], soft)).toBe(512);
+    expect(crossover([rec('x', 256, 0.5), rec('x', 512, 5), rec('x', 1024, 6)], soft)).toBe(1024);
+    expect(crossover([rec('x', 256, 2), rec('x', 512, 5), rec('x', 1024, 20)], soft)).toBeNull();
+    expect(crossover([rec('x', 1024, 20), rec('x', 2048, 40)], soft)).toBe(2048);
+  });
+
+  it('flags regressions over 10% only', () => {
+    const base = [rec('softmax', 256, 10), rec('softmax', 512, 10)];
+    const now = [rec('softmax', 256, 10.9), rec('softmax', 512, 11.5)];
+    expect(regressions(now, base).map((r) => r.key)).toEqual(['softmax cpu forward N=512 d=64 h=4 b=1']);
+  });
+
+  it('picks the most nearly square grid', () => {
+    expect(nearlySquareGrid(4096)).toEqual([64, 64]);
+    expect(nearlySquareGrid(2048)).toEqual([32, 64]);
+    expect(nearlySquareGrid(7)).toEqual([1, 7]);
+  });
+
+  it('reports tables and a plot', () => {
+    const recs = [rec('softmax', 256, 1), rec('softmax', 512, 4), rec('x', 256, 2), rec('x', 512, 2.5), rec('x', 1024, 5, { skipped: undefined }),
+      rec('softmax', 1024, NaN, { skipped: 'predicted 20 GiB > budget' })];
+    const md = markdownReport(recs);
+    expect(md).toMatch(/\| softmax \| 1\.00 \| 4\.00 \| skip \| 2\.00 \|/);
+    expect(md).toMatch(/\| x \| 2\.00 \| 2\.50 \| 5\.00 \| 0\.66 \| 1\.00 \| 512 \| 1024 \|/);
+    expect(md).toMatch(/- softmax N=1024: predicted 20 GiB > budget/);
+    const svg = svgPlot(recs, 'cpu');
+    expect(svg.startsWith('<svg')).toBe(true);
+    expect(svg.match(/<polyline/g)).toHaveLength(2);
+  });
+});
+
+describe('options', () => {
+  it('defaults to 256 … 65,536 doubling, dim 128, 4 heads, forward, 5 runs', () => {
+    const o = parseBenchArgs([]);
+    expect(o.tokens).toEqual([256, 512, 1024, 2048, 4096, 8192, 16384, 32768, 65536]);
+    expect(o).toMatchObject({ dim: 128, heads: 4, batch: 1, mode: 'forward', runs: 5, out: 'bench-results', variants: 'all' });
+  });
+
+  it('rejects bad flags with a message naming them', () => {
+    expect(() => parseBenchArgs(['--tokens', '10,x'])).toThrow(/--tokens takes positive integers/);
+    expect(() => parseBenchArgs(['--backends', 'tpu'])).toThrow(/unknown backend 'tpu'/);
+    expect(() => parseBenchArgs(['--dim', '30', '--heads', '4'])).toThrow(/not divisible/);
+    expect(() => parseBenchArgs(['--mode', 'fast'])).toThrow(/forward or train/);
+    expect(() => parseBenchArgs(['--frobnicate'])).toThrow(/unknown option/);
+  });
+
+  it('says why --vs-torch cannot run when python or torch is missing', () => {
+    expect(torchAvailable('/no/such/python3')).toEqual({ missing: expect.stringMatching(/not found/) });
+  });
+});
+
+describe('runBench', () => {
+  beforeAll(() => useBackend('cpu'));
+
+  it('measures, skips over-budget cases, and writes JSON records, a report and a plot', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'bench-'));
+    const lines: string[] = [];
+    const { records, files } = await runBench(
+      { ...parseBenchArgs(['--variants', 'softmax', '--backends', 'cpu', '--tokens', '16,32,4096', '--dim', '16', '--runs', '2', '--memory-budget', '0.001', '--out', out]) },
+      (l) => lines.push(l),
+    );
+    expect(records.map((r) => [r.tokens, r.skipped === undefined])).toEqual([[16, true], [32, true], [4096, false]]);
+    expect(records[2]!.skipped).toMatch(/predicted .* GiB of activations > budget/);
+    for (const r of records.slice(0, 2)) {
+      expect(r.ms_min).toBeLessThanOrEqual(r.ms_median);
+      expect(r.ms_median).toBeLessThanOrEqual(r.ms_max);
+      expect(r.peak_bytes).toBeGreaterThan(0);
+      expect(r.runs).toBe(2);
+    }
+    // 4 heads × 32² float32 logits and weights at least
+    expect(records[1]!.peak_bytes).toBeGreaterThan(records[0]!.peak_bytes);
+    const json = files.find((f) => f.endsWith('.json'))!;
+    expect(json).toMatch(/cpu-.*\.json$/);
+    expect(JSON.parse(readFileSync(json, 'utf8'))).toHaveLength(3);
+    expect(readdirSync(out).some((f) => f.endsWith('.svg'))).toBe(true);
+    expect(readFileSync(files.find((f) => f.endsWith('.md'))!, 'utf8')).toMatch(/\| softmax \|/);
+    expect(lines.some((l) => /softmax\s+N=32\s+forward\s+[0-9.]+ ms/.test(l))).toBe(true);
+  });
+
+  it('names an unknown variant', async () => {
+    await expect(runBench(parseBenchArgs(['--variants', 'nope', '--backends', 'cpu']))).rejects.toThrow(/unknown attention 'nope'/);
+  });
+
+  it('flags a regression against a baseline file', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'bench-'));
+    const baseline = join(out, 'base.json');
+    writeFileSync(baseline, JSON.stringify([{ ...rec('softmax', 16, 1e-6), dim: 16 }]));
+    const r = await runBench(parseBenchArgs(['--variants', 'softmax', '--backends', 'cpu', '--tokens', '16', '--dim', '16', '--runs', '1', '--out', out, '--baseline', baseline]), () => {});
+    expect(r.regressions).toHaveLength(1);
+  });
+});

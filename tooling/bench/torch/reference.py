@@ -1,0 +1,106 @@
+"""PyTorch CPU reference timings for `pnpm bench --vs-torch`.
+
+Reads a JSON list of cases on stdin ({variant, tokens, dim, heads, batch, mode, runs})
+and prints a JSON list of {variant, tokens, mode, ms_median} (or {..., skipped}).
+Each algorithm is the same computation as the tfjs layer of the same registry
+name: q/k/v and output projections around the mixing step, float32, eval mode.
+"""
+import json
+import statistics
+import sys
+import time
+
+import torch
+import torch.nn.functional as F
+
+torch.set_grad_enabled(True)
+
+
+def heads(x, h):  # [B, N, C] -> [B, h, N, C/h]
+    b, n, c = x.shape
+    return x.reshape(b, n, h, c // h).transpose(1, 2)
+
+
+def merge(x):  # [B, h, N, d] -> [B, N, h*d]
+    b, h, n, d = x.shape
+    return x.transpose(1, 2).reshape(b, n, h * d)
+
+
+class Projected(torch.nn.Module):
+    def __init__(self, dim, num_heads, mix):
+        super().__init__()
+        self.q, self.k, self.v, self.o = (torch.nn.Linear(dim, dim) for _ in range(4))
+        self.h, self.mix = num_heads, mix
+
+    def forward(self, x):
+        q, k, v = heads(self.q(x), self.h), heads(self.k(x), self.h), heads(self.v(x), self.h)
+        return self.o(merge(self.mix(q, k, v)))
+
+
+def softmax_mix(q, k, v):  # Vaswani et al. 2017, Eq. 1
+    a = torch.softmax(q @ k.transpose(-2, -1) * q.shape[-1] ** -0.5, dim=-1)
+    return a @ v
+
+
+def linear_elu_mix(q, k, v, eps=1e-6):  # Katharopoulos et al. 2020, Eq. 6
+    q, k = F.elu(q) + 1, F.elu(k) + 1
+    kv = k.transpose(-2, -1) @ v
+    z = 1 / (q @ k.sum(dim=2, keepdim=True).transpose(-2, -1) + eps)
+    return (q @ kv) * z
+
+
+class AftSimple(torch.nn.Module):  # Zhai et al. 2021, Eq. 5 (no position biases)
+    def __init__(self, dim, num_heads):
+        super().__init__()
+        self.q, self.k, self.v, self.o = (torch.nn.Linear(dim, dim) for _ in range(4))
+
+    def forward(self, x):
+        q, k, v = self.q(x), self.k(x), self.v(x)
+        w = torch.softmax(k, dim=1)
+        return self.o(torch.sigmoid(q) * (w * v).sum(dim=1, keepdim=True))
+
+
+def build(variant, dim, num_heads):
+    if variant == 'softmax':
+        return Projected(dim, num_heads, softmax_mix)
+    if variant in ('linear-elu', 'linear-transformer', 'linear'):
+        return Projected(dim, num_heads, linear_elu_mix)
+    if variant == 'aft-simple':
+        return AftSimple(dim, num_heads)
+    return None
+
+
+def run(case):
+    model = build(case['variant'], case['dim'], case['heads'])
+    out = {k: case[k] for k in ('variant', 'tokens', 'mode')}
+    if model is None:
+        return {**out, 'skipped': 'no PyTorch reference for this variant'}
+    x = torch.randn(case['batch'], case['tokens'], case['dim'])
+    params = list(model.parameters())
+
+    def once():
+        if case['mode'] == 'forward':
+            with torch.no_grad():
+                model(x)
+        else:
+            y = model(x).sum()
+            torch.autograd.grad(y, params)
+
+    once()
+    times = []
+    for _ in range(case['runs']):
+        t0 = time.perf_counter()
+        once()
+        times.append((time.perf_counter() - t0) * 1000)
+    return {**out, 'ms_median': statistics.median(times)}
+
+
+if __name__ == '__main__':
+    cases = json.load(sys.stdin)
+    results = []
+    for c in cases:
+        try:
+            results.append(run(c))
+        except RuntimeError as e:  # out of memory and the like
+            results.append({k: c[k] for k in ('variant', 'tokens', 'mode')} | {'skipped': str(e).splitlines()[0]})
+    json.dump({'torch': torch.__version__, 'threads': torch.get_num_threads(), 'results': results}, sys.stdout)
