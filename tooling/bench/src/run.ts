@@ -68,8 +68,8 @@ export async function runBench(o: BenchOptions, log: (line: string) => void = (l
       md += `\n## Versus PyTorch\n\nNot run: ${t.missing}.\n`;
       log(`--vs-torch: ${t.missing}`);
     } else {
-      log(`--vs-torch: PyTorch ${t.version}`);
-      md += `\n## Versus PyTorch\n\n${torchTable(records, runTorch(records))}\n`;
+      log(`--vs-torch: PyTorch ${t.version} (${t.python})`);
+      md += `\n## Versus PyTorch\n\n${torchTable(records, runTorch(records, t.python))}\n`;
     }
   }
   let regs: BenchOutput['regressions'] = [];

@@ -12,16 +12,26 @@ export interface TorchResult {
   skipped?: string;
 }
 
-/** `null` with the reason when python3 or torch is missing. */
-export function torchAvailable(python = 'python3'): { version: string } | { missing: string } {
-  const r = spawnSync(python, ['-c', 'import torch; print(torch.__version__)'], { encoding: 'utf8' });
-  if (r.error) return { missing: `${python} not found (${r.error.message})` };
-  if (r.status !== 0) return { missing: `${python} has no torch (Debian: apt-get install python3-torch; or pip install torch)` };
-  return { version: r.stdout.trim() };
+/**
+ * The first Python with torch among `candidates` ($PYTHON, python3 on the PATH,
+ * then Debian's /usr/bin/python3, where `apt-get install python3-torch` puts it
+ * even when a pyenv or venv python3 comes first); otherwise why none has it.
+ */
+export function torchAvailable(
+  candidates: readonly string[] = [process.env['PYTHON'], 'python3', '/usr/bin/python3'].filter((p): p is string => !!p),
+): { python: string; version: string } | { missing: string } {
+  const why: string[] = [];
+  for (const python of [...new Set(candidates)]) {
+    const r = spawnSync(python, ['-c', 'import torch; print(torch.__version__)'], { encoding: 'utf8' });
+    if (r.error) why.push(`${python} not found`);
+    else if (r.status !== 0) why.push(`${python} has no torch`);
+    else return { python, version: r.stdout.trim() };
+  }
+  return { missing: `${why.join('; ')} (Debian: apt-get install python3-torch; or pip install torch)` };
 }
 
 /** Times the same algorithms and shapes in PyTorch on the CPU (tooling/bench/torch/reference.py). */
-export function runTorch(records: readonly BenchRecord[], python = 'python3'): { torch: string; threads: number; results: TorchResult[] } {
+export function runTorch(records: readonly BenchRecord[], python: string): { torch: string; threads: number; results: TorchResult[] } {
   const cases = records
     .filter((r) => !r.skipped)
     .map((r) => ({ variant: r.variant, tokens: r.tokens, dim: r.dim, heads: r.heads, batch: r.batch, mode: r.mode, runs: Math.max(r.runs, 3) }));

@@ -72,7 +72,7 @@ describe('options', () => {
   });
 
   it('says why --vs-torch cannot run when python or torch is missing', () => {
-    expect(torchAvailable('/no/such/python3')).toEqual({ missing: expect.stringMatching(/not found/) });
+    expect(torchAvailable(['/no/such/python3'])).toEqual({ missing: expect.stringMatching(/not found/) });
   });
 });
 
