@@ -11,6 +11,21 @@ export interface FavorFeatureOptions {
   numericalStabilizer?: number;
   /** Keys only: `[batch, keys]`, 1 = real key. Padded keys are left out of the key maximum. */
   keyPaddingMask?: tf.Tensor2D;
+  /**
+   * Keys only. `'max'` (default, official code): c = the maximum of ωx′ over
+   * all keys and features. `'bound'` (causal use): c = max(0, max_r ‖ω_r‖²/2 − 60),
+   * which depends on ω alone — see `performerAttention`.
+   */
+  keyShift?: 'max' | 'bound';
+}
+
+/**
+ * ω_r·x′ − ‖x′‖²/2 ≤ ‖ω_r‖²/2 for every x′ (AM–GM), so with this shift no key
+ * feature exceeds e⁶⁰ ≈ 1e26: sums over any realistic N stay finite in
+ * float32. It is 0 unless some ‖ω_r‖² > 120 (head widths beyond ~100).
+ */
+function boundShift(projection: tf.Tensor2D): tf.Tensor {
+  return tf.relu(tf.sub(tf.max(tf.div(tf.sum(tf.square(projection), 1), 2)), 60));
 }
 
 /**
@@ -45,6 +60,10 @@ export function favorFeatureMap(x: tf.Tensor4D, projection: tf.Tensor2D, options
     let shifted: tf.Tensor4D;
     if (options.isQuery) {
       shifted = shiftedExp(a, 3).exp as tf.Tensor4D; // exp(ωx′ − max_m ωx′)
+    } else if (options.keyShift === 'bound') {
+      const keep = options.keyPaddingMask ? tf.reshape(tf.cast(options.keyPaddingMask, 'float32'), [b, 1, n, 1]) : undefined;
+      const e = tf.exp(tf.sub(a, boundShift(projection)));
+      shifted = (keep ? tf.mul(e, keep) : e) as tf.Tensor4D;
     } else {
       // Padded keys go to −1e30 so they neither set the maximum nor keep weight.
       const keep = options.keyPaddingMask ? tf.reshape(tf.cast(options.keyPaddingMask, 'float32'), [b, 1, n, 1]) : undefined;
@@ -84,6 +103,12 @@ export interface PerformerAttentionOptions {
  * Algorithm 1): out = D⁻¹(φ(Q)(φ(K)ᵀV)), D = diag(φ(Q)φ(K)ᵀ1), with the
  * positive orthogonal random features of `favorFeatureMap`. Causal: prefix
  * sums over j ≤ i by core's chunked scan (§2.6), never an N×N tensor.
+ *
+ * Causal keys are not shifted by their maximum over all positions, as the
+ * official code does: with ε > 0 that makes token i depend on later keys (a
+ * large later key shrinks every earlier key's features until ε dominates
+ * them). They are shifted by a bound that depends on ω alone (see
+ * `keyShift: 'bound'`), so the prefix sums stay finite and strictly causal.
  * q, k `[B, H, N|M, d]`, v `[B, H, M, dv]` → `[B, H, N, dv]`.
  */
 export function performerAttention(q: tf.Tensor4D, k: tf.Tensor4D, v: tf.Tensor4D, options: PerformerAttentionOptions): tf.Tensor4D {
@@ -95,6 +120,7 @@ export function performerAttention(q: tf.Tensor4D, k: tf.Tensor4D, v: tf.Tensor4
       isQuery: false,
       numericalStabilizer: options.numericalStabilizer,
       keyPaddingMask: options.keyPaddingMask,
+      keyShift: options.causal ? 'bound' : 'max',
     });
     return linearAttention(phiQ, phiK, v, {
       causal: options.causal,

@@ -56,8 +56,7 @@ export class PerformerAttention extends KernelizedAttention {
   }
 
   protected override buildMixing(): void {
-    this.addPathWeight('features/projection', [this.numFeatures, this.headDim], 'zeros', false);
-    this.redrawFeatures();
+    this.draw(this.addPathWeight('features/projection', [this.numFeatures, this.headDim], 'zeros', false));
   }
 
   private get projectionWeight(): LayerVariable {
@@ -72,10 +71,14 @@ export class PerformerAttention extends KernelizedAttention {
    * 1000 training steps (performer-pytorch's `feature_redraw_interval`).
    */
   redrawFeatures(seed?: number): void {
+    this.draw(this.projectionWeight, seed);
+  }
+
+  private draw(target: LayerVariable, seed?: number): void {
     const s = seed ?? (this.seed === undefined ? undefined : this.seed + DRAW_STRIDE * this.draws);
     this.draws++;
     const omega = orthogonalRandomFeatures(this.numFeatures, this.headDim, { seed: s, scaling: this.orthoScaling, orthogonal: this.orthogonal });
-    this.projectionWeight.write(omega);
+    target.write(omega);
     omega.dispose();
   }
 
@@ -100,7 +103,12 @@ export class PerformerAttention extends KernelizedAttention {
     const numericalStabilizer = this.numericalStabilizer;
     return {
       phiQ: favorFeatureMap(q, omega, { isQuery: true, numericalStabilizer }),
-      phiK: favorFeatureMap(k, omega, { isQuery: false, numericalStabilizer, keyPaddingMask: ctx.keyPaddingMask }),
+      phiK: favorFeatureMap(k, omega, {
+        isQuery: false,
+        numericalStabilizer,
+        keyPaddingMask: ctx.keyPaddingMask,
+        keyShift: this.causal ? 'bound' : 'max', // causal: no dependence on later keys (see performerAttention)
+      }),
     };
   }
 
