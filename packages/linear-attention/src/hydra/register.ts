@@ -1,0 +1,25 @@
+import { registerAttention } from '@attention-zoo/attention-core';
+import { HydraAttention } from './layer.js';
+
+registerAttention({
+  name: 'hydra',
+  family: 'linear',
+  summary: 'Hydra attention: as many heads as features with a cosine kernel, φ(Q) ⊙ Σ_t φ(K)_t ⊙ V_t.',
+  paper: {
+    title: 'Hydra Attention: Efficient Attention with Many Heads',
+    authors: 'Bolya, Fu, Dai, Zhang, Hoffman',
+    year: 2022,
+    url: 'https://arxiv.org/abs/2209.07484',
+  },
+  layer: HydraAttention,
+  complexity: { time: 'O(N·d)', memory: 'O(N·d)' },
+  cost: ({ tokens: n, keyTokens, dim: d, batch = 1 }) => {
+    const m = keyTokens ?? n;
+    return {
+      // Four projections; then normalising q and k, k⊙v, the sum over tokens and q⊙(Σ) — a few MACs per element.
+      flops: batch * (2 * n * d * d + 2 * m * d * d + 3 * (n + m) * d + n * d),
+      // q, k, v, mixed and output tokens, plus normalised q, k and k⊙v.
+      activationBytes: 4 * batch * ((3 * n + 2 * m) * d + (n + 2 * m) * d),
+    };
+  },
+});

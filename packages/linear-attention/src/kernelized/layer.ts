@@ -1,0 +1,82 @@
+import * as tf from '@tensorflow/tfjs-core';
+import {
+  AttentionConfigError,
+  AttentionLayer,
+  linearAttention,
+  linearAttentionWeights,
+  type AttentionCapabilities,
+  type AttentionConfig,
+  type MixContext,
+} from '@attention-zoo/attention-core';
+
+/** Options shared by every feature-map variant of this package. */
+export interface KernelizedAttentionConfig extends AttentionConfig {
+  /** Added to the normaliser φ(q)ᵀΣφ(k); each variant documents its default. */
+  eps?: number;
+  /** Chunk length of the causal prefix-sum scan (memory O(N·C + (N/C)·m·d)); default 64. */
+  chunkSize?: number;
+}
+
+/** The two feature maps of one call: out = φ(Q)(φ(K)ᵀV) / (φ(Q)Σφ(K) + eps). */
+export interface FeaturePair {
+  phiQ: tf.Tensor4D;
+  phiK: tf.Tensor4D;
+}
+
+/**
+ * Base of the variants that are kernelised linear attention with some feature
+ * map φ (Katharopoulos et al. 2020, Eq. 4–6): a variant supplies `features`,
+ * this class computes φ(Q)(φ(K)ᵀV) with core's `linearAttention` (non-causal:
+ * φ(K)ᵀV first; causal: the chunked prefix sum, never N×N) and the implied
+ * weights for `attentionMap`. Dropout, where configured, acts on the mixed
+ * values (there is no weight matrix to drop from).
+ */
+export abstract class KernelizedAttention extends AttentionLayer {
+  static override capabilities: AttentionCapabilities = {
+    causal: true,
+    keyPaddingMask: true,
+    crossAttention: true,
+    variableLength: true,
+    needsGrid: false,
+    needsMaxTokens: false,
+    attentionMap: 'exact',
+  };
+
+  readonly eps: number;
+  readonly chunkSize: number;
+
+  constructor(config: KernelizedAttentionConfig, defaultEps: number) {
+    super(config);
+    this.eps = config.eps ?? defaultEps;
+    if (typeof this.eps !== 'number' || !(this.eps >= 0) || !Number.isFinite(this.eps)) {
+      throw new AttentionConfigError(`${this.who}: eps must be a finite number ≥ 0, got ${JSON.stringify(config.eps)}`);
+    }
+    this.chunkSize = config.chunkSize ?? 64;
+    if (!Number.isInteger(this.chunkSize) || this.chunkSize < 1) {
+      throw new AttentionConfigError(`${this.who}: chunkSize must be a positive integer, got ${JSON.stringify(config.chunkSize)}`);
+    }
+  }
+
+  /** φ(q) `[B, H, N, m]` and φ(k) `[B, H, M, m]` for this call (padded keys may be left non-zero: they are zeroed here). */
+  protected abstract features(q: tf.Tensor4D, k: tf.Tensor4D, ctx: Pick<MixContext, 'keyPaddingMask'>): FeaturePair;
+
+  protected override mix(q: tf.Tensor4D, k: tf.Tensor4D, v: tf.Tensor4D, ctx: MixContext): tf.Tensor4D {
+    const { phiQ, phiK } = this.features(q, k, ctx);
+    const out = linearAttention(phiQ, phiK, v, {
+      causal: this.causal,
+      eps: this.eps,
+      chunkSize: this.chunkSize,
+      keyPaddingMask: ctx.keyPaddingMask,
+    }); // [B, H, N, dv]
+    return ctx.training && this.dropout > 0 ? (tf.dropout(out, this.dropout, undefined, ctx.seed) as tf.Tensor4D) : out;
+  }
+
+  protected override mixWeights(q: tf.Tensor4D, k: tf.Tensor4D, ctx: MixContext): tf.Tensor4D {
+    const { phiQ, phiK } = this.features(q, k, ctx);
+    return linearAttentionWeights(phiQ, phiK, { causal: this.causal, eps: this.eps, keyPaddingMask: ctx.keyPaddingMask });
+  }
+
+  protected override variantConfig(): Record<string, unknown> {
+    return { eps: this.eps, chunkSize: this.chunkSize };
+  }
+}
