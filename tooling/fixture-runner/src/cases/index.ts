@@ -1,3 +1,4 @@
+import { AFT_HANDLERS } from './aft.js';
 import { CORE_HANDLERS } from './attention-core.js';
 import type { FixtureHandler } from './handler.js';
 
@@ -8,7 +9,10 @@ export type { FixtureHandler } from './handler.js';
  * in this folder, one line here. A case with no entry is reported as
  * `not-implemented`, never as a pass.
  */
-export const HANDLERS: readonly FixtureHandler[] = [...CORE_HANDLERS];
+export const HANDLERS: readonly FixtureHandler[] = [
+  ...CORE_HANDLERS,
+  ...AFT_HANDLERS,
+];
 
 export function handlerFor(variant: string): FixtureHandler | undefined {
   return HANDLERS.find((h) => h.variants.includes(variant));
