@@ -77,17 +77,18 @@ export function bandBias(w: PositionBias, l: BandLayout): tf.Tensor3D {
   });
 }
 
-/** `[L, T, F]` → the keys of each query block, `[L, blocks, span, F]` (zeros beyond the sequence). */
+/**
+ * `[L, T, F]` → the keys of each query block, `[L, blocks, span, F]`, by one gather along
+ * time. Positions before 0 or past T are clamped; `bandKeep` gives them weight 0.
+ */
 export function keyBlocks(x: tf.Tensor3D, l: BandLayout): tf.Tensor4D {
-  const [n, t, f] = x.shape;
-  const { block: c, blocks, keyBlocks: kb } = l;
-  return tf.tidy(() => {
-    const total = (blocks + kb - 1) * c;
-    const padded = tf.pad(x, [[0, 0], [c, total - c - t], [0, 0]]); // one block before, the rest after
-    const b = tf.reshape(padded, [n, blocks + kb - 1, c, f]); // [L, nb + kb − 1, C, F]
-    const shifted = Array.from({ length: kb }, (_, j) => tf.slice(b, [0, j, 0, 0], [n, blocks, c, f]));
-    return tf.concat(shifted, 2) as tf.Tensor4D; // [L, nb, span, F]
-  });
+  const [n, , f] = x.shape;
+  const { block: c, blocks, span } = l;
+  const idx = new Int32Array(blocks * span);
+  for (let i = 0; i < blocks; i++) {
+    for (let j = 0; j < span; j++) idx[i * span + j] = Math.min(Math.max((i - 1) * c + j, 0), l.tokens - 1);
+  }
+  return tf.tidy(() => tf.reshape(tf.gather(x, tf.tensor1d(idx, 'int32'), 1), [n, blocks, span, f]) as tf.Tensor4D);
 }
 
 /** Σ_j band[i, r, j] · keys[·, i, j, :] for every query block: `[L, T, F]`. */

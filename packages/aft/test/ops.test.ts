@@ -10,6 +10,8 @@ await useBackend('cpu');
 
 const rand = (shape: number[], seed: number, scale = 1, offset = 0) =>
   tf.tidy(() => tf.add(tf.mul(tf.randomNormal(shape, 0, 1, 'float32', seed), scale), offset));
+/** The same, typed for the heads-first AFT-conv op. */
+const rand4 = (shape: number[], seed: number, scale = 1, offset = 0) => rand(shape, seed, scale, offset) as tf.Tensor4D;
 
 /** The op's output vs the float64 dense reference with the same biases. */
 async function expectMatchesDense(got: tf.Tensor, q: tf.Tensor, k: tf.Tensor, v: tf.Tensor, bias: Bias, atol = 2e-5, keyChannel?: (c: number) => number) {
@@ -92,8 +94,8 @@ describe('AFT ops vs float64 dense loops (cpu)', () => {
   for (const [grid, s, perHead] of [[[4, 5], 3, true], [[5, 4], 5, false], [[3, 3], 1, true], [[4, 4], 7, true]] as const) {
     it(`aftConv grid [${grid}], s = ${s}, keys ${perHead ? 'per head' : 'per channel'}`, async () => {
       const [h, dh, t] = [2, 3, grid[0] * grid[1]];
-      const [q, v] = [1, 3].map((seed) => rand([2, h, t, dh], seed));
-      const k = rand([2, h, t, perHead ? 1 : dh], 2, 2);
+      const [q, v] = [1, 3].map((seed) => rand4([2, h, t, dh], seed));
+      const k = rand4([2, h, t, perHead ? 1 : dh], 2, 2);
       const w = rand([h, s, s], 4) as tf.Tensor3D;
       const kw = await w.data();
       const r = (s - 1) / 2;
@@ -164,7 +166,7 @@ describe('AFT ops are numerically stable (cpu)', () => {
   });
 
   it('AFT-conv with keys offset by 1e4 and a large kernel is finite and matches AFT-conv without the offset', async () => {
-    const [qq, vv] = [1, 2].map((s) => rand([1, 2, 16, 3], s));
+    const [qq, vv] = [1, 2].map((s) => rand4([1, 2, 16, 3], s));
     // Multiples of 1/8, so that K + 1e4 is exact in float32 and the two runs see the same differences.
     const k = tf.div(tf.round(tf.mul(rand([1, 2, 16, 1], 3, 3), 8)), 8) as tf.Tensor4D;
     const ker = rand([2, 3, 3], 4, 50) as tf.Tensor3D;
@@ -197,8 +199,8 @@ describe('AFT ops: equivalences between the forms (cpu)', () => {
   });
 
   it('AFT-conv with a zero kernel (the paper’s γ = β = 0 start) is AFT-simple with each head’s key on its channels', async () => {
-    const [qq, vv] = [1, 2].map((s) => rand([2, 2, 12, 3], s));
-    const k1 = rand([2, 2, 12, 1], 3);
+    const [qq, vv] = [1, 2].map((s) => rand4([2, 2, 12, 3], s));
+    const k1 = rand4([2, 2, 12, 1], 3);
     const conv = aftConv(qq!, k1, vv!, tf.zeros([2, 3, 3]), { grid: [3, 4] });
     expect(await maxDiff(conv, aftSimple(qq!, tf.tile(k1, [1, 1, 1, 3]), vv!))).toBeLessThan(1e-6);
   });
@@ -225,8 +227,8 @@ describe('AFT ops: memory as the paper claims (cpu)', () => {
   });
 
   it('AFT-conv never builds a T×T tensor', async () => {
-    const [qq, vv] = [1, 2].map((s) => rand([1, 2, t, 1], s));
-    const kk = rand([1, 2, t, 1], 3);
+    const [qq, vv] = [1, 2].map((s) => rand4([1, 2, t, 1], s));
+    const kk = rand4([1, 2, t, 1], 3);
     expect(await largestTensor(() => aftConv(qq!, kk, vv!, rand([2, 5, 5], 4) as tf.Tensor3D, { grid: [12, 12] }))).toBeLessThan(t * t / 8);
   });
 
