@@ -1,3 +1,7 @@
-// The packages whose registrations the tour shows. A variant package adds its
-// name here (and to this package's dependencies) when it lands.
-export const VARIANT_PACKAGES = ['@attention-zoo/attention-core', '@attention-zoo/linear-attention'] as const;
+// The packages whose registrations the tour, the benchmark and the trainer show.
+// A variant package adds its name here (and to tooling/tour's dependencies) when it lands.
+export const VARIANT_PACKAGES = [
+  '@attention-zoo/attention-core',
+  '@attention-zoo/aft',
+  '@attention-zoo/linear-attention',
+] as const;

@@ -1,6 +1,7 @@
+import { AFT_HANDLERS } from './aft.js';
 import { CORE_HANDLERS } from './attention-core.js';
-import type { FixtureHandler } from './handler.js';
 import { LINEAR_ATTENTION_HANDLERS } from './linear-attention.js';
+import type { FixtureHandler } from './handler.js';
 
 export type { FixtureHandler } from './handler.js';
 
@@ -9,7 +10,11 @@ export type { FixtureHandler } from './handler.js';
  * in this folder, one line here. A case with no entry is reported as
  * `not-implemented`, never as a pass.
  */
-export const HANDLERS: readonly FixtureHandler[] = [...CORE_HANDLERS, ...LINEAR_ATTENTION_HANDLERS];
+export const HANDLERS: readonly FixtureHandler[] = [
+  ...CORE_HANDLERS,
+  ...AFT_HANDLERS,
+  ...LINEAR_ATTENTION_HANDLERS,
+];
 
 export function handlerFor(variant: string): FixtureHandler | undefined {
   return HANDLERS.find((h) => h.variants.includes(variant));

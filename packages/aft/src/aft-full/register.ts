@@ -1,0 +1,22 @@
+import { registerAttention } from '@attention-zoo/attention-core';
+import { AftFull } from './layer.js';
+
+registerAttention({
+  name: 'aft-full',
+  family: 'aft',
+  summary: 'AFT-full: σ(Q) ⊙ Σ exp(K + w)V / Σ exp(K + w) with learned pair-wise position biases w [T, T]; no q·k product.',
+  paper: {
+    title: 'An Attention Free Transformer',
+    authors: 'Zhai et al.',
+    year: 2021,
+    url: 'https://arxiv.org/abs/2105.14103',
+  },
+  layer: AftFull,
+  complexity: { time: 'O(T²·d)', memory: 'O(T·d + T²) (T² for exp(w), no batch)' },
+  cost: ({ tokens: t, dim: d, batch = 1 }) => ({
+    // q, k, v, out projections; exp(w) [T, T] times [exp(K)⊙V | exp(K)] [T, 2d].
+    flops: batch * (4 * t * d * d + 2 * t * t * d),
+    // q, k, v, [exp(K)⊙V | exp(K)], num/den, mixed, output; exp(w) once for the batch.
+    activationBytes: 4 * (batch * 10 * t * d + t * t),
+  }),
+});

@@ -1,0 +1,37 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { AttentionLayer, causalKeep, type MixContext } from '@attention-zoo/attention-core';
+import { impliedAttention } from './implied-attention.js';
+
+/**
+ * What the AFT layers share: Q, K, V linear projections of x (AFT has no q·k
+ * product, so no head split for full/simple/local: each channel mixes on its own),
+ * the AFT op on `[batch, tokens, dim]`, dropout on the mixed values (AFT has no
+ * attention matrix to drop), and `attentionMap` from the implied attention.
+ */
+export abstract class AftLayer extends AttentionLayer {
+  /** The variant's op on the projections q, k, v `[batch, T, dim]` → `[batch, T, dim]`. */
+  protected abstract aft(q: tf.Tensor3D, k: tf.Tensor3D, v: tf.Tensor3D): tf.Tensor3D;
+
+  /** Effective biases `[1 | heads, T, T]` for `attentionMap` (before the causal mask). Dense: small T only. */
+  protected abstract impliedBias(tokens: number): tf.Tensor3D;
+
+  protected override mixTokens(x: tf.Tensor3D, _context: tf.Tensor3D, ctx: MixContext): tf.Tensor3D {
+    const y = this.aft(this.project('q', x), this.project('k', x), this.project('v', x));
+    return ctx.training && this.dropout > 0 ? (tf.dropout(y, this.dropout, undefined, ctx.seed) as tf.Tensor3D) : y;
+  }
+
+  /**
+   * The implied attention (Eq. 3) averaged over each head's channels (AFT-full/simple/local
+   * have no heads of their own: `numHeads` only groups channels for display). Approximate
+   * in the kit's sense: the output also carries the σ(Q) gate and per-channel weights.
+   */
+  protected override computeAttentionMap(x: tf.Tensor3D, _context: tf.Tensor3D, _ctx: MixContext): tf.Tensor4D {
+    const t = x.shape[1];
+    let w: tf.Tensor3D = this.impliedBias(t);
+    if (this.causal) {
+      const keep = tf.tile(tf.reshape(causalKeep(t, t), [1, t, t]), [w.shape[0], 1, 1]);
+      w = tf.where(keep, w, tf.fill(w.shape, -1e30)) as tf.Tensor3D;
+    }
+    return impliedAttention(this.project('k', x), w, this.numHeads);
+  }
+}

@@ -1,0 +1,25 @@
+import { registerAttention } from '@attention-zoo/attention-core';
+import { AftLocal } from './layer.js';
+
+registerAttention({
+  name: 'aft-local',
+  family: 'aft',
+  summary: 'AFT-local: AFT-full with position biases learned inside the window |t − t\'| < s and 0 outside (global connectivity kept); band-only computation.',
+  paper: {
+    title: 'An Attention Free Transformer',
+    authors: 'Zhai et al.',
+    year: 2021,
+    url: 'https://arxiv.org/abs/2105.14103',
+  },
+  layer: AftLocal,
+  complexity: { time: 'O(T·s·d)', memory: 'O(T·d + T·s)' },
+  cost: ({ tokens: t, dim: d, batch = 1, windowSize = 32 }) => {
+    const c = Math.min(Math.max(windowSize - 1, 1), t); // block length; each query block reads 3 blocks of keys
+    return {
+      // q, k, v, out projections; band blocks [T, 3C] times [exp(K)⊙V | exp(K)] [3C, 2d]; the global sum.
+      flops: batch * (4 * t * d * d + 6 * t * c * d + 4 * t * d),
+      // q, k, v, [exp(K)⊙V | exp(K)] and its 3 key blocks, num/den, mixed, output; band weights [T, 3C] once.
+      activationBytes: 4 * (batch * 16 * t * d + 3 * t * c),
+    };
+  },
+});

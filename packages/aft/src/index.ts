@@ -1,0 +1,13 @@
+// @attention-zoo/aft — An Attention Free Transformer (Zhai et al. 2021): AFT-full, AFT-simple,
+// AFT-local, AFT-conv as functional ops and layers; importing it registers
+// 'aft-full', 'aft-simple', 'aft-local' and 'aft-conv'.
+export * from './aft-full/index.js';
+export * from './aft-simple/index.js';
+export * from './aft-local/index.js';
+export * from './aft-conv/index.js';
+export { AftLayer } from './aft-layer.js';
+export { PositionBiasLayer } from './position-bias-layer.js';
+export type { PositionBiasConfig } from './position-bias-layer.js';
+export { denseBias, isFactorised } from './position-bias.js';
+export type { PositionBias } from './position-bias.js';
+export { impliedAttention } from './implied-attention.js';
