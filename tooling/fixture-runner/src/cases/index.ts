@@ -1,4 +1,5 @@
 import { CORE_HANDLERS } from './attention-core.js';
+import { FLATTEN_HANDLERS } from './flatten.js';
 import type { FixtureHandler } from './handler.js';
 
 export type { FixtureHandler } from './handler.js';
@@ -8,7 +9,7 @@ export type { FixtureHandler } from './handler.js';
  * in this folder, one line here. A case with no entry is reported as
  * `not-implemented`, never as a pass.
  */
-export const HANDLERS: readonly FixtureHandler[] = [...CORE_HANDLERS];
+export const HANDLERS: readonly FixtureHandler[] = [...CORE_HANDLERS, ...FLATTEN_HANDLERS];
 
 export function handlerFor(variant: string): FixtureHandler | undefined {
   return HANDLERS.find((h) => h.variants.includes(variant));

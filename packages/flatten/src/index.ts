@@ -1,0 +1,24 @@
+// @attention-zoo/flatten — FLatten (Focused Linear Attention, Han et al. ICCV 2023) as the official code computes it.
+
+// Functional ops
+export { focusingFunction, focusedKernel, KERNEL_EPS } from './ops/focusing.js';
+export {
+  focusedLinearAttention,
+  focusedLinearCore,
+  focusedLinearWeights,
+  NORMALISER_EPS,
+} from './ops/focused-linear-attention.js';
+export type { FocusedLinearAttentionOptions } from './ops/focused-linear-attention.js';
+export { dwcBranch, dwcMixingMatrix, causalTapMask } from './ops/dwc.js';
+export type { DwcOptions } from './ops/dwc.js';
+export { interpolateTokens, linearTaps } from './ops/interpolate.js';
+export { adaptiveAvgPool2d } from './ops/adaptive-pool.js';
+
+// Layers (each registers itself)
+export { FocusedLinearLayer } from './layers/focused-layer.js';
+export type { FocusedLinearConfig } from './layers/focused-layer.js';
+export { focusedCost } from './layers/cost.js';
+export { FLATTEN_PAPER } from './layers/paper.js';
+export { FLattenAttention, PVT_V2_POOL } from './pvt/layer.js';
+export type { FLattenAttentionConfig } from './pvt/layer.js';
+import './pvt/register.js';

@@ -1,0 +1,70 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { torch, type HostTensor } from '@attention-zoo/attention-core';
+import { dwcBranch, FLattenAttention, focusedLinearAttention } from '@attention-zoo/flatten';
+import { num, type FixtureHandler } from './handler.js';
+import type { Fixture } from '../fixture.js';
+
+const PKG = '@attention-zoo/flatten';
+
+function grid(f: Fixture): [number, number] {
+  if (!f.meta.spatial) throw new Error(`${f.meta.name}: no spatial {H, W}`);
+  return [f.meta.spatial.H, f.meta.spatial.W];
+}
+
+/** Builds a layer on the case's input, loads the case's state_dict with the official keys, runs it. */
+function runModule(
+  layer: { apply: (x: tf.Tensor) => unknown; loadTorchStateDict: (sd: Map<string, HostTensor>) => unknown; dispose: () => unknown },
+  f: Fixture,
+): tf.Tensor {
+  try {
+    layer.loadTorchStateDict(f.stateDict());
+    return layer.apply(f.tensor('input')) as tf.Tensor;
+  } finally {
+    layer.dispose();
+  }
+}
+
+/** Cases computed by @attention-zoo/flatten (FLatten, Han et al. 2023; official code LeapLabTHU/FLatten-Transformer). */
+export const FLATTEN_HANDLERS: FixtureHandler[] = [
+  // Focused linear attention core: φ_p over all C, then per head φ(Q)(φ(K)ᵀV/n)·z (Eq. 4, 6).
+  {
+    variants: ['flatten_focused'],
+    package: PKG,
+    run: (f) =>
+      focusedLinearAttention(f.tensor('q') as tf.Tensor3D, f.tensor('k') as tf.Tensor3D, f.tensor('v') as tf.Tensor3D, {
+        heads: num(f, 'heads'),
+        focusingFactor: num(f, 'focusing_factor'),
+        scale: f.tensor('scale') as tf.Tensor1D,
+      }),
+  },
+  // DWC rank-restoration branch (Eq. 10-12): one depthwise conv shared by all heads.
+  {
+    variants: ['flatten_dwc'],
+    package: PKG,
+    run: (f) => {
+      const [kernel] = torch.depthwiseConv2d(f.host.get('weight')!);
+      return dwcBranch(f.tensor('v') as tf.Tensor3D, tf.tensor(kernel!.data, kernel!.shape) as tf.Tensor4D, f.tensor('bias') as tf.Tensor1D, {
+        heads: num(f, 'heads'),
+        grid: [num(f, 'H'), num(f, 'W')],
+      });
+    },
+  },
+  // models/flatten_pvt.py FocusedLinearAttention, forward(x, H, W), sr_ratio 1 and 2.
+  {
+    variants: ['pvt_sr1', 'pvt_sr2'],
+    package: PKG,
+    run: (f) =>
+      runModule(
+        new FLattenAttention({
+          dim: num(f, 'dim'),
+          numHeads: num(f, 'num_heads'),
+          qkvBias: f.meta.config['qkv_bias'] === true,
+          srRatio: num(f, 'sr_ratio'),
+          focusingFactor: num(f, 'focusing_factor'),
+          kernelSize: num(f, 'kernel_size'),
+          grid: grid(f),
+        }),
+        f,
+      ),
+  },
+];
