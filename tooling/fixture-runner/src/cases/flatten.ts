@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { torch, type HostTensor } from '@attention-zoo/attention-core';
-import { dwcBranch, FLattenAttention, focusedLinearAttention } from '@attention-zoo/flatten';
+import { dwcBranch, FLattenAttention, FLattenSwinAttention, FlattenSwinBlock, focusedLinearAttention } from '@attention-zoo/flatten';
 import { num, type FixtureHandler } from './handler.js';
 import type { Fixture } from '../fixture.js';
 
@@ -63,6 +63,46 @@ export const FLATTEN_HANDLERS: FixtureHandler[] = [
           focusingFactor: num(f, 'focusing_factor'),
           kernelSize: num(f, 'kernel_size'),
           grid: grid(f),
+        }),
+        f,
+      ),
+  },
+  // models/flatten_swin.py FocusedLinearAttention on [num_windows·B, 7·7, C]: one 7×7 window per sample.
+  {
+    variants: ['swin_window'],
+    package: PKG,
+    run: (f) => {
+      const [wh, ww] = f.meta.config['window_size'] as [number, number];
+      return runModule(
+        new FLattenSwinAttention({
+          dim: num(f, 'dim'),
+          numHeads: num(f, 'num_heads'),
+          qkvBias: f.meta.config['qkv_bias'] === true,
+          grid: [wh, ww],
+          windowSize: wh,
+          focusingFactor: num(f, 'focusing_factor'),
+          kernelSize: num(f, 'kernel_size'),
+        }),
+        f,
+      );
+    },
+  },
+  // models/flatten_swin.py SwinTransformerBlock with attn_type 'L', shift 0 and 3.
+  {
+    variants: ['swin_block_shift0', 'swin_block_shift3'],
+    package: PKG,
+    run: (f) =>
+      runModule(
+        new FlattenSwinBlock({
+          dim: num(f, 'dim'),
+          numHeads: num(f, 'num_heads'),
+          inputResolution: f.meta.config['input_resolution'] as [number, number],
+          windowSize: num(f, 'window_size'),
+          shiftSize: num(f, 'shift_size'),
+          mlpRatio: num(f, 'mlp_ratio'),
+          qkvBias: f.meta.config['qkv_bias'] === true,
+          focusingFactor: num(f, 'focusing_factor'),
+          kernelSize: num(f, 'kernel_size'),
         }),
         f,
       ),
