@@ -28,3 +28,8 @@ export { FlattenSwinBlock } from './swin/block.js';
 export type { FlattenSwinBlockConfig } from './swin/block.js';
 export { roll2d, windowPartition, windowReverse, windowTokenOrder } from './swin/windows.js';
 import './swin/register.js';
+export { FLattenCSwinAttention, LEPE_KERNEL } from './cswin/layer.js';
+export type { FLattenCSwinAttentionConfig } from './cswin/layer.js';
+export { FlattenCSwinBlock } from './cswin/block.js';
+export type { FlattenCSwinBlockConfig } from './cswin/block.js';
+import './cswin/register.js';

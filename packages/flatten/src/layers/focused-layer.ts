@@ -144,7 +144,7 @@ export abstract class FocusedLinearLayer extends AttentionLayer {
    */
   loadTorchStateDict(
     stateDict: Map<string, HostTensor> | Record<string, HostTensor>,
-    options: LoadStateDictOptions = {},
+    options: LoadStateDictOptions & { keyMap?: StateDictKeyMap } = {},
   ): LoadStateDictReport {
     if (!this.built) {
       const tokens = this.builtTokens();
@@ -154,15 +154,16 @@ export abstract class FocusedLinearLayer extends AttentionLayer {
     }
     const sd = stateDict instanceof Map ? stateDict : new Map(Object.entries(stateDict));
     const prefix = options.prefix ?? '';
-    const pe = sd.get(`${prefix}positional_encoding`);
+    const pe = sd.get(`${prefix}positional_encoding`) ?? sd.get(`${prefix}attns.0.positional_encoding`);
     const want = this.weight('positionalEncoding').shape;
     if (pe && pe.shape[pe.shape.length - 2] !== want[0]) {
       throw new WeightLoadError(
-        `loading a state_dict into '${this.name}' failed; nothing was changed:\n  ${prefix}positional_encoding [${pe.shape.join(', ')}] has ${pe.shape[pe.shape.length - 2]} tokens, ` +
+        `loading a state_dict into '${this.name}' failed; nothing was changed:\n  positional_encoding [${pe.shape.join(', ')}] has ${pe.shape[pe.shape.length - 2]} tokens, ` +
           `but this layer's ${this.positionalDescription()} needs ${want[0]}: the official module is resolution-specific, build the layer with the grid it was trained at`,
       );
     }
-    return loadStateDict(this, sd, this.torchKeyMap(), options);
+    const { keyMap = this.torchKeyMap(), ...rest } = options;
+    return loadStateDict(this, sd, keyMap, rest);
   }
 
   /** Tokens of an input that builds this layer (for `loadTorchStateDict` on an unbuilt layer). */

@@ -1,6 +1,14 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { torch, type HostTensor } from '@attention-zoo/attention-core';
-import { dwcBranch, FLattenAttention, FLattenSwinAttention, FlattenSwinBlock, focusedLinearAttention } from '@attention-zoo/flatten';
+import {
+  dwcBranch,
+  FLattenAttention,
+  FLattenCSwinAttention,
+  FlattenCSwinBlock,
+  FLattenSwinAttention,
+  FlattenSwinBlock,
+  focusedLinearAttention,
+} from '@attention-zoo/flatten';
 import { num, type FixtureHandler } from './handler.js';
 import type { Fixture } from '../fixture.js';
 
@@ -99,6 +107,47 @@ export const FLATTEN_HANDLERS: FixtureHandler[] = [
           inputResolution: f.meta.config['input_resolution'] as [number, number],
           windowSize: num(f, 'window_size'),
           shiftSize: num(f, 'shift_size'),
+          mlpRatio: num(f, 'mlp_ratio'),
+          qkvBias: f.meta.config['qkv_bias'] === true,
+          focusingFactor: num(f, 'focusing_factor'),
+          kernelSize: num(f, 'kernel_size'),
+        }),
+        f,
+      ),
+  },
+  // models/flatten_cswin.py FocusedLinearAttention (idx=-1, whole map, with LePE) on projected qkv [3, B, L, C].
+  {
+    variants: ['cswin_global'],
+    package: PKG,
+    run: (f) => {
+      const [h, w] = grid(f);
+      const layer = new FLattenCSwinAttention({
+        dim: num(f, 'dim'),
+        numHeads: num(f, 'num_heads'),
+        grid: [h, w],
+        focusingFactor: num(f, 'focusing_factor'),
+        kernelSize: num(f, 'kernel_size'),
+      });
+      try {
+        layer.loadTorchStateDict(f.stateDict(), { keyMap: layer.innerTorchKeyMap() });
+        const qkv = f.tensor('qkv');
+        const [q, k, v] = tf.unstack(qkv, 0) as [tf.Tensor3D, tf.Tensor3D, tf.Tensor3D];
+        return layer.attendProjected(q, k, v);
+      } finally {
+        layer.dispose();
+      }
+    },
+  },
+  // models/flatten_cswin.py CSWinBlock with attn_type 'L' (reso = split_size: one global branch).
+  {
+    variants: ['cswin_block'],
+    package: PKG,
+    run: (f) =>
+      runModule(
+        new FlattenCSwinBlock({
+          dim: num(f, 'dim'),
+          numHeads: num(f, 'num_heads'),
+          reso: num(f, 'reso'),
           mlpRatio: num(f, 'mlp_ratio'),
           qkvBias: f.meta.config['qkv_bias'] === true,
           focusingFactor: num(f, 'focusing_factor'),
