@@ -33,3 +33,6 @@ export type { FLattenCSwinAttentionConfig } from './cswin/layer.js';
 export { FlattenCSwinBlock } from './cswin/block.js';
 export type { FlattenCSwinBlockConfig } from './cswin/block.js';
 import './cswin/register.js';
+export { FLattenClsAttention } from './cls/layer.js';
+export type { FLattenClsAttentionConfig } from './cls/layer.js';
+import './cls/register.js';

@@ -101,15 +101,23 @@ export abstract class FocusedLinearLayer extends AttentionLayer {
    * grid `[H, W]`: q `[B', N, C]`, k and v `[B', n, C]`; `vGrid` is the value
    * map for the DWC `[B', N, C]` (v itself, or v resized to N tokens).
    */
-  protected attend({ q, k, v }: WindowQKV, grid: [number, number], vGrid: tf.Tensor3D = v): tf.Tensor3D {
+  protected attend(qkv: WindowQKV, grid: [number, number], vGrid: tf.Tensor3D = qkv.v): tf.Tensor3D {
+    return tf.add(this.focusedOutput(qkv), this.dwcOf(vGrid, grid)) as tf.Tensor3D;
+  }
+
+  /** φ(Q)(φ(K)ᵀV)·z over all keys, heads merged: `[B', N, C]` (Eq. 4 as in the official code). */
+  protected focusedOutput({ q, k, v }: WindowQKV): tf.Tensor3D {
     const { phiQ, phiK } = this.features(q, k);
-    const o = mergeHeads(focusedLinearCore(phiQ, phiK, splitHeads(v, this.numHeads), { causal: this.causal })); // [B', N, C]
-    const dwc = dwcBranch(vGrid, this.read('dwc/kernel') as tf.Tensor4D, this.read('dwc/bias') as tf.Tensor1D, {
+    return mergeHeads(focusedLinearCore(phiQ, phiK, splitHeads(v, this.numHeads), { causal: this.causal }));
+  }
+
+  /** DWC(V) on a value map `[B', H·W, C]` of grid `[H, W]` (Eq. 12's rank-restoration term). */
+  protected dwcOf(vGrid: tf.Tensor3D, grid: [number, number]): tf.Tensor3D {
+    return dwcBranch(vGrid, this.read('dwc/kernel') as tf.Tensor4D, this.read('dwc/bias') as tf.Tensor1D, {
       heads: this.numHeads,
       grid,
       causal: this.causal,
     });
-    return tf.add(o, dwc) as tf.Tensor3D;
   }
 
   /** Focusing factor of the map being computed: `kernelAttentionMap` may ask for another p. */
