@@ -36,3 +36,7 @@ import './cswin/register.js';
 export { FLattenClsAttention } from './cls/layer.js';
 export type { FLattenClsAttentionConfig } from './cls/layer.js';
 import './cls/register.js';
+
+// Analysis (paper Fig. 3 and 5)
+export { flattenRankAnalysis, formatRankTable } from './analysis/rank-analysis.js';
+export type { RankAnalysis, RankAnalysisOptions, RankAnalysisRow, RankForm } from './analysis/rank-analysis.js';
