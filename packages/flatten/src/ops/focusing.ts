@@ -17,8 +17,9 @@ export const KERNEL_EPS = 1e-6;
 export function focusingFunction<T extends tf.Tensor>(x: T, p: number): T {
   if (!(p > 0 && Number.isFinite(p))) throw new AttentionInputError(`focusingFunction: focusing factor p must be a positive number, got ${p}`);
   return tf.tidy(() => {
-    const norm = tf.norm(x, 'euclidean', -1, true); // ‖x‖, [..., 1]
-    const unit = tf.div(x, tf.max(x, -1, true)); // x / max(x) ∈ (0, 1]
+    const m = tf.max(x, -1, true); // [..., 1]
+    const unit = tf.div(x, m); // x / max(x) ∈ (0, 1]
+    const norm = tf.mul(tf.norm(unit, 'euclidean', -1, true), m); // ‖x‖ = max(x)·‖x / max(x)‖, no x² overflow
     const xp = tf.pow(unit, p); // (x / max x)^p
     return tf.mul(tf.div(xp, tf.norm(xp, 'euclidean', -1, true)), norm) as T; // ‖x‖ · x^p / ‖x^p‖
   });
