@@ -185,6 +185,18 @@ describe('bad input is an error that names it', () => {
   });
 });
 
+describe('PVTv2 linear mode', () => {
+  it('pools K/V to 7×7 (49 keys, positional encoding [49, C]) and resizes V back to N for the DWC', () => {
+    const l = new FLattenAttention({ dim: 16, numHeads: 2, grid: [14, 14], linear: true, seed: 1 });
+    const y = l.apply(tf.randomNormal([1, 196, 16])) as tf.Tensor;
+    expect(y.shape).toEqual([1, 196, 16]);
+    expect(l.weight('positionalEncoding').shape).toEqual([49, 16]);
+    expect(l.weight('sr/kernel').shape).toEqual([1, 1, 16, 16]);
+    expect(l.attentionMap(tf.randomNormal([1, 196, 16])).shape).toEqual([1, 2, 196, 49]);
+    expect(Object.keys(l.torchKeyMap())).toEqual(expect.arrayContaining(['sr.weight', 'sr.bias', 'norm.weight', 'norm.bias']));
+  });
+});
+
 describe('causal form (an extension beyond the paper)', () => {
   it('on a [1, N] grid the DWC is a causal 1-D conv and no output depends on later tokens', async () => {
     const l = new FLattenAttention({ dim: 16, numHeads: 2, grid: [1, 12], causal: true, seed: 2 });
