@@ -51,7 +51,7 @@ export const FLATTEN_HANDLERS: FixtureHandler[] = [
     package: PKG,
     run: (f) => {
       const [kernel] = torch.depthwiseConv2d(f.host.get('weight')!);
-      return dwcBranch(f.tensor('v') as tf.Tensor3D, tf.tensor(kernel!.data, kernel!.shape) as tf.Tensor4D, f.tensor('bias') as tf.Tensor1D, {
+      return dwcBranch(f.tensor('v') as tf.Tensor3D, tf.tensor4d(kernel!.data as Float32Array, kernel!.shape as [number, number, number, number]), f.tensor('bias') as tf.Tensor1D, {
         heads: num(f, 'heads'),
         grid: [num(f, 'H'), num(f, 'W')],
       });
