@@ -3,5 +3,6 @@
 export const VARIANT_PACKAGES = [
   '@attention-zoo/attention-core',
   '@attention-zoo/aft',
+  '@attention-zoo/flatten',
   '@attention-zoo/linear-attention',
 ] as const;

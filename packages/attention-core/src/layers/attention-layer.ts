@@ -377,16 +377,22 @@ export abstract class AttentionLayer extends layers.Layer {
         }
       }
     }
-    if (this.capabilities.needsGrid && this.grid) {
-      const [h, w] = this.grid;
-      if (tokens !== h * w) {
-        throw new AttentionInputError(
-          `${this.who}: input has ${tokens} tokens but grid [${h}, ${w}] holds ${h * w}; tokens must be height × width in row-major order`,
-        );
-      }
-    }
+    if (this.capabilities.needsGrid && this.grid) this.checkGridTokens(tokens!);
     if (this.causal && tokens !== keyTokens && !this.capabilities.crossAttention) {
       throw new AttentionInputError(`${this.who}: causal attention needs as many keys as queries`);
+    }
+  }
+
+  /**
+   * Spatial variants: the input must hold height × width tokens, row-major. A
+   * variant with tokens outside the grid (e.g. a class token) overrides this.
+   */
+  protected checkGridTokens(tokens: number): void {
+    const [h, w] = this.grid!;
+    if (tokens !== h * w) {
+      throw new AttentionInputError(
+        `${this.who}: input has ${tokens} tokens but grid [${h}, ${w}] holds ${h * w}; tokens must be height × width in row-major order`,
+      );
     }
   }
 

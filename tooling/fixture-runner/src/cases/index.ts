@@ -1,5 +1,6 @@
 import { AFT_HANDLERS } from './aft.js';
 import { CORE_HANDLERS } from './attention-core.js';
+import { FLATTEN_HANDLERS } from './flatten.js';
 import { LINEAR_ATTENTION_HANDLERS } from './linear-attention.js';
 import type { FixtureHandler } from './handler.js';
 
@@ -13,6 +14,7 @@ export type { FixtureHandler } from './handler.js';
 export const HANDLERS: readonly FixtureHandler[] = [
   ...CORE_HANDLERS,
   ...AFT_HANDLERS,
+  ...FLATTEN_HANDLERS,
   ...LINEAR_ATTENTION_HANDLERS,
 ];
 
