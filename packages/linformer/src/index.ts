@@ -1,0 +1,3 @@
+// @attention-zoo/linformer — low-rank and compressed attention: Linformer,
+// memory-compressed attention, PVT spatial-reduction attention.
+export * from './linformer/index.js';
