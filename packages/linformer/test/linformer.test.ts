@@ -111,7 +111,7 @@ for (const backend of await testBackends(['cpu', 'webgpu'])) {
       // Changing E changes every layer: set it to zeros and compare with per-layer effect.
       const eVar = model.weights.find((w) => /\/E$/.test(w.originalName))!;
       const { grads } = tf.variableGrads(() => tf.sum(tf.square(model.predict(x) as tf.Tensor)) as tf.Scalar, [eVar.read() as tf.Variable]);
-      expect((await tf.sum(tf.abs(grads[eVar.read().name]!)).data())[0]).toBeGreaterThan(0);
+      expect((await tf.sum(tf.abs(grads[(eVar.read() as tf.Variable).name]!)).data())[0]).toBeGreaterThan(0);
       let artifacts: tf.io.ModelArtifacts | undefined;
       await model.save(tf.io.withSaveHandler(async (a) => ((artifacts = a), { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } })));
       const loaded = await tfl.loadLayersModel(tf.io.fromMemory(artifacts!));
