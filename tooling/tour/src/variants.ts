@@ -5,4 +5,6 @@ export const VARIANT_PACKAGES = [
   '@attention-zoo/aft',
   '@attention-zoo/flatten',
   '@attention-zoo/linear-attention',
+  '@attention-zoo/linformer',
+  '@attention-zoo/synthesizer',
 ] as const;

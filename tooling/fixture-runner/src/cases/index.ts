@@ -2,6 +2,8 @@ import { AFT_HANDLERS } from './aft.js';
 import { CORE_HANDLERS } from './attention-core.js';
 import { FLATTEN_HANDLERS } from './flatten.js';
 import { LINEAR_ATTENTION_HANDLERS } from './linear-attention.js';
+import { LINFORMER_HANDLERS } from './linformer.js';
+import { SYNTHESIZER_HANDLERS } from './synthesizer.js';
 import type { FixtureHandler } from './handler.js';
 
 export type { FixtureHandler } from './handler.js';
@@ -16,6 +18,8 @@ export const HANDLERS: readonly FixtureHandler[] = [
   ...AFT_HANDLERS,
   ...FLATTEN_HANDLERS,
   ...LINEAR_ATTENTION_HANDLERS,
+  ...LINFORMER_HANDLERS,
+  ...SYNTHESIZER_HANDLERS,
 ];
 
 export function handlerFor(variant: string): FixtureHandler | undefined {

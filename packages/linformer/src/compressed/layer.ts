@@ -1,0 +1,78 @@
+import type * as tf from '@tensorflow/tfjs-core';
+import {
+  AttentionConfigError,
+  AttentionLayer,
+  mergeHeads,
+  splitHeads,
+  type AttentionCapabilities,
+  type AttentionConfig,
+  type MixContext,
+} from '@attention-zoo/attention-core';
+import { compressSequence, memoryCompressedAttention } from './memory-compressed.js';
+
+export interface MemoryCompressedAttentionConfig extends AttentionConfig {
+  /** Kernel size and stride c of the compressing convolutions; default 3 (the paper's). */
+  compressionFactor?: number;
+}
+
+/**
+ * Memory-compressed attention (Liu et al. 2018, "Generating Wikipedia", §4.2.3):
+ * after the K and V projections, a strided convolution (kernel = stride = c)
+ * shortens the keys and values c-fold; queries keep full length, so cost is
+ * O(N·N/c·d). Causal: a query sees only compressed blocks that end at or before
+ * it (block-causal). Weights: `q`, `k`, `v`, `out`, `kConv/kernel` `[c, C, C]`,
+ * `kConv/bias`, `vConv/kernel`, `vConv/bias`.
+ */
+export class MemoryCompressedAttention extends AttentionLayer {
+  static className = 'AttentionZoo>MemoryCompressedAttention';
+  static override capabilities: AttentionCapabilities = {
+    causal: true,
+    keyPaddingMask: false, // a block mixes real and padded tokens through the conv
+    crossAttention: true,
+    variableLength: true,
+    needsGrid: false,
+    needsMaxTokens: false,
+    attentionMap: 'none', // the conv mixes channels: no N×N matrix acts on the value projection
+  };
+
+  readonly compressionFactor: number;
+
+  constructor(config: MemoryCompressedAttentionConfig) {
+    super(config);
+    this.compressionFactor = config.compressionFactor ?? 3;
+    if (!(Number.isInteger(this.compressionFactor) && this.compressionFactor >= 1)) {
+      throw new AttentionConfigError(`${this.who}: compressionFactor must be an integer ≥ 1, got ${JSON.stringify(config.compressionFactor)}`);
+    }
+  }
+
+  protected override buildMixing(): void {
+    const [c, d] = [this.compressionFactor, this.dim];
+    for (const p of ['kConv', 'vConv']) {
+      this.addPathWeight(`${p}/kernel`, [c, d, d]);
+      this.addPathWeight(`${p}/bias`, [d]);
+    }
+  }
+
+  private compress(p: 'kConv' | 'vConv', x: tf.Tensor3D): tf.Tensor3D {
+    return compressSequence(x, { kernel: this.weight(`${p}/kernel`).read() as tf.Tensor3D, bias: this.weight(`${p}/bias`).read() as tf.Tensor1D });
+  }
+
+  protected override mixTokens(x: tf.Tensor3D, context: tf.Tensor3D, ctx: MixContext): tf.Tensor3D {
+    const h = this.numHeads;
+    const q = splitHeads(this.project('q', x), h); // [B, H, N, dh]
+    const kc = splitHeads(this.compress('kConv', this.project('k', context)), h); // [B, H, ⌈M/c⌉, dh]
+    const vc = splitHeads(this.compress('vConv', this.project('v', context)), h);
+    const y = memoryCompressedAttention(q, kc, vc, {
+      compressionFactor: this.compressionFactor,
+      causal: this.causal,
+      dropout: this.dropout,
+      training: ctx.training,
+      seed: ctx.seed,
+    });
+    return mergeHeads(y);
+  }
+
+  protected override variantConfig(): Record<string, unknown> {
+    return { compressionFactor: this.compressionFactor };
+  }
+}

@@ -1,0 +1,26 @@
+import { registerAttention } from '@attention-zoo/attention-core';
+import { LinformerAttention } from './layer.js';
+
+registerAttention({
+  name: 'linformer',
+  family: 'low-rank',
+  summary: 'Linformer: keys and values projected along the sequence to k rows (E·K, F·V), then softmax attention — O(N·k).',
+  paper: {
+    title: 'Linformer: Self-Attention with Linear Complexity',
+    authors: 'Wang, Li, Khabsa, Fang, Ma',
+    year: 2020,
+    url: 'https://arxiv.org/abs/2006.04768',
+  },
+  layer: LinformerAttention,
+  complexity: { time: 'O(N·k·d)', memory: 'O(N·k)' },
+  cost: ({ tokens: n, keyTokens, dim: d, heads: h, batch = 1, k: kGiven }) => {
+    const m = keyTokens ?? n;
+    const k = kGiven ?? Math.max(1, Math.floor(m / 4));
+    return {
+      // q/out projections on N tokens, k/v on M; E·K and F·V (k·M·d each); QK̄ᵀ and AV̄ (N·k·d each).
+      flops: batch * (2 * n * d * d + 2 * m * d * d + 2 * k * m * d + 2 * n * k * d),
+      // q, k, v, mixed and output tokens, K̄ and V̄, logits and weights per head.
+      activationBytes: 4 * batch * ((3 * n + 2 * m) * d + 2 * k * d + 2 * h * n * k),
+    };
+  },
+});

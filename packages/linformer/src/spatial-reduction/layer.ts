@@ -1,0 +1,102 @@
+import type * as tf from '@tensorflow/tfjs-core';
+import {
+  AttentionConfigError,
+  AttentionLayer,
+  mergeHeads,
+  scaledDotProductAttention,
+  type AttentionCapabilities,
+  type AttentionConfig,
+  type MixContext,
+} from '@attention-zoo/attention-core';
+import { linearSpatialReduction, spatialReduction, type SpatialReductionWeights } from './spatial-reduction.js';
+
+export interface SpatialReductionAttentionConfig extends AttentionConfig {
+  /** Reduction ratio R of the key/value grid (PVT's `sr_ratio`; stages use 8, 4, 2, 1). Default 2. 1 = plain softmax attention. */
+  srRatio?: number;
+  /** PVTv2 linear SRA: adaptive average pooling to `poolSize`² keys, 1×1 conv, LayerNorm, GELU. Default false. */
+  linear?: boolean;
+  /** Pooled grid side for `linear`; default 7 (PVTv2). */
+  poolSize?: number;
+  /** LayerNorm ε; default 1e-5 (PyTorch's). */
+  layerNormEpsilon?: number;
+}
+
+/**
+ * PVT spatial-reduction attention (Wang et al. 2021, Eq. 3–4): queries from every
+ * token, keys and values from the grid reduced by a stride-R conv + LayerNorm,
+ * so the attention matrix is N × N/R². With `linear: true`, PVTv2's linear SRA:
+ * keys and values from a fixed P×P pooled grid (N × P²). Weights: `q`, `k`, `v`
+ * (PVT's `kv` split in two), `out`, `sr/kernel` `[R, R, C, C]`, `sr/bias`,
+ * `norm/gamma`, `norm/beta`.
+ */
+export class SpatialReductionAttention extends AttentionLayer {
+  static className = 'AttentionZoo>SpatialReductionAttention';
+  static override capabilities: AttentionCapabilities = {
+    causal: false,
+    keyPaddingMask: false,
+    crossAttention: false,
+    variableLength: false,
+    needsGrid: true,
+    needsMaxTokens: false,
+    attentionMap: 'none', // keys come from LayerNorm(conv(x)): no N×N matrix acts on the value projection of x
+  };
+
+  readonly srRatio: number;
+  readonly linear: boolean;
+  readonly poolSize: number;
+  readonly layerNormEpsilon: number;
+
+  constructor(config: SpatialReductionAttentionConfig) {
+    super(config);
+    this.srRatio = config.srRatio ?? 2;
+    this.linear = config.linear ?? false;
+    this.poolSize = config.poolSize ?? 7;
+    this.layerNormEpsilon = config.layerNormEpsilon ?? 1e-5;
+    const [h, w] = this.grid!;
+    for (const key of ['srRatio', 'poolSize'] as const) {
+      if (!(Number.isInteger(this[key]) && this[key] >= 1)) throw new AttentionConfigError(`${this.who}: ${key} must be an integer ≥ 1, got ${JSON.stringify(config[key])}`);
+    }
+    if (typeof this.linear !== 'boolean') throw new AttentionConfigError(`${this.who}: linear must be a boolean, got ${JSON.stringify(config.linear)}`);
+    if (!this.linear && (this.srRatio > h || this.srRatio > w)) {
+      throw new AttentionConfigError(`${this.who}: srRatio ${this.srRatio} is larger than the grid [${h}, ${w}]: the strided conv would leave no key`);
+    }
+    if (!(this.layerNormEpsilon > 0)) throw new AttentionConfigError(`${this.who}: layerNormEpsilon must be positive, got ${config.layerNormEpsilon}`);
+  }
+
+  private get reduces(): boolean {
+    return this.linear || this.srRatio > 1;
+  }
+
+  protected override buildMixing(): void {
+    if (!this.reduces) return;
+    const [c, r] = [this.dim, this.linear ? 1 : this.srRatio];
+    this.addPathWeight('sr/kernel', [r, r, c, c]);
+    this.addPathWeight('sr/bias', [c]);
+    this.addPathWeight('norm/gamma', [c], 'ones');
+    this.addPathWeight('norm/beta', [c], 'zeros');
+  }
+
+  /** The key/value tokens: the reduced grid (or x itself when R = 1). */
+  protected reduce(x: tf.Tensor3D): tf.Tensor3D {
+    if (!this.reduces) return x;
+    const w: SpatialReductionWeights = {
+      kernel: this.weight('sr/kernel').read() as tf.Tensor4D,
+      bias: this.weight('sr/bias').read() as tf.Tensor1D,
+      gamma: this.weight('norm/gamma').read() as tf.Tensor1D,
+      beta: this.weight('norm/beta').read() as tf.Tensor1D,
+      epsilon: this.layerNormEpsilon,
+    };
+    return this.linear ? linearSpatialReduction(x, this.grid!, this.poolSize, w) : spatialReduction(x, this.grid!, w);
+  }
+
+  protected override mixTokens(x: tf.Tensor3D, _context: tf.Tensor3D, ctx: MixContext): tf.Tensor3D {
+    const kv = this.reduce(x); // [B, N', C]
+    const { q, k, v } = this.projectHeads(x, kv);
+    const y = scaledDotProductAttention(q, k, v, { dropout: this.dropout, training: ctx.training, seed: ctx.seed }); // [B, H, N, dh]
+    return mergeHeads(y);
+  }
+
+  protected override variantConfig(): Record<string, unknown> {
+    return { srRatio: this.srRatio, linear: this.linear, poolSize: this.poolSize, layerNormEpsilon: this.layerNormEpsilon };
+  }
+}

@@ -1,0 +1,140 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { describe, expect, it } from 'vitest';
+import { AttentionConfigError, AttentionInputError, createAttention, getAttention, loadStateDict, type AttentionLayer } from '@attention-zoo/attention-core';
+import { conformanceChecks } from '@attention-zoo/attention-core/testing';
+import { backendSuite, testBackends } from '@attention-zoo/test-utils';
+import { linearSpatialReduction, spatialReduction, spatialReductionKeyMaps, type SpatialReductionAttention } from '../src/index.js';
+import { aroundHeads, attend, mat, type Mat, weight } from './reference.js';
+
+/** erf by Abramowitz–Stegun 7.1.26 (|error| < 1.5e-7). */
+function erf(x: number): number {
+  const t = 1 / (1 + 0.3275911 * Math.abs(x));
+  const y = 1 - ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t * Math.exp(-x * x);
+  return x >= 0 ? y : -y;
+}
+
+function layerNorm(m: Mat, g: Float64Array, b: Float64Array, eps: number): Mat {
+  const y = mat(m.rows, m.cols);
+  for (let r = 0; r < m.rows; r++) {
+    const row = m.a.subarray(r * m.cols, (r + 1) * m.cols);
+    const mu = row.reduce((a, c) => a + c, 0) / m.cols;
+    const v = row.reduce((a, c) => a + (c - mu) ** 2, 0) / m.cols;
+    for (let c = 0; c < m.cols; c++) y.a[r * m.cols + c] = ((row[c]! - mu) / Math.sqrt(v + eps)) * g[c]! + b[c]!;
+  }
+  return y;
+}
+
+/** Float64 loops: stride-R conv + LN (PVT), or adaptive pool + 1×1 conv + LN + GELU (PVTv2 linear). */
+async function reducer(layer: SpatialReductionAttention): Promise<(x: Mat) => Mat> {
+  const [h, w] = layer.grid!;
+  const c = layer.dim;
+  if (!layer.linear && layer.srRatio === 1) return (x) => x;
+  const [k, kb, g, b] = await Promise.all(['sr/kernel', 'sr/bias', 'norm/gamma', 'norm/beta'].map((p) => weight(layer, p))) as Float64Array[];
+  const eps = layer.layerNormEpsilon;
+  if (!layer.linear) {
+    const r = layer.srRatio;
+    const [hr, wr] = [Math.floor(h / r), Math.floor(w / r)];
+    return (x) => {
+      const y = mat(hr * wr, c);
+      for (let oy = 0; oy < hr; oy++) for (let ox = 0; ox < wr; ox++) for (let co = 0; co < c; co++) {
+        let s = kb![co]!;
+        for (let ky = 0; ky < r; ky++) for (let kx = 0; kx < r; kx++) for (let ci = 0; ci < c; ci++) {
+          s += x.a[((oy * r + ky) * w + ox * r + kx) * c + ci]! * k![((ky * r + kx) * c + ci) * c + co]!;
+        }
+        y.a[(oy * wr + ox) * c + co] = s;
+      }
+      return layerNorm(y, g!, b!, eps);
+    };
+  }
+  const p = layer.poolSize;
+  const bins = (n: number, i: number) => [Math.floor((i * n) / p), Math.ceil(((i + 1) * n) / p)] as const;
+  return (x) => {
+    const pooled = mat(p * p, c);
+    for (let i = 0; i < p; i++) for (let j = 0; j < p; j++) {
+      const [y0, y1] = bins(h, i);
+      const [x0, x1] = bins(w, j);
+      for (let ci = 0; ci < c; ci++) {
+        let s = 0;
+        for (let yy = y0; yy < y1; yy++) for (let xx = x0; xx < x1; xx++) s += x.a[(yy * w + xx) * c + ci]!;
+        pooled.a[(i * p + j) * c + ci] = s / ((y1 - y0) * (x1 - x0));
+      }
+    }
+    const y = mat(p * p, c);
+    for (let t = 0; t < p * p; t++) for (let co = 0; co < c; co++) {
+      let s = kb![co]!;
+      for (let ci = 0; ci < c; ci++) s += pooled.a[t * c + ci]! * k![ci * c + co]!;
+      y.a[t * c + co] = s;
+    }
+    const n = layerNorm(y, g!, b!, eps);
+    return mat(n.rows, n.cols, n.a.map((v) => 0.5 * v * (1 + erf(v / Math.SQRT2))));
+  };
+}
+
+async function srReference(layer: AttentionLayer, x: tf.Tensor3D): Promise<tf.Tensor3D> {
+  const reduce = await reducer(layer as SpatialReductionAttention);
+  return aroundHeads(layer, x, (_h, q, k, v) => attend(q!, k!, v, 1 / Math.sqrt(layer.headDim)), x, reduce);
+}
+
+// srRatio 3 on [7, 4]: 2×1 keys, a remainder on both axes (dropped, as PyTorch's conv does).
+const CONFIGS: Record<string, unknown>[] = [{ srRatio: 2 }, { srRatio: 1 }, { srRatio: 3, grid: [7, 4] }, { linear: true, poolSize: 3 }];
+
+for (const backend of await testBackends(['cpu', 'webgpu'])) {
+  for (const extra of CONFIGS) {
+    backendSuite(`spatial-reduction ${JSON.stringify(extra)} conformance`, backend, () => {
+      for (const check of conformanceChecks({
+        name: 'spatial-reduction',
+        config: { dim: 16, numHeads: 2, grid: [4, 5], ...extra },
+        denseReference: srReference,
+      })) {
+        it(check.name, check.run);
+      }
+    });
+  }
+
+  backendSuite('spatial-reduction', backend, () => {
+    it('reduces an H×W grid to ⌊H/R⌋·⌊W/R⌋ keys, and the linear form to P² keys whatever the grid', () => {
+      const x = tf.randomNormal([2, 6 * 8, 4]) as tf.Tensor3D;
+      const w = { kernel: tf.randomNormal([2, 2, 4, 4]) as tf.Tensor4D, gamma: tf.ones([4]) as tf.Tensor1D, beta: tf.zeros([4]) as tf.Tensor1D };
+      expect(spatialReduction(x, [6, 8], w).shape).toEqual([2, 12, 4]);
+      const w1 = { ...w, kernel: tf.randomNormal([1, 1, 4, 4]) as tf.Tensor4D };
+      expect(linearSpatialReduction(x, [6, 8], 7, w1).shape).toEqual([2, 49, 4]);
+      expect(linearSpatialReduction(tf.randomNormal([1, 100, 4]) as tf.Tensor3D, [10, 10], 7, w1).shape).toEqual([1, 49, 4]);
+    });
+
+    it('rejects a reduction larger than the grid and bad options', () => {
+      expect(() => createAttention('spatial-reduction', { dim: 8, numHeads: 2, grid: [4, 4], srRatio: 5 })).toThrow(AttentionConfigError);
+      expect(() => createAttention('spatial-reduction', { dim: 8, numHeads: 2, grid: [4, 4], srRatio: 5 })).toThrow(/srRatio 5 is larger than the grid \[4, 4\]/);
+      expect(() => createAttention('spatial-reduction', { dim: 8, numHeads: 2, grid: [4, 4], srRatio: 0 })).toThrow(/srRatio must be an integer ≥ 1/);
+      expect(() => createAttention('spatial-reduction', { dim: 8, numHeads: 2, grid: [4, 4], linear: true, poolSize: 0 })).toThrow(/poolSize must be an integer ≥ 1/);
+      const x = tf.zeros([1, 16, 4]) as tf.Tensor3D;
+      const w = { kernel: tf.zeros([5, 5, 4, 4]) as tf.Tensor4D, gamma: tf.ones([4]) as tf.Tensor1D, beta: tf.zeros([4]) as tf.Tensor1D };
+      expect(() => spatialReduction(x, [4, 4], w)).toThrow(AttentionInputError);
+      expect(() => spatialReduction(x, [4, 5], w)).toThrow(/16 tokens but grid \[4, 5\] holds 20/);
+    });
+
+    it('loads the official PVT Attention state_dict (q, kv, proj, sr, norm)', async () => {
+      const attn = createAttention('spatial-reduction', { dim: 8, numHeads: 2, grid: [4, 4], srRatio: 2, qkvBias: false });
+      attn.apply(tf.zeros([1, 16, 8]));
+      const host = (shape: number[], s: number) => ({ dtype: 'float32' as const, shape, data: Float32Array.from(tf.randomNormal(shape, 0, 1, 'float32', s).dataSync()) });
+      const sd = new Map([
+        ['q.weight', host([8, 8], 1)], ['kv.weight', host([16, 8], 2)], ['proj.weight', host([8, 8], 3)], ['proj.bias', host([8], 4)],
+        ['sr.weight', host([8, 8, 2, 2], 5)], ['sr.bias', host([8], 6)], ['norm.weight', host([8], 7)], ['norm.bias', host([8], 8)],
+      ]);
+      const report = loadStateDict(attn, sd, spatialReductionKeyMaps.pvt());
+      expect(report.loaded.length).toBe(8);
+      // sr.weight [out, in, kh, kw] → sr/kernel [kh, kw, in, out]
+      const k = (await attn.weight('sr/kernel').read().array()) as number[][][][];
+      expect(k[1]![0]![3]![5]).toBeCloseTo(sd.get('sr.weight')!.data[((5 * 8 + 3) * 2 + 1) * 2 + 0]!, 6);
+      attn.dispose();
+    });
+  });
+}
+
+describe('spatial-reduction registry', () => {
+  it('cost shrinks with R², and the linear form is linear in N', () => {
+    const c = getAttention('spatial-reduction').cost;
+    const at = (tokens: number, extra: Record<string, number>) => c({ tokens, dim: 64, heads: 4, ...extra }).flops;
+    expect(at(4096, { srRatio: 4 })).toBeLessThan(at(4096, { srRatio: 2 }));
+    expect(at(8192, { linear: 1 }) / at(4096, { linear: 1 })).toBeCloseTo(2, 1);
+  });
+});

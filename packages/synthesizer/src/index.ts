@@ -1,0 +1,22 @@
+// @attention-zoo/synthesizer — Synthesizer attention (Tay et al. 2021).
+export { syntheticAttention, syntheticAttentionWeights } from './synthetic-attention.js';
+export type { SyntheticAttentionOptions } from './synthetic-attention.js';
+export { denseSynthesizerLogits } from './dense/dense-logits.js';
+export type { DenseSynthesizerWeights } from './dense/dense-logits.js';
+export { randomSynthesizerLogits } from './random/random-logits.js';
+export { factorizedDenseLogits } from './factorized-dense/factorized-dense-logits.js';
+export type { FactorizedDenseWeights } from './factorized-dense/factorized-dense-logits.js';
+export { factorizedRandomLogits } from './factorized-random/factorized-random-logits.js';
+export { SynthesizerAttention, SYNTHESIZER_COMPONENTS } from './synthesizer-layer.js';
+export type { SynthesizerComponent, SynthesizerConfig } from './synthesizer-layer.js';
+export { DenseSynthesizer } from './dense/layer.js';
+export { RandomSynthesizer } from './random/layer.js';
+export { FactorizedDenseSynthesizer } from './factorized-dense/layer.js';
+export { FactorizedRandomSynthesizer } from './factorized-random/layer.js';
+export { SynthesizerMix } from './mix/layer.js';
+export type { SynthesizerMixConfig } from './mix/layer.js';
+import './dense/register.js';
+import './random/register.js';
+import './factorized-dense/register.js';
+import './factorized-random/register.js';
+import './mix/register.js';
