@@ -51,24 +51,22 @@ export function bigBirdAttention(q: tf.Tensor4D, k: tf.Tensor4D, v: tf.Tensor4D,
   const m = plan.perQuery;
   return tf.tidy((): tf.Tensor4D => {
     const qs = tf.mul(q, scale) as tf.Tensor4D;
-    const valid = keyValid(options.keyPaddingMask, batch, n, n); // [B, 1, N]
-    // Gather each query block's key blocks: heads are folded into the block axis so one gather serves per-head random blocks.
+    const valid = keyValid(options.keyPaddingMask, batch, heads, n, n); // [BH, N]
+    // Each query block's key blocks, gathered: heads are folded into the block axis so one gather serves per-head random blocks.
     const gatherBlocks = (x: tf.Tensor, width: number) =>
-      tf.reshape(tf.gather(tf.reshape(x, [batch, heads * nb, b * width]), plan.index, 1), [batch, heads, nb, m * b, width]);
-    const kG = gatherBlocks(k, dk); // [B, H, nb, m·b, d]
+      tf.reshape(tf.gather(tf.reshape(x, [batch, heads * nb, b * width]), plan.index, 1), [batch, heads * nb, m * b, width]);
+    const kG = gatherBlocks(k, dk); // [B, H·nb, m·b, d]
     const vG = gatherBlocks(v, dv);
-    const validG = tf.reshape(gatherBlocks(tf.tile(valid, [1, heads, 1]), 1), [batch, heads, nb, 1, m * b]);
-    const keep = tf.logicalAnd(boolConstant(plan.keep, [1, heads, nb, 1, m * b]), tf.notEqual(validG, 0));
-    const sparse = attendOverSources(
-      [{ logits: tf.matMul(tf.reshape(qs, [batch, heads, nb, b, dk]), kG, false, true), keep, mix: (wt) => tf.matMul(wt, vG) }],
-      options,
-    ); // [B, H, nb, b, dv]
+    const validG = tf.reshape(gatherBlocks(valid, 1), [batch, heads * nb, 1, m * b]);
+    const keep = tf.logicalAnd(boolConstant(plan.keep, [1, heads * nb, 1, m * b]), tf.notEqual(validG, 0));
+    const logits = tf.matMul(tf.reshape(qs, [batch, heads * nb, b, dk]), kG, false, true); // [B, H·nb, b, m·b]
+    const sparse = attendOverSources([{ logits, keep, mix: (wt) => tf.matMul(wt, vG) }], options); // [B, H·nb, b, dv]
     const local = tf.reshape(sparse, [batch, heads, n, dv]) as tf.Tensor4D;
     if (G.length === 0) return local;
     // Global query blocks attend every key.
     const rowsOfG = G.flatMap((I) => Array.from({ length: b }, (_, a) => I * b + a));
-    const logits = tf.matMul(tf.gather(qs, rowsOfG, 2), k, false, true); // [B, H, g·b, N]
-    let wt = maskedSoftmax(logits, tf.notEqual(tf.reshape(valid, [batch, 1, 1, n]), 0));
+    const all = tf.matMul(tf.gather(qs, rowsOfG, 2), k, false, true); // [B, H, g·b, N]
+    let wt = maskedSoftmax(all, tf.notEqual(tf.reshape(valid, [batch, heads, 1, n]), 0));
     if (options.training && (options.dropout ?? 0) > 0) wt = tf.dropout(wt, options.dropout!, undefined, options.seed);
     const rows = tf.matMul(wt, v); // [B, H, g·b, dv]
     const slot = new Map(rowsOfG.map((i, s) => [i, s]));

@@ -4,6 +4,7 @@ import {
   foldDilation,
   fromBlocks,
   keyValid,
+  mergeBatchHeads,
   neighbourBlocks,
   padTokens,
   paddedLength,
@@ -26,29 +27,29 @@ export interface SlidingWindowOptions extends SoftmaxOptions {
 }
 
 /**
- * The band as a key source. q (already scaled), k, v `[B, H, N, d]` with N a
- * multiple of c = max(radius, 1); `valid` `[B, 1|H, N]` 0/1 real keys.
+ * The band as a key source. q (already scaled), k, v `[BH, N, d]` with N a
+ * multiple of c = max(radius, 1); `valid` `[BH, N]` 0/1 real keys.
  * Query block t (c tokens) looks at key blocks t−1, t, t+1 (causal: t−1, t),
  * so every key within the radius is present; the exact band
  * |i − j| ≤ r (causal 0 ≤ i − j ≤ r) is a fixed [c, m·c] pattern, the same for
- * every block (Longformer `sliding_chunks_matmul_qk_3`). Logits `[B, H, N/c, c, m·c]`.
+ * every block (Longformer `sliding_chunks_matmul_qk_3`). Logits `[BH, N/c, c, m·c]`.
  */
 export function windowSource(
-  q: tf.Tensor4D,
-  k: tf.Tensor4D,
-  v: tf.Tensor4D,
-  valid: tf.Tensor3D,
+  q: tf.Tensor3D,
+  k: tf.Tensor3D,
+  v: tf.Tensor3D,
+  valid: tf.Tensor2D,
   radius: number,
   causal: boolean,
 ): KeySource {
   const c = Math.max(radius, 1);
   const after = causal ? 0 : 1;
   const m = 2 + after;
-  const kN = neighbourBlocks(toBlocks(k, c), 1, after); // [B, H, nb, m·c, d]
-  const vN = neighbourBlocks(toBlocks(v, c), 1, after); // [B, H, nb, m·c, dv]
-  const [bs, hv, n] = valid.shape;
-  const validN = neighbourBlocks(tf.reshape(valid, [bs, hv, n / c, c, 1]), 1, after); // [B, h, nb, m·c, 1]
-  const realKey = tf.notEqual(tf.reshape(validN, [bs, hv, n / c, 1, m * c]), 0); // [B, h, nb, 1, m·c]
+  const [bh, n] = valid.shape;
+  const kN = neighbourBlocks(toBlocks(k, c), 1, after); // [BH, nb, m·c, d]
+  const vN = neighbourBlocks(toBlocks(v, c), 1, after); // [BH, nb, m·c, dv]
+  const validN = neighbourBlocks(tf.reshape(valid, [bh, n / c, c, 1]), 1, after); // [BH, nb, m·c, 1]
+  const realKey = tf.notEqual(tf.reshape(validN, [bh, n / c, 1, m * c]), 0); // [BH, nb, 1, m·c]
   const band = new Uint8Array(c * m * c);
   for (let a = 0; a < c; a++) {
     for (let s = 0; s < m * c; s++) {
@@ -57,9 +58,9 @@ export function windowSource(
     }
   }
   return {
-    logits: tf.matMul(toBlocks(q, c), kN, false, true), // [B, H, nb, c, m·c]
-    keep: tf.logicalAnd(boolConstant(band, [1, 1, 1, c, m * c]), realKey),
-    mix: (w) => tf.matMul(w, vN), // [B, H, nb, c, dv]
+    logits: tf.matMul(toBlocks(q, c), kN, false, true), // [BH, nb, c, m·c]
+    keep: tf.logicalAnd(boolConstant(band, [1, 1, c, m * c]), realKey),
+    mix: (w) => tf.matMul(w, vN), // [BH, nb, c, dv]
   };
 }
 
@@ -82,21 +83,17 @@ export function slidingWindowAttention(q: tf.Tensor4D, k: tf.Tensor4D, v: tf.Ten
   return tf.tidy(() => {
     const c = Math.max(radius, 1);
     const nPad = paddedLength(n, c * dilation);
-    const valid = keyValid(options.keyPaddingMask, batch, n, nPad); // [B, 1, N']
-    const qs = foldDilation(padTokens(tf.mul(q, scale) as tf.Tensor4D, nPad), dilation); // [B, H·δ, N'/δ, d]
-    const ks = foldDilation(padTokens(k, nPad), dilation);
-    const vs = foldDilation(padTokens(v, nPad), dilation);
-    const validF = foldValid(valid, heads, dilation); // [B, 1|H·δ, N'/δ]
-    const out = attendOverSources([windowSource(qs, ks, vs, validF, radius, causal)], options) as tf.Tensor5D;
-    const full = unfoldDilation(fromBlocks(out), dilation); // [B, H, N', dv]
-    return tf.slice(full, [0, 0, 0, 0], [batch, heads, n, dv]);
+    const valid = keyValid(options.keyPaddingMask, batch, heads, n, nPad); // [BH, N']
+    const fold = (x: tf.Tensor4D) => foldDilation(padTokens(mergeBatchHeads(x), nPad), dilation); // [BH·δ, N'/δ, d]
+    const source = windowSource(fold(tf.mul(q, scale) as tf.Tensor4D), fold(k), fold(v), foldValid(valid, dilation), radius, causal);
+    const out = unfoldDilation(fromBlocks(attendOverSources([source], options) as tf.Tensor4D), dilation); // [BH, N', dv]
+    return tf.reshape(tf.slice(out, [0, 0, 0], [batch * heads, n, dv]), [batch, heads, n, dv]);
   });
 }
 
-/** `[B, 1, N]` real-key flags folded like the heads by `foldDilation`: `[B, H·δ, N/δ]` (or unchanged for δ = 1). */
-export function foldValid(valid: tf.Tensor3D, heads: number, d: number): tf.Tensor3D {
+/** `[BH, N]` real-key flags folded like `foldDilation`: `[BH·δ, N/δ]`. */
+export function foldValid(valid: tf.Tensor2D, d: number): tf.Tensor2D {
   if (d === 1) return valid;
-  const [bs, , n] = valid.shape;
-  const folded = foldDilation(tf.reshape(valid, [bs, 1, n, 1]), d); // [B, δ, N/δ, 1]
-  return tf.reshape(tf.tile(tf.reshape(folded, [bs, 1, d, n / d]), [1, heads, 1, 1]), [bs, heads * d, n / d]);
+  const [bh, n] = valid.shape;
+  return tf.reshape(foldDilation(tf.reshape(valid, [bh, n, 1]), d), [bh * d, n / d]);
 }

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { AttentionConfigError, AttentionInputError, maskedSoftmax } from '@attention-zoo/attention-core';
-import { boolConstant, foldDilation, fromBlocks, keyValid, padTokens, paddedLength, unfoldDilation } from '../ops/blocks.js';
+import { boolConstant, foldDilation, fromBlocks, keyValid, mergeBatchHeads, padTokens, paddedLength, unfoldDilation } from '../ops/blocks.js';
 import { checkInt, checkMask, checkSelfQKV } from '../ops/checks.js';
 import { attendOverSources, type KeySource, type SoftmaxOptions } from '../ops/sources.js';
 import { foldValid, windowSource } from '../local/sliding-window.js';
@@ -80,7 +80,7 @@ export function longformerAttention(q: tf.Tensor4D, k: tf.Tensor4D, v: tf.Tensor
   });
 }
 
-/** Queries attend their (dilated) window plus the global keys, in one softmax. */
+/** Queries attend their (dilated) window plus the global keys, in one softmax: `[B, h, N, dv]`. */
 function localAndGlobalKeys(
   qs: tf.Tensor4D,
   k: tf.Tensor4D,
@@ -94,18 +94,17 @@ function localAndGlobalKeys(
 ): tf.Tensor4D {
   const [batch, h, n] = qs.shape;
   const dv = v.shape[3];
+  const bh = batch * h;
   const c = Math.max(radius, 1);
   const nPad = paddedLength(n, c * d);
   const nb = nPad / (c * d);
-  const valid = keyValid(mask, batch, n, nPad); // [B, 1, N']
-  const qp = padTokens(qs, nPad);
-  const sources: KeySource[] = [
-    windowSource(foldDilation(qp, d), foldDilation(padTokens(k, nPad), d), foldDilation(padTokens(v, nPad), d), foldValid(valid, h, d), radius, causal),
-  ];
+  const valid = keyValid(mask, batch, h, n, nPad); // [BH, N']
+  const [qp, kp, vp] = [qs, k, v].map((x) => padTokens(mergeBatchHeads(x), nPad)); // [BH, N', ·]
+  const sources: KeySource[] = [windowSource(foldDilation(qp!, d), foldDilation(kp!, d), foldDilation(vp!, d), foldValid(valid, d), radius, causal)];
   const g = G.length;
   if (g > 0) {
-    const kG = tf.gather(k, G, 2) as tf.Tensor4D; // [B, h, g, d]
-    const vG = tf.gather(v, G, 2) as tf.Tensor4D; // [B, h, g, dv]
+    const kG = tf.gather(kp!, G, 1); // [BH, g, d]
+    const vG = tf.gather(vp!, G, 1); // [BH, g, dv]
     // Query i may use global key G[s] unless it is already in i's window (or in i's future when causal).
     const allowed = new Uint8Array(nPad * g);
     for (let i = 0; i < nPad; i++) {
@@ -115,17 +114,19 @@ function localAndGlobalKeys(
         allowed[i * g + s] = (!causal || j <= i) && !inWindow ? 1 : 0;
       });
     }
-    const allowedF = tf.tile(foldDilation(tf.reshape(boolConstant(allowed, [nPad, g]), [1, 1, nPad, g]) as tf.Tensor4D, d), [1, h, 1, 1]);
-    const realG = tf.notEqual(tf.reshape(tf.gather(valid, G, 2), [batch, 1, 1, 1, g]), 0);
-    const vGF = tf.reshape(tf.tile(tf.reshape(vG, [batch, h, 1, g, dv]), [1, 1, d, 1, 1]), [batch, h * d, g, dv]);
+    // In the folded layout row s·δ + p holds sub-sequence p of row s: repeat per-row things δ times.
+    const perFold = <T extends tf.Tensor>(x: T): T => (d === 1 ? x : (tf.reshape(tf.tile(tf.expandDims(x, 1), [1, d, ...x.shape.slice(1).map(() => 1)]), [x.shape[0]! * d, ...x.shape.slice(1)]) as T));
+    const allowedF = tf.reshape(foldDilation(tf.reshape(boolConstant(allowed, [nPad, g]), [1, nPad, g]) as tf.Tensor3D, d), [d, nb, c, g]);
+    const realG = perFold(tf.reshape(tf.gather(valid, G, 1), [bh, 1, 1, g])); // [BH·δ, 1, 1, g]
+    const vGF = perFold(vG); // [BH·δ, g, dv]
     sources.push({
-      logits: tf.reshape(foldDilation(tf.matMul(qp, kG, false, true), d), [batch, h * d, nb, c, g]), // [B, h·δ, nb, c, g]
-      keep: tf.logicalAnd(tf.reshape(allowedF, [1, h * d, nb, c, g]), realG),
-      mix: (w) => tf.reshape(tf.matMul(tf.reshape(w, [batch, h * d, nPad / d, g]), vGF), [batch, h * d, nb, c, dv]),
+      logits: tf.reshape(foldDilation(tf.matMul(qp!, kG, false, true), d), [bh * d, nb, c, g]), // [BH·δ, nb, c, g]
+      keep: tf.logicalAnd(d === 1 ? allowedF : tf.tile(allowedF, [bh, 1, 1, 1]), tf.notEqual(realG, 0)),
+      mix: (w) => tf.reshape(tf.matMul(tf.reshape(w, [bh * d, nPad / d, g]), vGF), [bh * d, nb, c, dv]),
     });
   }
-  const out = unfoldDilation(fromBlocks(attendOverSources(sources, options) as tf.Tensor5D), d); // [B, h, N', dv]
-  return tf.slice(out, [0, 0, 0, 0], [batch, h, n, dv]);
+  const out = unfoldDilation(fromBlocks(attendOverSources(sources, options) as tf.Tensor4D), d); // [BH, N', dv]
+  return tf.reshape(tf.slice(out, [0, 0, 0], [bh, n, dv]), [batch, h, n, dv]);
 }
 
 /** The global queries attend every key (causal: every key up to themselves): `[B, H, g, dv]`. */
@@ -142,7 +143,7 @@ function globalRows(
   const logits = tf.matMul(tf.gather(qs, G, 2), k, false, true); // [B, H, g, N]
   const upTo = new Uint8Array(G.length * n);
   G.forEach((i, s) => upTo.fill(1, s * n, s * n + (causal ? i + 1 : n)));
-  const keep = tf.logicalAnd(boolConstant(upTo, [1, 1, G.length, n]), tf.notEqual(tf.reshape(keyValid(mask, batch, n, n), [batch, 1, 1, n]), 0));
+  const keep = tf.logicalAnd(boolConstant(upTo, [1, 1, G.length, n]), tf.notEqual(tf.reshape(keyValid(mask, batch, 1, n, n), [batch, 1, 1, n]), 0));
   let w = maskedSoftmax(logits, keep);
   if (options.training && (options.dropout ?? 0) > 0) w = tf.dropout(w, options.dropout!, undefined, options.seed);
   return tf.matMul(w, v) as tf.Tensor4D;

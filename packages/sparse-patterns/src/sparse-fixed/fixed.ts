@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { AttentionConfigError } from '@attention-zoo/attention-core';
-import { boolConstant, fromBlocks, keyValid, padTokens, paddedLength, toBlocks } from '../ops/blocks.js';
+import { boolConstant, fromBlocks, keyValid, mergeBatchHeads, padTokens, paddedLength, toBlocks } from '../ops/blocks.js';
 import { checkInt, checkMask, checkSelfQKV } from '../ops/checks.js';
 import { attendOverSources, type KeySource, type SoftmaxOptions } from '../ops/sources.js';
 
@@ -20,8 +20,8 @@ export interface FixedOptions extends SoftmaxOptions {
  * Sparse Transformer fixed attention (Child et al. 2019, §4.3): the union of
  * A⁽¹⁾ = {j : ⌊j/ℓ⌋ = ⌊i/ℓ⌋} and A⁽²⁾ = {j : j mod ℓ ∈ {ℓ − c, …, ℓ − 1}}
  * (causal: both restricted to j ≤ i) under ONE softmax. A⁽¹⁾ is attention
- * inside each block `[B, H, N/ℓ, ℓ, ℓ]`; A⁽²⁾ attends to the N/ℓ·c summary keys,
- * gathered once, `[B, H, N, N/ℓ·c]`, with the query's own block masked (it is
+ * inside each block `[BH, N/ℓ, ℓ, ℓ]`; A⁽²⁾ attends to the N/ℓ·c summary keys,
+ * gathered once, `[BH, N, N/ℓ·c]`, with the query's own block masked (it is
  * in A⁽¹⁾). Time O(N·(ℓ + c·N/ℓ)·d), memory O(N·(ℓ + c·N/ℓ)).
  * Any N: padded to a multiple of ℓ.
  */
@@ -35,34 +35,35 @@ export function fixedAttention(q: tf.Tensor4D, k: tf.Tensor4D, v: tf.Tensor4D, o
   const causal = options.causal ?? false;
   const scale = options.scale ?? 1 / Math.sqrt(dk);
   return tf.tidy(() => {
+    const bh = batch * heads;
     const nPad = paddedLength(n, l);
     const nb = nPad / l;
-    const valid = keyValid(options.keyPaddingMask, batch, n, nPad); // [B, 1, N']
-    const qs = padTokens(tf.mul(q, scale) as tf.Tensor4D, nPad);
-    const kb = toBlocks(padTokens(k, nPad), l); // [B, H, nb, ℓ, d]
-    const vb = toBlocks(padTokens(v, nPad), l);
-    const validB = tf.reshape(valid, [batch, 1, nb, l]);
+    const valid = tf.reshape(keyValid(options.keyPaddingMask, batch, heads, n, nPad), [bh, nb, l]);
+    const tokens = (x: tf.Tensor4D) => padTokens(mergeBatchHeads(x), nPad); // [BH, N', d]
+    const qs = tokens(tf.mul(q, scale) as tf.Tensor4D);
+    const kb = toBlocks(tokens(k), l); // [BH, nb, ℓ, d]
+    const vb = toBlocks(tokens(v), l);
     // A⁽¹⁾: the query's own block.
     const within = new Uint8Array(l * l);
     for (let a = 0; a < l; a++) for (let j = 0; j < l; j++) within[a * l + j] = !causal || j <= a ? 1 : 0;
     const own: KeySource = {
-      logits: tf.matMul(toBlocks(qs, l), kb, false, true), // [B, H, nb, ℓ, ℓ]
-      keep: tf.logicalAnd(boolConstant(within, [1, 1, 1, l, l]), tf.notEqual(tf.reshape(validB, [batch, 1, nb, 1, l]), 0)),
-      mix: (w) => tf.matMul(w, vb), // [B, H, nb, ℓ, dv]
+      logits: tf.matMul(toBlocks(qs, l), kb, false, true), // [BH, nb, ℓ, ℓ]
+      keep: tf.logicalAnd(boolConstant(within, [1, 1, l, l]), tf.notEqual(tf.reshape(valid, [bh, nb, 1, l]), 0)),
+      mix: (w) => tf.matMul(w, vb), // [BH, nb, ℓ, dv]
     };
     // A⁽²⁾: the summary keys of the other blocks (earlier ones when causal).
-    const summary = (x: tf.Tensor5D) => tf.reshape(tf.slice(x, [0, 0, 0, l - c, 0], [batch, heads, nb, c, x.shape[4]]), [batch, heads, nb * c, x.shape[4]]);
-    const kS = summary(kb); // [B, H, nb·c, d]
+    const summary = (x: tf.Tensor4D) => tf.reshape(tf.slice(x, [0, 0, l - c, 0], [bh, nb, c, x.shape[3]]), [bh, nb * c, x.shape[3]]);
+    const kS = summary(kb); // [BH, nb·c, d]
     const vS = summary(vb);
     const other = new Uint8Array(nb * nb * c);
     for (let i = 0; i < nb; i++) for (let s = 0; s < nb * c; s++) other[i * nb * c + s] = (causal ? Math.floor(s / c) < i : Math.floor(s / c) !== i) ? 1 : 0;
-    const realSummary = tf.notEqual(tf.reshape(tf.slice(validB, [0, 0, 0, l - c], [batch, 1, nb, c]), [batch, 1, 1, 1, nb * c]), 0);
+    const realSummary = tf.notEqual(tf.reshape(tf.slice(valid, [0, 0, l - c], [bh, nb, c]), [bh, 1, 1, nb * c]), 0);
     const summaries: KeySource = {
-      logits: tf.reshape(tf.matMul(qs, kS, false, true), [batch, heads, nb, l, nb * c]),
-      keep: tf.logicalAnd(boolConstant(other, [1, 1, nb, 1, nb * c]), realSummary),
-      mix: (w) => tf.reshape(tf.matMul(tf.reshape(w, [batch, heads, nPad, nb * c]), vS), [batch, heads, nb, l, dv]),
+      logits: tf.reshape(tf.matMul(qs, kS, false, true), [bh, nb, l, nb * c]),
+      keep: tf.logicalAnd(boolConstant(other, [1, nb, 1, nb * c]), realSummary),
+      mix: (w) => tf.reshape(tf.matMul(tf.reshape(w, [bh, nPad, nb * c]), vS), [bh, nb, l, dv]),
     };
-    const out = attendOverSources([own, summaries], options) as tf.Tensor5D;
-    return tf.slice(fromBlocks(out), [0, 0, 0, 0], [batch, heads, n, dv]);
+    const out = fromBlocks(attendOverSources([own, summaries], options) as tf.Tensor4D); // [BH, N', dv]
+    return tf.reshape(tf.slice(out, [0, 0, 0], [bh, n, dv]), [batch, heads, n, dv]);
   });
 }
