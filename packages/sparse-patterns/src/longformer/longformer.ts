@@ -17,6 +17,12 @@ export interface LongformerOptions extends SoftmaxOptions {
   scale?: number;
   /** `[batch, tokens]`, 1 = real key, 0 = padding. */
   keyPaddingMask?: tf.Tensor2D;
+  /**
+   * Longformer's separate projections for global attention (§3.1, "Linear
+   * Projections for Global Attention"): q, k, v `[B, H, N, d]` from Q_g, K_g,
+   * V_g, used for the rows of the global tokens. Default: the same q, k, v.
+   */
+  global?: { q: tf.Tensor4D; k: tf.Tensor4D; v: tf.Tensor4D };
 }
 
 /** The global positions, sorted and checked against the sequence length. */
@@ -72,7 +78,10 @@ export function longformerAttention(q: tf.Tensor4D, k: tf.Tensor4D, v: tf.Tensor
       local = tf.gather(local, order.map((_, h) => order.indexOf(h)), 1) as tf.Tensor4D;
     }
     if (G.length === 0) return local;
-    const rows = globalRows(qs, k, v, options.keyPaddingMask, G, causal, options); // [B, H, g, dv]
+    const gl = options.global;
+    const rows = gl
+      ? globalRows(tf.mul(gl.q, scale) as tf.Tensor4D, gl.k, gl.v, options.keyPaddingMask, G, causal, options)
+      : globalRows(qs, k, v, options.keyPaddingMask, G, causal, options); // [B, H, g, dv]
     // Global rows replace the window rows at their positions.
     const isGlobal = new Map(G.map((p, slot) => [p, slot]));
     const rowIndex = Array.from({ length: n }, (_, i) => (isGlobal.has(i) ? n + isGlobal.get(i)! : i));
