@@ -15,7 +15,7 @@ export interface BigBirdOptions extends SoftmaxOptions {
   /**
    * Random key blocks per query block, `[numBlocks][r]` (all heads) or
    * `[heads][numBlocks][r]`; −1 = none. A random block equal to a window or
-   * global block counts once. See `bigBirdRandomBlocks` to draw them.
+   * global block counts once. Default: none. See `bigBirdRandomBlocks` to draw them.
    */
   randomBlocks?: readonly (readonly number[])[] | readonly (readonly (readonly number[])[])[];
   /** Logit scale; default 1/√headDim. */
