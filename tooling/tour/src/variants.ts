@@ -6,5 +6,6 @@ export const VARIANT_PACKAGES = [
   '@attention-zoo/flatten',
   '@attention-zoo/linear-attention',
   '@attention-zoo/linformer',
+  '@attention-zoo/sparse-patterns',
   '@attention-zoo/synthesizer',
 ] as const;

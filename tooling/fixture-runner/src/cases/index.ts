@@ -3,6 +3,7 @@ import { CORE_HANDLERS } from './attention-core.js';
 import { FLATTEN_HANDLERS } from './flatten.js';
 import { LINEAR_ATTENTION_HANDLERS } from './linear-attention.js';
 import { LINFORMER_HANDLERS } from './linformer.js';
+import { SPARSE_HANDLERS } from './sparse-patterns.js';
 import { SYNTHESIZER_HANDLERS } from './synthesizer.js';
 import type { FixtureHandler } from './handler.js';
 
@@ -19,6 +20,7 @@ export const HANDLERS: readonly FixtureHandler[] = [
   ...FLATTEN_HANDLERS,
   ...LINEAR_ATTENTION_HANDLERS,
   ...LINFORMER_HANDLERS,
+  ...SPARSE_HANDLERS,
   ...SYNTHESIZER_HANDLERS,
 ];
 

@@ -1,0 +1,52 @@
+import type * as tf from '@tensorflow/tfjs-core';
+import type { AttentionCapabilities } from '@attention-zoo/attention-core';
+import { SparseAttention, type AttendOptions, type SparseAttentionConfig } from '../layer/sparse-layer.js';
+import { checkInt } from '../ops/checks.js';
+import { slidingWindowAttention } from './sliding-window.js';
+
+export interface LocalAttentionConfig extends SparseAttentionConfig {
+  /** Keys within ±radius (causal: the `radius` keys before and the query itself). Default 32. */
+  radius?: number;
+  /** Attend every `dilation`-th key (keys i ± m·dilation, m ≤ radius). Default 1. */
+  dilation?: number;
+}
+
+/**
+ * Local / sliding-window attention (Beltagy et al. 2020 §3.1; the local head of
+ * Child et al. 2019): each token attends the keys within ±radius (causal: the
+ * radius before it), optionally dilated. Computed by blocks: O(N·r) memory.
+ */
+export class LocalAttention extends SparseAttention {
+  static className = 'AttentionZoo>LocalAttention';
+  static override capabilities: AttentionCapabilities = {
+    causal: true,
+    keyPaddingMask: true,
+    crossAttention: false,
+    variableLength: true,
+    needsGrid: false,
+    needsMaxTokens: false,
+    attentionMap: 'exact',
+  };
+
+  readonly radius: number;
+  readonly dilation: number;
+
+  constructor(config: LocalAttentionConfig) {
+    super(config);
+    this.radius = checkInt(this.who, 'radius', config.radius ?? 32, 0);
+    this.dilation = checkInt(this.who, 'dilation', config.dilation ?? 1, 1);
+  }
+
+  protected attend(q: tf.Tensor4D, k: tf.Tensor4D, v: tf.Tensor4D, o: AttendOptions): tf.Tensor4D {
+    return slidingWindowAttention(q, k, v, { ...o, radius: this.radius, dilation: this.dilation, causal: this.causal, scale: this.scale });
+  }
+
+  allows(): (i: number, j: number) => boolean {
+    const { radius: r, dilation: d } = this;
+    return (i, j) => Math.abs(i - j) <= r * d && (i - j) % d === 0;
+  }
+
+  protected patternConfig(): Record<string, unknown> {
+    return { radius: this.radius, dilation: this.dilation };
+  }
+}

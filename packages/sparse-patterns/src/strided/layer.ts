@@ -1,0 +1,48 @@
+import type * as tf from '@tensorflow/tfjs-core';
+import type { AttentionCapabilities } from '@attention-zoo/attention-core';
+import { SparseAttention, type AttendOptions, type SparseAttentionConfig } from '../layer/sparse-layer.js';
+import { checkInt } from '../ops/checks.js';
+import { stridedAttention } from './strided.js';
+
+export interface StridedAttentionConfig extends SparseAttentionConfig {
+  /** ℓ, ideally ≈ √N: the local part reaches ℓ keys, the strided part every ℓ-th key. Default 32. */
+  stride?: number;
+}
+
+/**
+ * Sparse Transformer strided attention (Child et al. 2019 §4.2): the union of
+ * a local band of ℓ and every ℓ-th earlier key (non-causal: both directions),
+ * one softmax. O(N·(ℓ + N/ℓ)) memory: O(N√N) at ℓ = √N.
+ */
+export class StridedAttention extends SparseAttention {
+  static className = 'AttentionZoo>StridedAttention';
+  static override capabilities: AttentionCapabilities = {
+    causal: true,
+    keyPaddingMask: true,
+    crossAttention: false,
+    variableLength: true,
+    needsGrid: false,
+    needsMaxTokens: false,
+    attentionMap: 'exact',
+  };
+
+  readonly stride: number;
+
+  constructor(config: StridedAttentionConfig) {
+    super(config);
+    this.stride = checkInt(this.who, 'stride', config.stride ?? 32, 1);
+  }
+
+  protected attend(q: tf.Tensor4D, k: tf.Tensor4D, v: tf.Tensor4D, o: AttendOptions): tf.Tensor4D {
+    return stridedAttention(q, k, v, { ...o, stride: this.stride, causal: this.causal, scale: this.scale });
+  }
+
+  allows(): (i: number, j: number) => boolean {
+    const l = this.stride;
+    return (i, j) => Math.abs(i - j) <= l || (i - j) % l === 0;
+  }
+
+  protected patternConfig(): Record<string, unknown> {
+    return { stride: this.stride };
+  }
+}

@@ -1,0 +1,43 @@
+import { it } from 'vitest';
+import '@attention-zoo/sparse-patterns';
+import type { AttentionLayer } from '@attention-zoo/attention-core';
+import { conformanceChecks, denseSoftmaxReference, type ConformanceSpec } from '@attention-zoo/attention-core/testing';
+import { BigBirdAttention } from '@attention-zoo/sparse-patterns';
+import { backendSuite, testBackends } from '@attention-zoo/test-utils';
+
+type Pattern = (i: number, j: number, head: number, layer: AttentionLayer, n: number) => boolean;
+
+/** The patterns as the papers define them, written independently of the package's code. */
+const specs: [ConformanceSpec, Pattern][] = [
+  [{ name: 'local', config: { dim: 16, numHeads: 2, radius: 2 }, tokens: 14 }, (i, j) => Math.abs(i - j) <= 2],
+  [{ name: 'strided', config: { dim: 16, numHeads: 2, stride: 4 }, tokens: 15 }, (i, j) => Math.abs(i - j) <= 4 || Math.abs(i - j) % 4 === 0],
+  [
+    { name: 'sparse-fixed', config: { dim: 16, numHeads: 2, blockSize: 4, summarySize: 1 }, tokens: 14 },
+    (i, j) => Math.floor(i / 4) === Math.floor(j / 4) || j % 4 === 3,
+  ],
+  [
+    { name: 'longformer', config: { dim: 16, numHeads: 2, radius: 2, globalIndices: [0, 9] }, tokens: 14 },
+    (i, j) => Math.abs(i - j) <= 2 || [0, 9].includes(i) || [0, 9].includes(j),
+  ],
+  [
+    { name: 'bigbird', config: { dim: 16, numHeads: 2, blockSize: 4, numRandomBlocks: 1 }, tokens: 32 },
+    (i, j, h, layer, n) => {
+      const [I, J] = [Math.floor(i / 4), Math.floor(j / 4)];
+      const R = (layer as BigBirdAttention).randomBlocks(n);
+      return Math.abs(I - J) <= 1 || I === 0 || I === 7 || J === 0 || J === 7 || R[h]![I]!.includes(J);
+    },
+  ],
+];
+
+for (const backend of await testBackends(['cpu', 'webgpu'])) {
+  for (const [spec, pattern] of specs) {
+    backendSuite(`${spec.name} conformance`, backend, () => {
+      for (const check of conformanceChecks({
+        ...spec,
+        denseReference: (layer, x, opts) => denseSoftmaxReference(layer, x, { ...opts, pattern: (i, j, h) => pattern(i, j, h, layer, x.shape[1]) }),
+      })) {
+        it(check.name, check.run);
+      }
+    });
+  }
+}
