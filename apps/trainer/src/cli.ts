@@ -1,8 +1,9 @@
 // pnpm train [train|eval|compare|export|listops-eval] [options] — see `pnpm train --help`.
-import { formatChoice, isBackendName, releaseBackend, selectBackend } from '@attention-zoo/backends';
+import { releaseBackend } from '@attention-zoo/backends';
 import { loadVariantPackages } from '@attention-zoo/tour';
 import { configFromArgs, parseArgs, UsageError, type ParsedArgs } from './args.js';
 import { chooseAttention } from './attention-choice.js';
+import { BackendArgError, chooseBackend } from './backend-choice.js';
 import { compare } from './commands/compare.js';
 import { evalRun } from './commands/eval.js';
 import { exportRun } from './commands/export.js';
@@ -19,10 +20,12 @@ function outputMode(p: ParsedArgs): OutputMode {
 }
 
 async function backend(p: ParsedArgs, fallback = 'auto'): Promise<{ name: string; header: string[] }> {
-  const requested = p.values.get('--backend')?.[0] ?? fallback;
-  if (requested !== 'auto' && !isBackendName(requested)) throw new UsageError(`unknown backend '${requested}'; use auto, tensorflow-gpu, tensorflow, webgpu, wasm or cpu`);
-  const choice = await selectBackend({ backend: requested as never });
-  return { name: choice.name, header: formatChoice(choice).split('\n') };
+  try {
+    return await chooseBackend(p.values.get('--backend')?.[0] ?? fallback);
+  } catch (err) {
+    if (err instanceof BackendArgError) throw new UsageError(err.message);
+    throw err;
+  }
 }
 
 function one(p: ParsedArgs, what: string): string {

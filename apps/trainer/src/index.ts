@@ -15,6 +15,7 @@ export type { TaskSpec, PreparedTask, Examples } from './tasks/task.js';
 export { smallVit } from './models/small-vit.js';
 export { sequenceClassifier } from './models/sequence-classifier.js';
 export { PositionEmbedding } from './models/position-embedding.js';
+export { TokenEmbedding } from './models/token-embedding.js';
 export { Checkpoints, CheckpointError, loadModelFolder } from './train/checkpoint.js';
 export { MetricsLog } from './train/metrics.js';
 export type { Metric, TrainMetric, EvalMetric } from './train/metrics.js';

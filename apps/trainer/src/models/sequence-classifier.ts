@@ -11,6 +11,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { TransformerEncoder } from '@attention-zoo/attention-core';
 import { attentionKeys, type EncoderOptions } from './encoder-options.js';
 import { PositionEmbedding } from './position-embedding.js';
+import { TokenEmbedding } from './token-embedding.js';
 
 export interface SequenceClassifierOptions extends EncoderOptions {
   tokens: number;
@@ -23,12 +24,7 @@ export interface SequenceClassifierOptions extends EncoderOptions {
 export function sequenceClassifier(o: SequenceClassifierOptions): tfl.LayersModel {
   const keys = attentionKeys(o.attention, { tokens: o.tokens, grid: [1, o.tokens], causal: o.causal });
   const input = tfl.input({ shape: [o.tokens], dtype: 'int32', name: 'tokens' });
-  let x = tfl.layers
-    .embedding({
-      inputDim: o.vocab, outputDim: o.dim, name: 'embed',
-      embeddingsInitializer: tfl.initializers.randomNormal({ stddev: 0.02, seed: o.seed + 1 }),
-    })
-    .apply(input) as tfl.SymbolicTensor; // [B, N, dim]
+  let x = new TokenEmbedding({ vocab: o.vocab, dim: o.dim, seed: o.seed + 1, name: 'embed' }).apply(input) as tfl.SymbolicTensor; // [B, N, dim]
   x = new PositionEmbedding({ tokens: o.tokens, dim: o.dim, seed: o.seed + 2, name: 'pos_embed' }).apply(x) as tfl.SymbolicTensor;
   const encoder = new TransformerEncoder({
     dim: o.dim, numHeads: o.heads, depth: o.depth, mlpRatio: o.mlpRatio, dropPathRate: o.dropPath,

@@ -28,13 +28,15 @@ export function smallVit(o: SmallVitOptions): tfl.LayersModel {
   const tokens = grid[0] * grid[1];
   const keys = attentionKeys(o.attention, { tokens, grid, causal: false });
   const input = tfl.input({ shape: [h, w, c], name: 'image' });
-  let x = tfl.layers
-    .conv2d({
-      filters: o.dim, kernelSize: o.patch, strides: o.patch, name: 'patch_embed',
-      kernelInitializer: tfl.initializers.glorotUniform({ seed: o.seed + 1 }),
-    })
-    .apply(input) as tfl.SymbolicTensor; // [B, H/p, W/p, dim]
-  x = tfl.layers.reshape({ targetShape: [tokens, o.dim], name: 'tokens' }).apply(x) as tfl.SymbolicTensor; // [B, N, dim], row-major
+  // Patch embedding as a dense layer over each flattened p×p×c patch (what a stride-p
+  // convolution computes; tfjs's CPU convolution gradient is far slower than a matmul).
+  const [gh, gw, p] = [grid[0], grid[1], o.patch];
+  let x = tfl.layers.reshape({ targetShape: [gh, p, gw, p * c], name: 'patch_rows' }).apply(input) as tfl.SymbolicTensor; // [B, H/p, p, W/p, p·c]
+  x = tfl.layers.permute({ dims: [1, 3, 2, 4], name: 'patch_grid' }).apply(x) as tfl.SymbolicTensor; // [B, H/p, W/p, p, p·c]
+  x = tfl.layers.reshape({ targetShape: [tokens, p * p * c], name: 'patches' }).apply(x) as tfl.SymbolicTensor; // [B, N, p²c], row-major
+  x = tfl.layers
+    .dense({ units: o.dim, name: 'patch_embed', kernelInitializer: tfl.initializers.glorotUniform({ seed: o.seed + 1 }) })
+    .apply(x) as tfl.SymbolicTensor; // [B, N, dim]
   x = new PositionEmbedding({ tokens, dim: o.dim, seed: o.seed + 2, name: 'pos_embed' }).apply(x) as tfl.SymbolicTensor;
   const encoder = new TransformerEncoder({
     dim: o.dim, numHeads: o.heads, depth: o.depth, mlpRatio: o.mlpRatio, dropPathRate: o.dropPath,

