@@ -48,7 +48,7 @@ export async function exportRun(runDir: string, outDir: string): Promise<ExportM
   const { modelJson, weights } = await modelArtifacts(model);
   const classNames = new Set<string>();
   JSON.stringify(JSON.parse(modelJson), (k, v) => {
-    if (k === 'className' && typeof v === 'string' && v.startsWith('AttentionZoo>')) classNames.add(v);
+    if ((k === 'className' || k === 'class_name') && typeof v === 'string' && v.startsWith('AttentionZoo>')) classNames.add(v);
     return v;
   });
   model.dispose();
