@@ -70,8 +70,9 @@ export async function main(argv: string[]): Promise<number> {
   if (p.command === 'compare') {
     const list = (p.values.get('--attention')?.[0] ?? '').split(',').map((s) => s.trim()).filter(Boolean);
     if (list.length === 0) throw new UsageError('compare needs --attention a,b,c (pnpm train --help lists the registered ones)');
+    const config = configFromArgs(p, list[0]!, 'auto'); // bad flags fail before a backend starts
     const b = await backend(p);
-    const config = configFromArgs(p, list[0]!, b.name);
+    config.backend = b.name;
     const out = p.values.get('--out')?.[0] ?? defaultRunDir(p.values.get('--runs-dir')?.[0] ?? 'runs', `compare-${config.task}`, list.length === 1 ? list[0]! : `${list.length}`);
     await compare({ config, attentions: list, outDir: out, progress, header: b.header });
     return 0;
@@ -84,8 +85,9 @@ export async function main(argv: string[]): Promise<number> {
     return s ? 0 : 1;
   }
   const choice = chooseAttention(p.values.get('--attention')?.[0]);
+  const config = configFromArgs(p, choice.name, 'auto'); // bad flags fail before a backend starts
   const b = await backend(p);
-  const config = configFromArgs(p, choice.name, b.name);
+  config.backend = b.name;
   if (choice.fallback) config.attentionFallback = choice.fallback;
   const runDir = p.values.get('--run')?.[0] ?? defaultRunDir(p.values.get('--runs-dir')?.[0] ?? 'runs', config.task, config.attention);
   await runTraining({ config, runDir, progress, header: b.header });
