@@ -1,0 +1,102 @@
+/**
+ * `pnpm train compare --attention a,b,c`: trains each attention on the same task
+ * with the same seed (same data, order and initialisation of the shared parts)
+ * and the same budget (steps), then writes a table and plots to `--out`:
+ * compare.md, compare.json, loss.svg (train loss against step),
+ * accuracy.svg (validation accuracy against step), loss-wall.svg.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { getAttention } from '@attention-zoo/attention-core';
+import type { TrainConfig } from '../config.js';
+import { mib } from '../report/run-report.js';
+import { lineChart } from '../report/svg-plot.js';
+import { writeAtomic } from '../train/atomic.js';
+import { MetricsLog, type EvalMetric, type TrainMetric } from '../train/metrics.js';
+import type { Progress } from '../train/progress.js';
+import { runTraining, type RunSummary } from '../train/run.js';
+
+export interface CompareRow {
+  attention: string;
+  ok: boolean;
+  error?: string;
+  summary?: RunSummary;
+}
+
+export interface CompareOptions {
+  /** The config every run shares; `attention` is replaced per run. */
+  config: TrainConfig;
+  attentions: string[];
+  outDir: string;
+  progress: Progress;
+  header?: string[];
+}
+
+export async function compare(o: CompareOptions): Promise<CompareRow[]> {
+  if (o.attentions.length === 0) throw new Error('compare: --attention must list at least one attention');
+  for (const a of o.attentions) getAttention(a); // unknown names fail before any training, listing the registered ones
+  mkdirSync(o.outDir, { recursive: true });
+  const rows: CompareRow[] = [];
+  for (const attention of o.attentions) {
+    o.progress.info(`\n=== ${attention} ===`);
+    const config: TrainConfig = { ...structuredClone(o.config), attention, attentionFallback: undefined };
+    try {
+      const summary = await runTraining({ config, runDir: join(o.outDir, attention), progress: o.progress, header: o.header });
+      rows.push({ attention, ok: true, summary });
+    } catch (err) {
+      o.progress.result(`${attention}: FAILED — ${(err as Error).message}`);
+      rows.push({ attention, ok: false, error: (err as Error).message });
+    }
+  }
+  const table = compareTable(rows);
+  const plots = comparePlots(rows, o.outDir, `${o.config.task}`);
+  writeAtomic(join(o.outDir, 'compare.json'), `${JSON.stringify(rows, null, 2)}\n`);
+  for (const [f, svg] of Object.entries(plots)) writeAtomic(join(o.outDir, f), svg);
+  const c = o.config;
+  writeAtomic(
+    join(o.outDir, 'compare.md'),
+    [
+      `# Compare on ${c.task}`,
+      '',
+      `Same seed (${c.seed}), data and budget for every attention: ${c.steps ?? `${c.epochs} epoch(s)`} ${c.steps ? 'steps' : ''} × batch ${c.batchSize}, ` +
+        `dim ${c.model.dim}, depth ${c.model.depth}, ${c.model.heads} heads, backend ${c.backend}.`,
+      '',
+      table,
+      '',
+      '![train loss](loss.svg) ![validation accuracy](accuracy.svg)',
+      '',
+      '![train loss against wall-clock](loss-wall.svg)',
+      '',
+    ].join('\n'),
+  );
+  o.progress.result(`\n${table}\n\ncompare: table and plots in ${o.outDir}`);
+  return rows;
+}
+
+export function compareTable(rows: CompareRow[]): string {
+  const lines = [
+    '| attention | test accuracy | test loss | train loss | samples/s | peak tensor memory | peak RSS | parameters |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- |',
+  ];
+  for (const r of rows) {
+    const s = r.summary;
+    if (!r.ok || !s) lines.push(`| ${r.attention} | failed: ${(r.error ?? '').replace(/\|/g, '\\|').split('\n')[0]} | | | | | | |`);
+    else
+      lines.push(
+        `| ${r.attention} | ${(100 * s.test.accuracy).toFixed(2)}% | ${s.test.loss.toFixed(4)} | ${s.trainLoss.toFixed(4)} | ${s.samplesPerSec.toFixed(0)} | ` +
+          `${mib(s.peakTensorBytes)} | ${mib(s.peakRssBytes)} | ${s.parameters.toLocaleString('en-US')} |`,
+      );
+  }
+  return lines.join('\n');
+}
+
+function comparePlots(rows: CompareRow[], outDir: string, task: string): Record<string, string> {
+  const runs = rows.filter((r) => r.ok).map((r) => ({ name: r.attention, ms: new MetricsLog(join(outDir, r.attention, 'metrics.jsonl')).read() }));
+  const train = (ms: ReturnType<MetricsLog['read']>) => ms.filter((m): m is TrainMetric => m.kind === 'train');
+  const val = (ms: ReturnType<MetricsLog['read']>) => ms.filter((m): m is EvalMetric => m.kind === 'eval');
+  return {
+    'loss.svg': lineChart({ title: `${task}: train loss`, xLabel: 'step', yLabel: 'cross-entropy', series: runs.map((r) => ({ name: r.name, points: train(r.ms).map((m) => [m.step, m.loss]) })) }),
+    'accuracy.svg': lineChart({ title: `${task}: validation accuracy`, xLabel: 'step', yLabel: 'accuracy (%)', series: runs.map((r) => ({ name: r.name, points: val(r.ms).map((m) => [m.step, 100 * m.accuracy]) })) }),
+    'loss-wall.svg': lineChart({ title: `${task}: train loss`, xLabel: 'wall-clock seconds', yLabel: 'cross-entropy', series: runs.map((r) => ({ name: r.name, points: train(r.ms).map((m) => [m.wallSeconds, m.loss]) })) }),
+  };
+}

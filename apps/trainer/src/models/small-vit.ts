@@ -1,0 +1,51 @@
+/**
+ * The small ViT the trainer uses for MNIST until `@attention-zoo/vision-backbones`
+ * lands (then this module is swapped for its DeiT config): a p×p patch embedding
+ * (a stride-p convolution = a dense layer over each flattened patch), a learned
+ * position embedding, a pre-norm TransformerEncoder from core with any registered
+ * attention, mean pooling over the tokens, and a linear head.
+ *
+ * Mean pooling rather than a class token keeps the token count at (H/p)·(W/p), so
+ * variants that need the token grid (FLatten's depthwise convolution, AFT-conv)
+ * get an exact `grid: [H/p, W/p]`.
+ */
+import * as tfl from '@tensorflow/tfjs-layers';
+import { TransformerEncoder } from '@attention-zoo/attention-core';
+import { attentionKeys, type EncoderOptions } from './encoder-options.js';
+import { PositionEmbedding } from './position-embedding.js';
+
+export interface SmallVitOptions extends EncoderOptions {
+  /** Image [height, width, channels]. */
+  image: [number, number, number];
+  patch: number;
+  classes: number;
+}
+
+export function smallVit(o: SmallVitOptions): tfl.LayersModel {
+  const [h, w, c] = o.image;
+  if (h % o.patch !== 0 || w % o.patch !== 0) throw new Error(`small ViT: patch ${o.patch} must divide the image ${h}×${w}`);
+  const grid: [number, number] = [h / o.patch, w / o.patch];
+  const tokens = grid[0] * grid[1];
+  const keys = attentionKeys(o.attention, { tokens, grid, causal: false });
+  const input = tfl.input({ shape: [h, w, c], name: 'image' });
+  // Patch embedding as a dense layer over each flattened p×p×c patch (what a stride-p
+  // convolution computes; tfjs's CPU convolution gradient is far slower than a matmul).
+  const [gh, gw, p] = [grid[0], grid[1], o.patch];
+  let x = tfl.layers.reshape({ targetShape: [gh, p, gw, p * c], name: 'patch_rows' }).apply(input) as tfl.SymbolicTensor; // [B, H/p, p, W/p, p·c]
+  x = tfl.layers.permute({ dims: [1, 3, 2, 4], name: 'patch_grid' }).apply(x) as tfl.SymbolicTensor; // [B, H/p, W/p, p, p·c]
+  x = tfl.layers.reshape({ targetShape: [tokens, p * p * c], name: 'patches' }).apply(x) as tfl.SymbolicTensor; // [B, N, p²c], row-major
+  x = tfl.layers
+    .dense({ units: o.dim, name: 'patch_embed', kernelInitializer: tfl.initializers.glorotUniform({ seed: o.seed + 1 }) })
+    .apply(x) as tfl.SymbolicTensor; // [B, N, dim]
+  x = new PositionEmbedding({ tokens, dim: o.dim, seed: o.seed + 2, name: 'pos_embed' }).apply(x) as tfl.SymbolicTensor;
+  const encoder = new TransformerEncoder({
+    dim: o.dim, numHeads: o.heads, depth: o.depth, mlpRatio: o.mlpRatio, dropPathRate: o.dropPath,
+    attention: o.attention, grid: keys.grid, maxTokens: keys.maxTokens, layerNormEpsilon: 1e-6, seed: o.seed + 3, name: 'encoder',
+  });
+  x = encoder.apply(x) as tfl.SymbolicTensor;
+  x = tfl.layers.globalAveragePooling1d({ name: 'pool' }).apply(x) as tfl.SymbolicTensor; // [B, dim]
+  const logits = tfl.layers
+    .dense({ units: o.classes, name: 'head', kernelInitializer: tfl.initializers.glorotUniform({ seed: o.seed + 4 }) })
+    .apply(x) as tfl.SymbolicTensor;
+  return tfl.model({ inputs: input, outputs: logits, name: 'small_vit' });
+}

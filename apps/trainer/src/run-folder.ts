@@ -1,0 +1,35 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { PreparedTask } from './tasks/task.js';
+import { writeAtomic } from './train/atomic.js';
+
+/** What a model of a run expects and predicts: `<run>/task.json`, read by export. */
+export interface TaskInfo {
+  task: string;
+  inputShape: number[];
+  inputDtype: 'float32' | 'int32';
+  classes: string[];
+  vocabulary?: string[];
+  preprocessing: string;
+  causal: boolean;
+}
+
+export function taskInfo(name: string, causal: boolean, p: PreparedTask): TaskInfo {
+  return { task: name, inputShape: p.inputShape, inputDtype: p.inputDtype, classes: p.classes, vocabulary: p.vocabulary, preprocessing: p.preprocessing, causal };
+}
+
+export function writeTaskInfo(runDir: string, info: TaskInfo): void {
+  writeAtomic(join(runDir, 'task.json'), `${JSON.stringify(info, null, 2)}\n`);
+}
+
+export function readTaskInfo(runDir: string): TaskInfo {
+  const p = join(runDir, 'task.json');
+  if (!existsSync(p)) throw new Error(`${runDir}: no task.json (not a trainer run folder?)`);
+  return JSON.parse(readFileSync(p, 'utf8')) as TaskInfo;
+}
+
+/** `runs/mnist-flatten-20250101-120000`. */
+export function defaultRunDir(runsDir: string, task: string, attention: string, now = new Date()): string {
+  const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+  return join(runsDir, `${task}-${attention}-${stamp}`);
+}

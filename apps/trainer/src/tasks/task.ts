@@ -1,0 +1,46 @@
+import type * as tfl from '@tensorflow/tfjs-layers';
+import type { TrainConfig } from '../config.js';
+import type { EncoderOptions } from '../models/encoder-options.js';
+
+/** One split: `n` examples, inputs flattened example-major. */
+export interface Examples {
+  x: Float32Array | Int32Array;
+  y: Int32Array;
+  n: number;
+}
+
+export interface PreparedTask {
+  train: Examples;
+  validation: Examples;
+  test: Examples;
+  /** Shape of one example, e.g. [28, 28, 1] or [tokens]. */
+  inputShape: number[];
+  inputDtype: 'float32' | 'int32';
+  /** Class names, index = label. */
+  classes: string[];
+  /** Token strings, index = id (sequence tasks). */
+  vocabulary?: string[];
+  /** How raw inputs become model inputs (for the export metadata). */
+  preprocessing: string;
+  /** One line for the run header. */
+  describe: string;
+  buildModel(encoder: EncoderOptions): tfl.LayersModel;
+}
+
+export interface TaskSpec {
+  name: string;
+  summary: string;
+  /** The model it trains, in words (for --help). */
+  model: string;
+  /** Whether the encoder is causal (the attention must have a causal form). */
+  causal: boolean;
+  /** Task defaults over BASE_CONFIG. */
+  defaults: Partial<Omit<TrainConfig, 'data'>> & { data?: Partial<TrainConfig['data']> };
+  prepare(config: TrainConfig): Promise<PreparedTask>;
+}
+
+export function limit(e: Examples, max: number): Examples {
+  if (!max || max >= e.n) return e;
+  const per = e.x.length / e.n;
+  return { x: e.x.subarray(0, max * per) as Examples['x'], y: e.y.subarray(0, max), n: max };
+}

@@ -1,0 +1,167 @@
+/**
+ * Checkpoints: `<run>/checkpoints/step-NNNNNNNN/` holding
+ * - `model.json` + `weights.bin`: the tfjs layers format (tf.loadLayersModel reads it),
+ * - `optimizer.json` + `optimizer.bin`: Adam's moments and iteration count,
+ * - `state.json`: step, elapsed wall-clock seconds, samples seen,
+ * - `manifest.json`: every file's size and SHA-256, written last.
+ *
+ * A checkpoint is written into a temporary folder and renamed into place, so a
+ * process killed at any moment (kill -9 included) leaves either the whole
+ * checkpoint or none of it; old ones are renamed away before they are removed.
+ * Loading checks the manifest, so a damaged checkpoint is reported, not trained on.
+ */
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
+import { syncDir, writeDurable } from './atomic.js';
+
+export class CheckpointError extends Error {
+  override name = 'CheckpointError';
+}
+
+export interface CheckpointState {
+  step: number;
+  wallSeconds: number;
+  samples: number;
+}
+
+const STEP_RE = /^step-(\d{8})$/;
+const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
+
+/** The model's tfjs layers artifacts: `model.json` text and the weights bytes. */
+export async function modelArtifacts(model: tfl.LayersModel): Promise<{ modelJson: string; weights: Uint8Array }> {
+  let artifacts: tf.io.ModelArtifacts | undefined;
+  await model.save(
+    tf.io.withSaveHandler(async (a) => {
+      artifacts = a;
+      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+    }),
+  );
+  const a = artifacts!;
+  const weights = new Uint8Array(tf.io.concatenateArrayBuffers(Array.isArray(a.weightData) ? a.weightData : [a.weightData!]));
+  const modelJson = JSON.stringify({
+    modelTopology: a.modelTopology,
+    format: a.format ?? 'layers-model',
+    generatedBy: a.generatedBy,
+    convertedBy: a.convertedBy ?? null,
+    weightsManifest: [{ paths: ['weights.bin'], weights: a.weightSpecs }],
+  });
+  return { modelJson, weights };
+}
+
+/** Loads a tfjs layers model from a folder with `model.json` and its weight files. */
+export async function loadModelFolder(dir: string): Promise<tfl.LayersModel> {
+  const json = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8')) as {
+    modelTopology: object;
+    weightsManifest: { paths: string[]; weights: tf.io.WeightsManifestEntry[] }[];
+  };
+  const specs = json.weightsManifest.flatMap((g) => g.weights);
+  const bytes = json.weightsManifest.flatMap((g) => g.paths.map((p) => new Uint8Array(readFileSync(join(dir, p)))));
+  const weightData = tf.io.concatenateArrayBuffers(bytes.map((b) => b.slice().buffer));
+  return tfl.loadLayersModel(tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: specs, weightData }));
+}
+
+export class Checkpoints {
+  readonly dir: string;
+
+  constructor(
+    runDir: string,
+    private readonly keep = 2,
+  ) {
+    this.dir = join(runDir, 'checkpoints');
+  }
+
+  /** Writes a complete checkpoint for `state.step`, then drops all but the newest `keep`. */
+  async save(model: tfl.LayersModel, optimizer: tf.Optimizer, state: CheckpointState): Promise<string> {
+    mkdirSync(this.dir, { recursive: true });
+    const name = `step-${String(state.step).padStart(8, '0')}`;
+    const tmp = join(this.dir, `.tmp-${name}-${process.pid}`);
+    rmSync(tmp, { recursive: true, force: true });
+    mkdirSync(tmp);
+    const { modelJson, weights } = await modelArtifacts(model);
+    const opt = await optimizer.getWeights();
+    const encoded = await tf.io.encodeWeights(opt);
+    const optBytes = new Uint8Array(encoded.data as ArrayBuffer);
+    const files: Record<string, Uint8Array> = {
+      'model.json': new TextEncoder().encode(modelJson),
+      'weights.bin': weights,
+      'optimizer.json': new TextEncoder().encode(JSON.stringify({ className: optimizer.getClassName(), specs: encoded.specs })),
+      'optimizer.bin': optBytes,
+      'state.json': new TextEncoder().encode(JSON.stringify(state)),
+    };
+    for (const [f, bytes] of Object.entries(files)) writeDurable(join(tmp, f), bytes);
+    const manifest = Object.fromEntries(Object.entries(files).map(([f, b]) => [f, { bytes: b.length, sha256: sha256(b) }]));
+    writeDurable(join(tmp, 'manifest.json'), JSON.stringify(manifest, null, 1));
+    syncDir(tmp);
+    const final = join(this.dir, name);
+    if (existsSync(final)) this.remove(name);
+    renameSync(tmp, final);
+    syncDir(this.dir);
+    for (const old of this.complete().slice(0, -this.keep)) this.remove(old);
+    return final;
+  }
+
+  private remove(name: string): void {
+    const trash = join(this.dir, `.trash-${name}-${process.pid}`);
+    renameSync(join(this.dir, name), trash);
+    rmSync(trash, { recursive: true, force: true });
+  }
+
+  /** Names of complete checkpoints (renamed into place), oldest first. */
+  complete(): string[] {
+    if (!existsSync(this.dir)) return [];
+    return readdirSync(this.dir).filter((f) => STEP_RE.test(f) && statSync(join(this.dir, f)).isDirectory()).sort();
+  }
+
+  /** Removes what an interrupted save or removal left behind. */
+  cleanLeftovers(): string[] {
+    if (!existsSync(this.dir)) return [];
+    const left = readdirSync(this.dir).filter((f) => f.startsWith('.tmp-') || f.startsWith('.trash-'));
+    for (const f of left) rmSync(join(this.dir, f), { recursive: true, force: true });
+    return left;
+  }
+
+  latest(): string | undefined {
+    return this.complete().at(-1);
+  }
+
+  /** Checks every file of a checkpoint against its manifest; throws CheckpointError naming the problem. */
+  verify(name: string): void {
+    const dir = join(this.dir, name);
+    const mpath = join(dir, 'manifest.json');
+    if (!existsSync(mpath)) throw new CheckpointError(`checkpoint ${dir} has no manifest.json; it is not a complete checkpoint`);
+    let manifest: Record<string, { bytes: number; sha256: string }>;
+    try {
+      manifest = JSON.parse(readFileSync(mpath, 'utf8'));
+    } catch (err) {
+      throw new CheckpointError(`checkpoint ${dir}: manifest.json is not valid JSON (${(err as Error).message})`);
+    }
+    for (const [f, want] of Object.entries(manifest)) {
+      const p = join(dir, f);
+      if (!existsSync(p)) throw new CheckpointError(`checkpoint ${dir}: ${f} is missing`);
+      const b = new Uint8Array(readFileSync(p));
+      if (b.length !== want.bytes) throw new CheckpointError(`checkpoint ${dir}: ${f} has ${b.length} bytes, the manifest says ${want.bytes} (truncated or overwritten)`);
+      if (sha256(b) !== want.sha256) throw new CheckpointError(`checkpoint ${dir}: ${f} is corrupt (SHA-256 differs from the manifest)`);
+    }
+  }
+
+  /** Loads a verified checkpoint: the model, Adam's state into `optimizer` (after the model exists), and the run state. */
+  async load(name: string): Promise<{ model: tfl.LayersModel; optimizerWeights: { name: string; tensor: tf.Tensor }[]; state: CheckpointState }> {
+    this.verify(name);
+    const dir = join(this.dir, name);
+    let model: tfl.LayersModel;
+    try {
+      model = await loadModelFolder(dir);
+    } catch (err) {
+      throw new CheckpointError(`checkpoint ${dir}: the model does not load: ${(err as Error).message}`);
+    }
+    const { specs } = JSON.parse(readFileSync(join(dir, 'optimizer.json'), 'utf8')) as { specs: tf.io.WeightsManifestEntry[] };
+    const bin = new Uint8Array(readFileSync(join(dir, 'optimizer.bin')));
+    const named = tf.io.decodeWeights(bin.slice().buffer, specs);
+    const optimizerWeights = specs.map((s) => ({ name: s.name, tensor: named[s.name]! }));
+    const state = JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8')) as CheckpointState;
+    return { model, optimizerWeights, state };
+  }
+}
