@@ -1,0 +1,8 @@
+// The variant packages the demo shows. Importing a package runs its
+// `registerAttention` calls; every page then reads the registry, so a package
+// imported here appears on every page (mirrors tooling/tour/src/variants.ts).
+// To add one: one import line, its name in VARIANT_PACKAGES, and the package in
+// this app's package.json dependencies.
+import '@attention-zoo/attention-core';
+
+export const VARIANT_PACKAGES = ['@attention-zoo/attention-core'] as const;
