@@ -49,10 +49,9 @@ export const classifierPage: Page = {
       if (ids.length === 0) {
         status.replaceChildren(
           h('strong', {}, 'No trained model is shipped with this build. '),
-          'The classifier needs a model exported by the trainer into apps/demo/public/models/ (models/index.json listing the folders; each with metadata.json, model.json and its weights — see apps/demo/README.md). Rebuild the app after adding one.',
+          'The classifier needs a model trained and exported by the trainer (apps/trainer) into apps/demo/public/models/: a folder with metadata.json, model.json and its weights, listed in models/index.json (see apps/demo/README.md). Rebuild the app after adding one.',
         );
         status.dataset['state'] = 'missing';
-        status.dataset['testid'] = 'classifier-missing';
         return;
       }
       const modelSel = select(ids, ids[0]!, 'classifier-model');

@@ -145,7 +145,7 @@ describe.skipIf(noChromium !== null)('demo in Chromium with WebGPU (SwiftShader)
     await page.fill('[data-testid="bench-heads"]', '2');
     await page.fill('[data-testid="bench-repeats"]', '2');
     await page.click('[data-testid="bench-run"]');
-    await page.waitForSelector('[data-testid="bench-results"][data-state="done"]', { timeout: 120_000 });
+    await page.waitForSelector('[data-testid="bench-results"][data-state="done"]', { state: 'attached', timeout: 120_000 });
     const variants = await registered(page);
     const rows = page.locator('[data-testid="bench-row"]');
     expect(await rows.count()).toBe(variants.length * 2);
@@ -191,7 +191,7 @@ describe.skipIf(noChromium !== null)('demo in Chromium with WebGPU (SwiftShader)
     await screenshot(page, 'classifier-webgpu');
   });
 
-  const noModel = 'skipped: no trained model in apps/demo/public/models/ (index.json) — the trainer exports it there';
+  const noModel = 'skipped: apps/demo/public/models/index.json lists no trained model — the trainer exports one there';
   if (!shippedModel()) console.warn(`demo classifier test ${noModel}`);
 
   it.skipIf(!shippedModel())(`classifier: classifies drawn digits correctly${shippedModel() ? '' : ` (${noModel})`}`, async () => {

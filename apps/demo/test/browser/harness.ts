@@ -108,7 +108,10 @@ export function removeDir(dir: string): void {
   rmSync(dir, { recursive: true, force: true });
 }
 
-/** Whether the app ships a trained classifier (apps/demo/public/models/index.json). */
+/** Whether the app ships a trained classifier (listed in apps/demo/public/models/index.json). */
 export function shippedModel(): boolean {
-  return existsSync(join(APP_DIR, 'public', 'models', 'index.json'));
+  const index = join(APP_DIR, 'public', 'models', 'index.json');
+  if (!existsSync(index)) return false;
+  const { models } = JSON.parse(readFileSync(index, 'utf8')) as { models?: unknown[] };
+  return Array.isArray(models) && models.length > 0;
 }
