@@ -1,25 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
-import * as tfl from '@tensorflow/tfjs-layers';
-import { TransformerEncoder } from '@attention-zoo/attention-core';
 import { maxAbsDiff, useBackend } from '@attention-zoo/test-utils';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { attentionOverGrid, lastAttention } from '../src/classifier/last-attention.js';
+import { attentionOverGrid } from '../src/classifier/last-attention.js';
 import { listModels, loadClassifier, type FetchLike } from '../src/classifier/load.js';
-import { imageLayout, parseMetadata, toModelInput, type ClassifierMetadata } from '../src/classifier/metadata.js';
+import { imageLayout, parseMetadata, toModelInput } from '../src/classifier/metadata.js';
 import { mnistStyle } from '../src/classifier/preprocess.js';
+import { exportedModel, TEST_METADATA as META } from './export-model.js';
 
 beforeAll(() => useBackend('cpu'));
-
-const CLASSES = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];
-const META: ClassifierMetadata = {
-  format: 'attention-zoo-classifier',
-  version: 1,
-  task: 'mnist',
-  attention: 'softmax',
-  inputShape: [16, 49],
-  image: [28, 28],
-  classes: CLASSES,
-};
 
 describe('metadata', () => {
   it('accepts the documented format and lays patch tokens out row-major', () => {
@@ -70,31 +58,6 @@ describe('mnistStyle', () => {
     expect(mnistStyle({ width: side, height: side, data: new Float32Array(side * side) })).toBeNull();
   });
 });
-
-/** A small patch-token Transformer classifier, saved to in-memory files the way the trainer exports one. */
-async function exportedModel(): Promise<{ files: Map<string, string | ArrayBuffer>; model: tfl.LayersModel }> {
-  const input = tfl.input({ shape: [16, 49] });
-  let x = tfl.layers.dense({ units: 16 }).apply(input) as tfl.SymbolicTensor;
-  x = new TransformerEncoder({ dim: 16, numHeads: 2, depth: 2, attention: 'softmax', seed: 0 }).apply(x) as tfl.SymbolicTensor;
-  x = tfl.layers.globalAveragePooling1d({}).apply(x) as tfl.SymbolicTensor;
-  const out = tfl.layers.dense({ units: 10, activation: 'softmax' }).apply(x) as tfl.SymbolicTensor;
-  const model = tfl.model({ inputs: input, outputs: out });
-  const files = new Map<string, string | ArrayBuffer>();
-  await model.save(
-    tf.io.withSaveHandler(async (a) => {
-      files.set('models/mnist-softmax/model.json', JSON.stringify({
-        format: 'layers-model',
-        modelTopology: a.modelTopology,
-        weightsManifest: [{ paths: ['weights.bin'], weights: a.weightSpecs }],
-      }));
-      files.set('models/mnist-softmax/weights.bin', a.weightData as ArrayBuffer);
-      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-    }),
-  );
-  files.set('models/mnist-softmax/metadata.json', JSON.stringify(META));
-  files.set('models/index.json', JSON.stringify({ models: ['mnist-softmax'] }));
-  return { files, model };
-}
 
 const BASE = 'http://demo.test/models/';
 

@@ -6,6 +6,9 @@ import { MetadataError, parseMetadata, toModelInput, type ClassifierMetadata, ty
 
 export type FetchLike = (url: string, init?: RequestInit) => Promise<Response>;
 
+/** The page's fetch, called as a plain function (a bare `fetch` reference throws "Illegal invocation" when tfjs calls it). */
+const pageFetch: FetchLike = (url, init) => fetch(url, init);
+
 export interface Classifier {
   id: string;
   meta: ClassifierMetadata;
@@ -39,7 +42,7 @@ async function readJson(url: string, fetchFn: FetchLike): Promise<unknown | null
 }
 
 /** The shipped model ids from `<base>/index.json`, or [] when none is shipped. */
-export async function listModels(base: string, fetchFn: FetchLike = fetch): Promise<string[]> {
+export async function listModels(base: string, fetchFn: FetchLike = pageFetch): Promise<string[]> {
   const url = new URL('index.json', base).href;
   const raw = (await readJson(url, fetchFn)) as ModelIndex | null;
   if (raw === null) return [];
@@ -49,7 +52,7 @@ export async function listModels(base: string, fetchFn: FetchLike = fetch): Prom
   return raw.models;
 }
 
-export async function loadClassifier(base: string, id: string, fetchFn: FetchLike = fetch): Promise<Classifier> {
+export async function loadClassifier(base: string, id: string, fetchFn: FetchLike = pageFetch): Promise<Classifier> {
   const dir = new URL(`${id}/`, base).href;
   const metaUrl = new URL('metadata.json', dir).href;
   const raw = await readJson(metaUrl, fetchFn);

@@ -99,7 +99,7 @@ export const classifierPage: Page = {
           result.textContent = digit ? `this model's ${height}×${width} input is not square` : 'draw a digit first';
           return;
         }
-        const cell = 180 / width;
+        const cell = Math.max(1, Math.floor(180 / width));
         paintGrid(seen, { rows: height, cols: width, values: digit.data }, { cell, max: 1, ramp: grey });
         const p = await c.predict(digit.data);
         const best = p.indexOf(Math.max(...p));

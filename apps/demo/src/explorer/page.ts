@@ -49,13 +49,23 @@ async function analyse(d: RegisteredAttention, input: TokenInput, tie: boolean):
   }
 }
 
-/** Row `query` of the maps, averaged over heads or of one head, as a grid image. */
+/** Text is shown wrapped, TEXT_WRAP characters a line (the layers still see a 1×N sequence). */
+const TEXT_WRAP = 16;
+
+/** `[rows, cols]` the tokens are drawn on: the token grid for images, wrapped lines for text. */
+function displayGrid(input: TokenInput): [number, number] {
+  const n = input.x.shape[1];
+  return input.labels ? [Math.ceil(n / TEXT_WRAP), Math.min(TEXT_WRAP, n)] : input.grid;
+}
+
+/** Row `query` of the maps, averaged over heads or of one head, laid out on the display grid. */
 function queryRow(r: Result, input: TokenInput, query: number, head: string): GridImage {
   const n = input.x.shape[1];
-  const values = new Float32Array(n);
+  const [rows, cols] = displayGrid(input);
+  const values = new Float32Array(rows * cols);
   const heads = head === 'mean' ? [...Array(HEADS).keys()] : [Number(head)];
   for (const hh of heads) for (let j = 0; j < n; j++) values[j] += r.maps![hh * n * n + query * n + j]! / heads.length;
-  return { rows: input.grid[0], cols: input.grid[1], values };
+  return { rows, cols, values };
 }
 
 function drawLabels(canvas: HTMLCanvasElement, labels: string[] | undefined, cell: number): void {
@@ -66,7 +76,7 @@ function drawLabels(canvas: HTMLCanvasElement, labels: string[] | undefined, cel
   ctx.textBaseline = 'middle';
   labels.forEach((ch, i) => {
     ctx.fillStyle = '#fff';
-    ctx.fillText(ch, i * cell + cell / 2, cell / 2);
+    ctx.fillText(ch, (i % TEXT_WRAP) * cell + cell / 2, Math.floor(i / TEXT_WRAP) * cell + cell / 2);
   });
 }
 
@@ -118,13 +128,19 @@ export const explorerPage: Page = {
     let query = 0;
     let run = 0;
 
-    const cellOf = (inp: TokenInput) => Math.max(4, Math.floor(Math.min(VIEW / inp.grid[1], VIEW / inp.grid[0], 32)));
+    const cellOf = (inp: TokenInput) => {
+      const [rows, cols] = displayGrid(inp);
+      return Math.max(4, Math.floor(Math.min(VIEW / cols, VIEW / rows, 32)));
+    };
 
     const paint = () => {
       if (!input) return;
       const cell = cellOf(input);
       if (input.labels) {
-        paintGrid(picture, input.picture, { cell, max: 1, highlight: query, ramp: grey });
+        const [rows, cols] = displayGrid(input);
+        const values = new Float32Array(rows * cols);
+        values.fill(0.15, 0, input.labels.length);
+        paintGrid(picture, { rows, cols, values }, { cell, max: 1, highlight: query, ramp: grey });
         drawLabels(picture, input.labels, cell);
       } else {
         paintGrid(picture, input.picture, { cell: VIEW / IMAGE_SIDE, max: 1, ramp: grey });
@@ -166,9 +182,12 @@ export const explorerPage: Page = {
     const pick = (canvas: HTMLCanvasElement, e: MouseEvent) => {
       if (!input) return;
       const rect = canvas.getBoundingClientRect();
-      const col = Math.floor(((e.clientX - rect.left) / rect.width) * input.grid[1]);
-      const row = Math.floor(((e.clientY - rect.top) / rect.height) * input.grid[0]);
-      query = Math.min(input.grid[0] - 1, Math.max(0, row)) * input.grid[1] + Math.min(input.grid[1] - 1, Math.max(0, col));
+      const [rows, cols] = displayGrid(input);
+      const col = Math.floor(((e.clientX - rect.left) / rect.width) * cols);
+      const row = Math.floor(((e.clientY - rect.top) / rect.height) * rows);
+      const t = Math.min(rows - 1, Math.max(0, row)) * cols + Math.min(cols - 1, Math.max(0, col));
+      if (t >= input.x.shape[1]) return; // the blank end of the last text line
+      query = t;
       picture.dataset['query'] = String(query);
       paint();
     };

@@ -93,7 +93,7 @@ export const patternsPage: Page = {
     if (variants.length === 0) {
       root.append(
         h('p', { class: 'empty', 'data-testid': 'patterns-empty' },
-          `No registered variant draws a pattern yet: none of the ${all.length} registered variant${all.length === 1 ? '' : 's'} (${all.map((d) => d.name).join(', ')}) has a layer with a patternMask(tokens) method. The sparse variants (local, strided, Longformer, BigBird, Reformer, Sinkhorn) appear here once their package is added to src/variants.ts.`),
+          `No registered variant draws a pattern yet. Registered now: ${all.map((d) => d.name).join(', ') || 'none'}; none of their layers has a patternMask(tokens) method. The sparse variants (local, strided, Longformer, BigBird, Reformer, Sinkhorn) appear here once their package is added to src/variants.ts.`),
       );
       return () => {};
     }

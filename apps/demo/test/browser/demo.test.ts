@@ -1,8 +1,13 @@
 // The demo in a real browser: Debian's Chromium, headless, WebGPU on SwiftShader.
 // Builds the app, serves the static site, opens every page, checks the backend,
 // runs the benchmark for small N, and saves screenshots to apps/demo/test-results/.
+import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { useBackend } from '@attention-zoo/test-utils';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { exportedModel } from '../export-model.js';
 import { buildApp, collectErrors, inCI, launch, missingChromium, removeDir, screenshot, serve, shippedModel } from './harness.js';
 
 const noChromium = missingChromium();
@@ -242,6 +247,46 @@ describe.skipIf(noChromium !== null)('demo in Chromium without WebGPU', () => {
       expect(errors).toEqual([]);
     } finally {
       await browser.close();
+    }
+  });
+});
+
+describe.skipIf(noChromium !== null)('classifier page with an exported model (untrained: wiring only)', () => {
+  it('loads it, classifies a drawing into one of its classes, and draws the last attention over it', async () => {
+    await useBackend('cpu');
+    // A copy of the built site with an untrained model exported into models/, as the trainer would.
+    const built = (await theSite()).dir;
+    const dir = mkdtempSync(join(tmpdir(), 'attention-zoo-demo-model-'));
+    cpSync(built, dir, { recursive: true });
+    const { files, model } = await exportedModel('test-model');
+    model.dispose();
+    for (const [path, body] of files) {
+      mkdirSync(dirname(join(dir, path)), { recursive: true });
+      writeFileSync(join(dir, path), typeof body === 'string' ? body : Buffer.from(body));
+    }
+    const server = await serve(dir);
+    const browser = await launch();
+    try {
+      const page = await browser.newPage({ viewport: { width: 1366, height: 900 } });
+      const errors = collectErrors(page);
+      await open(page, server.url, 'classifier');
+      await page.waitForSelector('[data-testid="classifier-status"][data-state]', { timeout: 60_000 });
+      expect(await page.textContent('[data-testid="classifier-status"]')).toContain('model test-model: mnist, attention softmax, input [16,49]');
+      const pad = (await page.locator('[data-testid="classifier-pad"]').boundingBox())!;
+      await page.mouse.move(pad.x + pad.width * 0.5, pad.y + pad.height * 0.15);
+      await page.mouse.down();
+      await page.mouse.move(pad.x + pad.width * 0.5, pad.y + pad.height * 0.85, { steps: 8 });
+      await page.mouse.up();
+      await page.click('[data-testid="classifier-run"]');
+      await expect.poll(() => page.getAttribute('[data-testid="classifier-result"]', 'data-label'), { timeout: 60_000 }).toMatch(/^[0-9]$/);
+      expect(await page.locator('.bars .bar').count()).toBe(10);
+      await expect.poll(() => page.textContent('#page .muted:last-child')).toMatch(/block 2 › attn: 2 heads over a 4×4 token grid \(mean over queries\)/);
+      await screenshot(page, 'classifier-test-model');
+      expect(errors).toEqual([]);
+    } finally {
+      await browser.close();
+      await server.close();
+      removeDir(dir);
     }
   });
 });
