@@ -1,0 +1,86 @@
+// Forward time and peak tensor memory of one variant at one length, on the active backend.
+import * as tf from '@tensorflow/tfjs-core';
+import type { AttentionLayer, RegisteredAttention } from '@attention-zoo/attention-core';
+import { buildLayer, squareSide } from '../layers.js';
+
+export interface BenchPoint {
+  variant: string;
+  backend: string;
+  tokens: number;
+  /** Median wall time of one forward pass in ms, read-back included. */
+  ms?: number;
+  /** Peak bytes of the tensors the forward pass holds at once, above what existed before (tf.profile). */
+  peakBytes?: number;
+  error?: string;
+}
+
+export interface BenchShape {
+  dim: number;
+  heads: number;
+  /** Timed passes after one warm-up (which compiles shaders and builds weights). */
+  repeats: number;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+/** Grid variants get a √N×√N grid when N is square, else a 1×N strip. */
+export function benchGrid(n: number): [number, number] {
+  const s = squareSide(n);
+  return s ? [s, s] : [1, n];
+}
+
+export async function measurePoint(d: RegisteredAttention, tokens: number, shape: BenchShape): Promise<BenchPoint> {
+  const base = { variant: d.name, backend: tf.getBackend(), tokens };
+  const x = tf.randomNormal([1, tokens, shape.dim], 0, 1, 'float32', 1) as tf.Tensor3D;
+  let layer: AttentionLayer | undefined;
+  try {
+    layer = buildLayer(d, { dim: shape.dim, heads: shape.heads, tokens, grid: benchGrid(tokens) }, x);
+    const forward = async () => {
+      const y = layer!.apply(x) as tf.Tensor;
+      await y.data();
+      y.dispose();
+    };
+    await forward(); // warm-up
+    const times: number[] = [];
+    for (let i = 0; i < shape.repeats; i++) {
+      const t0 = performance.now();
+      await forward();
+      times.push(performance.now() - t0);
+    }
+    const before = tf.memory().numBytes;
+    const profile = await tf.profile(forward);
+    const peakBytes = profile.kernels.length ? Math.max(0, profile.peakBytes - before) : 0;
+    return { ...base, ms: median(times), peakBytes };
+  } catch (err) {
+    return { ...base, error: (err as Error).message };
+  } finally {
+    x.dispose();
+    layer?.dispose();
+  }
+}
+
+/**
+ * Least-squares slope of log y against log N — the growth exponent (≈ 1
+ * linear, ≈ 2 quadratic); null with fewer than two usable points. The same
+ * fit as the Node benchmark's (tooling/bench), kept here so the browser bundle
+ * does not pull in that Node-only package.
+ */
+export function growthExponent(points: readonly { n: number; y: number }[]): number | null {
+  const p = points.filter((q) => q.n > 0 && q.y > 0 && Number.isFinite(q.y));
+  if (p.length < 2) return null;
+  const xs = p.map((q) => Math.log(q.n));
+  const ys = p.map((q) => Math.log(q.y));
+  const mx = xs.reduce((a, b) => a + b, 0) / xs.length;
+  const my = ys.reduce((a, b) => a + b, 0) / ys.length;
+  let sxy = 0;
+  let sxx = 0;
+  for (let i = 0; i < xs.length; i++) {
+    sxy += (xs[i]! - mx) * (ys[i]! - my);
+    sxx += (xs[i]! - mx) ** 2;
+  }
+  return sxx === 0 ? null : sxy / sxx;
+}

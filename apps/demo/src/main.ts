@@ -1,0 +1,70 @@
+// The demo shell: start a backend (webgpu → webgl → wasm → cpu), load the variant packages, route between pages.
+import * as tf from '@tensorflow/tfjs-core';
+import { listAttentions } from '@attention-zoo/attention-core';
+import type { App, Page } from './app.js';
+import { startBackend, type BackendState, type BrowserBackend } from './backend.js';
+import { classifierPage } from './classifier/page.js';
+import { complexityPage } from './complexity/page.js';
+import { h } from './dom.js';
+import { explorerPage } from './explorer/page.js';
+import { patternsPage } from './patterns/page.js';
+import './style.css';
+import { VARIANT_PACKAGES } from './variants.js';
+
+const PAGES: Page[] = [explorerPage, patternsPage, complexityPage, classifierPage];
+
+const nav = document.getElementById('nav')!;
+const badge = document.getElementById('backend')!;
+const note = document.getElementById('backend-note')!;
+const main = document.getElementById('page')!;
+
+let state: BackendState;
+
+function showBackend(s: BackendState): void {
+  state = s;
+  badge.textContent = `backend: ${s.active}${s.adapter ? ` (${s.adapter})` : ''}`;
+  badge.dataset['backend'] = s.active;
+  const noGpu = s.skipped.find((k) => k.name === 'webgpu');
+  if (s.active !== 'webgpu' && noGpu) {
+    note.hidden = false;
+    note.dataset['testid'] = 'webgpu-fallback';
+    note.textContent = `WebGPU is not available (${noGpu.reason}); running on ${s.active} instead. Everything works, only slower.`;
+  } else {
+    note.hidden = true;
+  }
+}
+
+const app: App = {
+  backend: () => state,
+  async switchBackend(name: BrowserBackend) {
+    showBackend(await startBackend(name));
+    return state;
+  },
+};
+
+let cleanup: (() => void) | undefined;
+
+function route(): void {
+  const id = location.hash.replace(/^#\/?/, '') || PAGES[0]!.id;
+  const page = PAGES.find((p) => p.id === id) ?? PAGES[0]!;
+  for (const a of nav.querySelectorAll('a')) a.classList.toggle('active', a.dataset['page'] === page.id);
+  cleanup?.();
+  main.replaceChildren();
+  main.dataset['page'] = page.id;
+  cleanup = page.mount(main, app);
+}
+
+async function boot(): Promise<void> {
+  for (const p of PAGES) nav.append(h('a', { href: `#/${p.id}`, dataset: { page: p.id } }, p.title));
+  showBackend(await startBackend());
+  // For the browser tests and the curious: the registry and the engine, read-only use.
+  Object.assign(window, { attentionZooDemo: { tf, backend: () => tf.getBackend(), packages: VARIANT_PACKAGES, registry: () => listAttentions() } });
+  window.addEventListener('hashchange', route);
+  route();
+  document.body.dataset['ready'] = 'true';
+}
+
+boot().catch((err) => {
+  main.replaceChildren(h('p', { class: 'error' }, `The demo could not start: ${(err as Error).message}`));
+  console.error(err);
+});
