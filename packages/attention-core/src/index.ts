@@ -17,6 +17,7 @@ export { maskedSoftmax, shiftedExp } from './ops/stable.js';
 export { linearAttention, linearAttentionWeights, eluFeatureMap } from './ops/linear-attention.js';
 export type { LinearAttentionOptions } from './ops/linear-attention.js';
 export { dense } from './ops/dense.js';
+export { depthwiseConv2dSame, patchConv2d } from './ops/conv.js';
 export { layerNorm } from './ops/layer-norm.js';
 export { gelu } from './ops/gelu.js';
 export { dropPath } from './ops/drop-path.js';

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { AttentionConfigError, AttentionInputError, shiftedExp } from '@attention-zoo/attention-core';
+import { AttentionConfigError, AttentionInputError, depthwiseConv2dSame, shiftedExp } from '@attention-zoo/attention-core';
 import { gatedRatio } from '../gated-ratio.js';
 
 export interface AftConvOptions {
@@ -71,7 +71,7 @@ export function aftConv(q: tf.Tensor4D, k: tf.Tensor4D, v: tf.Tensor4D, w: tf.Te
     const x = tf.concat([tf.mul(ek, v), ek], 3); // [B, h, T, dh + kc]
     const nhwc = (y: tf.Tensor, n: number) => tf.reshape(tf.transpose(y, [0, 2, 1, 3]), [b, gh, gw, h * n]); // head-major
     const grids = tf.concat([nhwc(tf.slice(x, [0, 0, 0, 0], [b, h, t, dh]), dh), nhwc(tf.slice(x, [0, 0, 0, dh], [b, h, t, kc]), kc)], 3);
-    const local = tf.depthwiseConv2d(grids as tf.Tensor4D, filter, 1, 'same'); // [B, gh, gw, h·(dh + kc)]
+    const local = depthwiseConv2dSame(grids as tf.Tensor4D, filter); // [B, gh, gw, h·(dh + kc)]
     const back = (y: tf.Tensor, n: number) => tf.transpose(tf.reshape(y, [b, t, h, n]), [0, 2, 1, 3]); // [B, h, T, n]
     const localNum = back(tf.slice(local, [0, 0, 0, 0], [b, gh, gw, h * dh]), dh);
     const localDen = back(tf.slice(local, [0, 0, 0, h * dh], [b, gh, gw, h * kc]), kc);

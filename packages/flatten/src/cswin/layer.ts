@@ -1,13 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { serialization } from '@tensorflow/tfjs-core';
-import {
-  AttentionInputError,
-  softmaxKeyMaps,
-  torch,
-  type AttentionCapabilities,
-  type MixContext,
-  type StateDictKeyMap,
-} from '@attention-zoo/attention-core';
+import { type AttentionCapabilities, AttentionInputError, depthwiseConv2dSame, type MixContext, softmaxKeyMaps, type StateDictKeyMap, torch } from '@attention-zoo/attention-core';
 import { FocusedLinearLayer, type FocusedLinearConfig } from '../layers/focused-layer.js';
 
 type Shape = (number | null)[];
@@ -75,7 +68,7 @@ export class FLattenCSwinAttention extends FocusedLinearLayer {
     return tf.tidy(() => {
       const b = v.shape[0];
       const lepe = tf.add(
-        tf.depthwiseConv2d(tf.reshape(v, [b, h, w, this.dim]) as tf.Tensor4D, this.read('lepe/kernel') as tf.Tensor4D, 1, 'same'),
+        depthwiseConv2dSame(tf.reshape(v, [b, h, w, this.dim]) as tf.Tensor4D, this.read('lepe/kernel') as tf.Tensor4D),
         this.read('lepe/bias'),
       ); // LePE(v) = get_v(v): [B, H, W, C]
       return tf.add(this.attend({ q, k, v }, [h, w]), tf.reshape(lepe, [b, h * w, this.dim])) as tf.Tensor3D;

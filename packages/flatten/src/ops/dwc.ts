@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { AttentionInputError, mergeHeads, splitHeads } from '@attention-zoo/attention-core';
+import { AttentionInputError, depthwiseConv2dSame, mergeHeads, splitHeads } from '@attention-zoo/attention-core';
 
 export interface DwcOptions {
   /** Heads h: the conv runs on each head's `[H, W, d]` value map, one set of d filters shared by all heads. */
@@ -48,7 +48,7 @@ export function dwcBranch(v: tf.Tensor3D, kernel: tf.Tensor4D, bias: tf.Tensor1D
   return tf.tidy(() => {
     const maps = tf.reshape(splitHeads(v, h), [b * h, gh, gw, d]) as tf.Tensor4D; // [B·h, H, W, d]
     const filter = (options.causal ? tf.mul(kernel, causalTapMask(kh)) : kernel) as tf.Tensor4D;
-    let y: tf.Tensor4D = tf.depthwiseConv2d(maps, filter, 1, 'same'); // zero padding k//2
+    let y: tf.Tensor4D = depthwiseConv2dSame(maps, filter); // zero padding k//2
     if (bias) y = tf.add(y, bias);
     return mergeHeads(tf.reshape(y, [b, h, n, d])); // channel = head·d + j
   });

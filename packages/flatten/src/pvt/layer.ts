@@ -1,16 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { serialization } from '@tensorflow/tfjs-core';
-import {
-  AttentionConfigError,
-  gelu,
-  layerNorm,
-  mergeHeads,
-  splitHeads,
-  torch,
-  type AttentionCapabilities,
-  type MixContext,
-  type StateDictKeyMap,
-} from '@attention-zoo/attention-core';
+import { type AttentionCapabilities, AttentionConfigError, gelu, layerNorm, mergeHeads, type MixContext, patchConv2d, splitHeads, type StateDictKeyMap, torch } from '@attention-zoo/attention-core';
 import { adaptiveAvgPool2d } from '../ops/adaptive-pool.js';
 import { interpolateTokens } from '../ops/interpolate.js';
 import { FocusedLinearLayer, type FocusedLinearConfig } from '../layers/focused-layer.js';
@@ -116,9 +106,8 @@ export class FLattenAttention extends FocusedLinearLayer {
     const [h, w] = this.grid!;
     const c = this.dim;
     let map = tf.reshape(x, [b, h, w, c]) as tf.Tensor4D; // tokens row-major = NHWC
-    const s = this.linear ? 1 : this.srRatio;
     if (this.linear) map = adaptiveAvgPool2d(map, PVT_V2_POOL); // [B, 7, 7, C]
-    const conv = tf.add(tf.conv2d(map, this.read('sr/kernel') as tf.Tensor4D, s, 'valid'), this.read('sr/bias')); // [B, H/s, W/s, C]
+    const conv = tf.add(patchConv2d(map, this.read('sr/kernel') as tf.Tensor4D), this.read('sr/bias')); // stride = kernel = sr_ratio (1 for linear): [B, H/s, W/s, C]
     let r = layerNorm(tf.reshape(conv, [b, -1, c]), this.read('norm/gamma') as tf.Tensor1D, this.read('norm/beta') as tf.Tensor1D, SR_NORM_EPS);
     if (this.linear) r = gelu(r);
     return r as tf.Tensor3D;

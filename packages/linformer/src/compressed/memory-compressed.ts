@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { AttentionInputError, maskedSoftmax, scaledDotProductAttention } from '@attention-zoo/attention-core';
+import { AttentionInputError, maskedSoftmax, patchConv2d, scaledDotProductAttention } from '@attention-zoo/attention-core';
 
 export interface StridedConvWeights {
   /** Conv1d kernel `[c, C, C]` (tfjs `[width, in, out]`; PyTorch `Conv1d.weight` `[out, in, c]` permuted (2, 1, 0)), stride c. */
@@ -23,7 +23,11 @@ export function compressSequence(x: tf.Tensor3D, weights: StridedConvWeights): t
   return tf.tidy(() => {
     const pad = (c - (m % c)) % c;
     const padded = pad > 0 ? tf.pad(x, [[0, 0], [0, pad], [0, 0]]) : x;
-    let y: tf.Tensor = tf.conv1d(padded as tf.Tensor3D, weights.kernel, c, 'valid'); // [B, ⌈M/c⌉, C]
+    // conv1d with stride = kernel = c, as a [1, c] patch conv (differentiable on every backend).
+    const [b, mp, cin] = padded.shape;
+    const cout = weights.kernel.shape[2];
+    const img = tf.reshape(padded, [b, 1, mp, cin]) as tf.Tensor4D;
+    let y: tf.Tensor = tf.reshape(patchConv2d(img, tf.reshape(weights.kernel, [1, c, cin, cout]) as tf.Tensor4D), [b, mp / c, cout]); // [B, ⌈M/c⌉, C]
     if (weights.bias) y = tf.add(y, weights.bias);
     return y as tf.Tensor3D;
   });

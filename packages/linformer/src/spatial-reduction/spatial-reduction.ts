@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { AttentionInputError, gelu, layerNorm } from '@attention-zoo/attention-core';
+import { AttentionInputError, gelu, layerNorm, patchConv2d } from '@attention-zoo/attention-core';
 
 export interface SpatialReductionWeights {
   /** Conv kernel `[R, R, C, C]` (tfjs HWIO; PyTorch `sr.weight` `[C, C, R, R]` via `torch.conv2d`), stride R. */
@@ -33,7 +33,7 @@ export function spatialReduction(x: tf.Tensor3D, grid: [number, number], weights
   return tf.tidy(() => {
     const [b, , c] = x.shape;
     const img = tf.reshape(x, [b, h, w, c]) as tf.Tensor4D; // NHWC
-    let y: tf.Tensor = tf.conv2d(img, weights.kernel, r, 'valid'); // [B, H/R, W/R, C]
+    let y: tf.Tensor = patchConv2d(img, weights.kernel); // [B, H/R, W/R, C]
     if (weights.bias) y = tf.add(y, weights.bias);
     const [, hr, wr, co] = y.shape;
     return layerNorm(tf.reshape(y, [b, hr! * wr!, co!]), weights.gamma, weights.beta, weights.epsilon ?? 1e-5) as tf.Tensor3D;
