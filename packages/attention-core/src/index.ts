@@ -48,6 +48,10 @@ export { TransformerBlock } from './blocks/transformer-block.js';
 export type { AttentionSpec, TransformerBlockConfig } from './blocks/transformer-block.js';
 export { TransformerEncoder } from './blocks/transformer-encoder.js';
 export type { TransformerEncoderConfig } from './blocks/transformer-encoder.js';
+export { PositionEmbedding } from './blocks/position-embedding.js';
+export type { PositionEmbeddingConfig } from './blocks/position-embedding.js';
+export { TokenEmbedding } from './blocks/token-embedding.js';
+export type { TokenEmbeddingConfig } from './blocks/token-embedding.js';
 
 // Weights interop
 export { readSafetensors, writeSafetensors, hostToTensor } from './weights/safetensors.js';

@@ -97,3 +97,21 @@ describe('TransformerBlock and TransformerEncoder', () => {
     expect(() => new TransformerBlock({ dim, numHeads: 4, dropPath: 1 })).toThrow(/dropPath must be in \[0, 1\)/);
   });
 });
+
+describe('embeddings', () => {
+  it('PositionEmbedding and TokenEmbedding round-trip through tf.io and name bad input', async () => {
+    await useBackend('cpu');
+    const { PositionEmbedding, TokenEmbedding } = await import('@attention-zoo/attention-core');
+    const ids = tfl.input({ shape: [5], dtype: 'int32' });
+    const h = new PositionEmbedding({ tokens: 5, dim: 8, seed: 1 }).apply(new TokenEmbedding({ vocab: 11, dim: 8, seed: 2 }).apply(ids)) as tfl.SymbolicTensor;
+    const model = tfl.model({ inputs: ids, outputs: h });
+    const x = tf.tensor2d([[1, 2, 3, 4, 10]], [1, 5], 'int32');
+    const before = await (model.predict(x) as tf.Tensor).data();
+    let saved: tf.io.ModelArtifacts | undefined;
+    await model.save(tf.io.withSaveHandler(async (a) => { saved = a; return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } }; }));
+    const loaded = await tfl.loadLayersModel(tf.io.fromMemory(saved!));
+    expect(Array.from(await (loaded.predict(x) as tf.Tensor).data())).toEqual(Array.from(before));
+    expect(() => new PositionEmbedding({ tokens: 0, dim: 8 })).toThrow(/tokens must be a positive integer/);
+    expect(() => new PositionEmbedding({ tokens: 4, dim: 8 }).apply(tf.zeros([1, 5, 8]))).toThrow(/input must be \[batch, 4, 8\]/);
+  });
+});

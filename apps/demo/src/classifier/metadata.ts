@@ -45,6 +45,22 @@ export class MetadataError extends Error {
 const isPosInts = (a: unknown, len?: number): a is number[] =>
   Array.isArray(a) && a.length > 0 && (len === undefined || a.length === len) && a.every((v) => Number.isInteger(v) && v > 0);
 
+/**
+ * `pnpm train export` writes `format: "attention-zoo-model"` (apps/trainer/src/commands/export.ts):
+ * the same task, attention, inputShape and classes, with the test accuracy under `source`.
+ * Its image tasks take grey levels in [0, 1], 0 = background, as the drawing does.
+ */
+function fromTrainerExport(m: Record<string, unknown>): Record<string, unknown> {
+  const source = (m['source'] ?? {}) as { testAccuracy?: unknown };
+  const { format: _f, source: _s, preprocessing, ...rest } = m;
+  return {
+    ...rest,
+    format: 'attention-zoo-classifier',
+    ...(typeof source.testAccuracy === 'number' ? { accuracy: source.testAccuracy } : {}),
+    ...(typeof preprocessing === 'string' ? { notes: preprocessing } : {}),
+  };
+}
+
 /** Checks a parsed metadata object; every error names the file and the key. */
 export function parseMetadata(raw: unknown, where: string): ClassifierMetadata {
   const bad = (msg: string): never => {
@@ -52,7 +68,8 @@ export function parseMetadata(raw: unknown, where: string): ClassifierMetadata {
   };
   if (!raw || typeof raw !== 'object') bad('expected a JSON object');
   const m = raw as Record<string, unknown>;
-  if (m['format'] !== 'attention-zoo-classifier') bad(`format must be "attention-zoo-classifier", got ${JSON.stringify(m['format'])}`);
+  if (m['format'] === 'attention-zoo-model') return parseMetadata(fromTrainerExport(m), where);
+  if (m['format'] !== 'attention-zoo-classifier') bad(`format must be "attention-zoo-classifier" (or the trainer's "attention-zoo-model"), got ${JSON.stringify(m['format'])}`);
   if (m['version'] !== 1) bad(`version must be 1, got ${JSON.stringify(m['version'])}`);
   for (const k of ['task', 'attention'] as const) if (typeof m[k] !== 'string' || !m[k]) bad(`${k} must be a non-empty string`);
   if (!isPosInts(m['inputShape'])) bad(`inputShape must be a list of positive integers (without the batch axis), got ${JSON.stringify(m['inputShape'])}`);

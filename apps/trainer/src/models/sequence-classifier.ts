@@ -8,10 +8,8 @@
  * A 1-D sequence is the grid [1, N] for variants that need a grid.
  */
 import * as tfl from '@tensorflow/tfjs-layers';
-import { TransformerEncoder } from '@attention-zoo/attention-core';
+import { PositionEmbedding, TokenEmbedding, TransformerEncoder } from '@attention-zoo/attention-core';
 import { attentionKeys, type EncoderOptions } from './encoder-options.js';
-import { PositionEmbedding } from './position-embedding.js';
-import { TokenEmbedding } from './token-embedding.js';
 
 export interface SequenceClassifierOptions extends EncoderOptions {
   tokens: number;

@@ -10,9 +10,8 @@
  * get an exact `grid: [H/p, W/p]`.
  */
 import * as tfl from '@tensorflow/tfjs-layers';
-import { TransformerEncoder } from '@attention-zoo/attention-core';
+import { PositionEmbedding, TransformerEncoder } from '@attention-zoo/attention-core';
 import { attentionKeys, type EncoderOptions } from './encoder-options.js';
-import { PositionEmbedding } from './position-embedding.js';
 
 export interface SmallVitOptions extends EncoderOptions {
   /** Image [height, width, channels]. */

@@ -9,6 +9,8 @@ export interface TokenEmbeddingConfig {
   name?: string;
 }
 
+let count = 0;
+
 /**
  * Token ids [batch, tokens] → vectors [batch, tokens, dim], as one-hot(ids) · E.
  * The same values as a table lookup, but its gradient is a matmul: tf.layers.embedding's
@@ -23,7 +25,8 @@ export class TokenEmbedding extends layers.Layer {
   private table?: LayerVariable;
 
   constructor(config: TokenEmbeddingConfig) {
-    super({ name: config.name });
+    // tfjs would derive the default name from the className, whose '>' is not valid in weight names.
+    super({ name: config.name ?? (count++ === 0 ? 'token_embedding' : `token_embedding_${count - 1}`) });
     this.vocab = config.vocab;
     this.dim = config.dim;
     this.seed = config.seed;

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { serialization } from '@tensorflow/tfjs-core';
 import { initializers, layers, type LayerVariable } from '@tensorflow/tfjs-layers';
+import { AttentionConfigError, AttentionInputError } from '../errors.js';
 
 export interface PositionEmbeddingConfig {
   /** Tokens per sequence (the learned table has one row per position). */
@@ -9,6 +10,8 @@ export interface PositionEmbeddingConfig {
   seed?: number;
   name?: string;
 }
+
+let count = 0;
 
 /**
  * Learned absolute position embedding, x + P with P: [tokens, dim] initialised
@@ -23,8 +26,9 @@ export class PositionEmbedding extends layers.Layer {
   private table?: LayerVariable;
 
   constructor(config: PositionEmbeddingConfig) {
-    super({ name: config.name });
-    if (!Number.isInteger(config.tokens) || config.tokens < 1) throw new Error(`PositionEmbedding: tokens must be a positive integer, got ${config.tokens}`);
+    // tfjs would derive the default name from the className, whose '>' is not valid in weight names.
+    super({ name: config.name ?? (count++ === 0 ? 'position_embedding' : `position_embedding_${count - 1}`) });
+    if (!Number.isInteger(config.tokens) || config.tokens < 1) throw new AttentionConfigError(`PositionEmbedding: tokens must be a positive integer, got ${config.tokens}`);
     this.tokens = config.tokens;
     this.dim = config.dim;
     this.seed = config.seed;
@@ -33,7 +37,7 @@ export class PositionEmbedding extends layers.Layer {
   override build(inputShape: (number | null)[] | (number | null)[][]): void {
     const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as (number | null)[];
     if (shape[1] !== this.tokens || shape[2] !== this.dim) {
-      throw new Error(`PositionEmbedding '${this.name}': input must be [batch, ${this.tokens}, ${this.dim}], got [${shape.join(', ')}]`);
+      throw new AttentionInputError(`PositionEmbedding '${this.name}': input must be [batch, ${this.tokens}, ${this.dim}], got [${shape.join(', ')}]`);
     }
     this.table = this.addWeight('embedding', [this.tokens, this.dim], 'float32', initializers.truncatedNormal({ stddev: 0.02, seed: this.seed }));
     this.built = true;
