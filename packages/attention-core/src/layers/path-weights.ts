@@ -41,7 +41,8 @@ export class PathWeights {
 
   /** Kernels default to Glorot-uniform, everything else to zeros; seeded when a seed is configured. */
   add(path: string, shape: number[], init?: InitSpec, trainable = true): LayerVariable {
-    const seed = this.seed === undefined ? undefined : this.seed + 7919 * this.count++;
+    // +1: tfjs's normal and truncated-normal generators treat a seed of 0 as no seed at all.
+    const seed = this.seed === undefined ? undefined : this.seed + 7919 * this.count++ + 1;
     const spec = init ?? (path.endsWith('kernel') ? 'glorotUniform' : 'zeros');
     let initializer: Initializer;
     if (spec === 'glorotUniform') initializer = initializers.glorotUniform({ seed });

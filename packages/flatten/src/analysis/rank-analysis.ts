@@ -79,7 +79,7 @@ export async function flattenRankAnalysis(options: RankAnalysisOptions = {}): Pr
   const n = grid[0] * grid[1];
   const dim = heads * d;
   const layer = new FLattenAttention({ dim, numHeads: heads, grid, seed, focusingFactor: options.focusingFactor, kernelSize: k });
-  const x = tf.randomNormal([1, n, dim], 0, 1, 'float32', seed) as tf.Tensor3D;
+  const x = tf.randomNormal([1, n, dim], 0, 1, 'float32', seed + 1) as tf.Tensor3D; // tfjs: a seed of 0 means unseeded
   try {
     const focused = layer.kernelAttentionMap(x); // [1, h, N, N]
     const linear = layer.kernelAttentionMap(x, { focusingFactor: 1 });
