@@ -2,6 +2,7 @@ import { AFT_HANDLERS } from './aft.js';
 import { CORE_HANDLERS } from './attention-core.js';
 import { FLATTEN_HANDLERS } from './flatten.js';
 import { LINEAR_ATTENTION_HANDLERS } from './linear-attention.js';
+import { VISION_BACKBONES_HANDLERS } from './vision-backbones.js';
 import type { FixtureHandler } from './handler.js';
 
 export type { FixtureHandler } from './handler.js';
@@ -16,6 +17,7 @@ export const HANDLERS: readonly FixtureHandler[] = [
   ...AFT_HANDLERS,
   ...FLATTEN_HANDLERS,
   ...LINEAR_ATTENTION_HANDLERS,
+  ...VISION_BACKBONES_HANDLERS,
 ];
 
 export function handlerFor(variant: string): FixtureHandler | undefined {
