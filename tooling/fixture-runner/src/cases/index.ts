@@ -5,6 +5,7 @@ import { LINEAR_ATTENTION_HANDLERS } from './linear-attention.js';
 import { LINFORMER_HANDLERS } from './linformer.js';
 import { SPARSE_HANDLERS } from './sparse-patterns.js';
 import { SYNTHESIZER_HANDLERS } from './synthesizer.js';
+import { VISION_BACKBONES_HANDLERS } from './vision-backbones.js';
 import type { FixtureHandler } from './handler.js';
 
 export type { FixtureHandler } from './handler.js';
@@ -22,6 +23,7 @@ export const HANDLERS: readonly FixtureHandler[] = [
   ...LINFORMER_HANDLERS,
   ...SPARSE_HANDLERS,
   ...SYNTHESIZER_HANDLERS,
+  ...VISION_BACKBONES_HANDLERS,
 ];
 
 export function handlerFor(variant: string): FixtureHandler | undefined {

@@ -1,0 +1,159 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { serialization } from '@tensorflow/tfjs-core';
+import { AttentionConfigError, layerNorm, type StateDictKeyMap } from '@attention-zoo/attention-core';
+import { Backbone, nestKeyMap, type BackboneBaseConfig, type FlopTerm, type PathLayer } from '../core/backbone.js';
+import { choiceName, createStageAttention, type AttentionChoice } from '../core/stage-attention.js';
+import { makeBlock } from '../blocks/make-block.js';
+import { convKeys, layerNormKeys, linearKeys } from '../blocks/block-keys.js';
+import { attentionFlops } from '../stats/attention-flops.js';
+import { conv2dTorch } from '../ops/conv.js';
+import { squeezeTo } from '../weights/reshape.js';
+
+export interface DeiTConfig extends BackboneBaseConfig {
+  embedDim: number;
+  depth: number;
+  numHeads: number;
+  /** Default 16. */
+  patchSize?: number;
+  mlpRatio?: number;
+  qkvBias?: boolean;
+  /** Attention of every block, or one per block. Default `softmax` (timm's `Attention`). */
+  attention?: AttentionChoice | AttentionChoice[];
+  /** Class token (classified from it). Default true; false = global average pooling (AFT-conv ViT). */
+  classToken?: boolean;
+  /** DeiT's distillation token and second head (`head_dist`; inference averages both heads). Default false. */
+  distilled?: boolean;
+  /** Learned absolute position embedding. Default true; the AFT-conv ViT has none. */
+  posEmbed?: boolean;
+  /** Default 1e-6 (timm ViT). */
+  layerNormEpsilon?: number;
+}
+
+/**
+ * DeiT / ViT (Touvron et al. ICML 2021; timm `VisionTransformer`): Conv(k = s = 16) patch
+ * embedding, class (and distillation) token, position embedding, `depth` pre-norm blocks,
+ * final LayerNorm, head on the class token (or on the mean of the tokens without one).
+ */
+export class DeiT extends Backbone {
+  static className = 'AttentionZoo>DeiT';
+  readonly cfg: Required<Omit<DeiTConfig, keyof BackboneBaseConfig | 'attention'>> & { attention: AttentionChoice[] };
+  private blocks: { layer: PathLayer; keyMap: StateDictKeyMap | undefined; attnFlops: number }[] = [];
+
+  constructor(config: DeiTConfig) {
+    super(config, 'deit');
+    const att = config.attention ?? 'softmax';
+    const attention = Array.isArray(att) ? att : Array.from({ length: config.depth }, () => att);
+    if (attention.length !== config.depth) throw new AttentionConfigError(`${this.who}: attention lists ${attention.length} entries for depth ${config.depth}`);
+    this.cfg = {
+      embedDim: config.embedDim,
+      depth: config.depth,
+      numHeads: config.numHeads,
+      patchSize: config.patchSize ?? 16,
+      mlpRatio: config.mlpRatio ?? 4,
+      qkvBias: config.qkvBias ?? true,
+      attention,
+      classToken: config.classToken ?? true,
+      distilled: config.distilled ?? false,
+      posEmbed: config.posEmbed ?? true,
+      layerNormEpsilon: config.layerNormEpsilon ?? 1e-6,
+    };
+    if (this.cfg.distilled && !this.cfg.classToken) throw new AttentionConfigError(`${this.who}: a distillation token needs the class token`);
+    if (this.imageSize % this.cfg.patchSize !== 0) throw new AttentionConfigError(`${this.who}: imageSize ${this.imageSize} is not a multiple of patchSize ${this.cfg.patchSize}`);
+  }
+
+  grid(): number {
+    return this.imageSize / this.cfg.patchSize;
+  }
+
+  /** Class + distillation tokens before the patches. */
+  extraTokens(): number {
+    return (this.cfg.classToken ? 1 : 0) + (this.cfg.distilled ? 1 : 0);
+  }
+
+  tokens(): number {
+    return this.grid() ** 2 + this.extraTokens();
+  }
+
+  numFeatures(): number {
+    return this.cfg.embedDim;
+  }
+
+  protected modelConfig(): Record<string, unknown> {
+    return { ...this.cfg };
+  }
+
+  protected buildParts(): void {
+    const { embedDim: c, patchSize: p, depth, numHeads, mlpRatio, layerNormEpsilon } = this.cfg;
+    const g = this.grid();
+    const extra = this.extraTokens();
+    this.addPath('patch_embed/proj/kernel', [p, p, 3, c]);
+    this.addPath('patch_embed/proj/bias', [c]);
+    if (this.cfg.classToken) this.addPath('cls_token', [1, c], 'truncNormal02');
+    if (this.cfg.distilled) this.addPath('dist_token', [1, c], 'truncNormal02');
+    if (this.cfg.posEmbed) this.addPath('pos_embed', [this.tokens(), c], 'truncNormal02');
+    const dpr = this.dropPaths(depth);
+    for (let i = 0; i < depth; i++) {
+      const name = `${this.name}_block${i}`;
+      const seed = this.seedValue === undefined ? undefined : this.seedValue + 1000 * (i + 1);
+      const choice = this.cfg.attention[i]!;
+      const attn = createStageAttention(choice, { who: `${this.who} block ${i}`, dim: c, numHeads, grid: [g, g], tokens: this.tokens(), clsTokens: extra, qkvBias: this.cfg.qkvBias, seed, name: `${name}_attn` });
+      const b = makeBlock(attn, { dim: c, numHeads, mlpRatio, dropPath: dpr[i]!, layerNormEpsilon, seed, name });
+      this.attentions.push(b.attn);
+      this.blocks.push({ layer: this.addChild(`blocks/${i}/`, b.layer, this.tokens(), c), keyMap: b.keyMap, attnFlops: attentionFlops(b.attn, this.tokens(), choiceName(choice)) });
+    }
+    this.addPath('norm/gamma', [c], 'ones');
+    this.addPath('norm/beta', [c], 'zeros');
+    this.addHead(c);
+    if (this.cfg.distilled) this.addHead(c, 'head_dist');
+  }
+
+  protected forward(images: tf.Tensor4D, training: boolean): tf.Tensor2D {
+    const { embedDim: c, patchSize: p, layerNormEpsilon } = this.cfg;
+    const y = conv2dTorch(images, this.w('patch_embed/proj/kernel') as tf.Tensor4D, this.w('patch_embed/proj/bias') as tf.Tensor1D, p, 0);
+    const b = y.shape[0];
+    let x = tf.reshape(y, [b, -1, c]) as tf.Tensor3D;
+    const lead: tf.Tensor[] = [];
+    if (this.cfg.classToken) lead.push(this.w('cls_token'));
+    if (this.cfg.distilled) lead.push(this.w('dist_token'));
+    if (lead.length) x = tf.concat([tf.tile(tf.expandDims(tf.concat(lead, 0), 0), [b, 1, 1]), x], 1) as tf.Tensor3D;
+    if (this.cfg.posEmbed) x = tf.add(x, this.w('pos_embed')) as tf.Tensor3D;
+    for (const blk of this.blocks) x = (blk.layer as unknown as { call: (x: tf.Tensor, k: Record<string, unknown>) => tf.Tensor }).call(x, { training }) as tf.Tensor3D;
+    x = layerNorm(x, this.w('norm/gamma') as tf.Tensor1D, this.w('norm/beta') as tf.Tensor1D, layerNormEpsilon) as tf.Tensor3D;
+    const token = (i: number) => tf.squeeze(tf.slice(x, [0, i, 0], [-1, 1, -1]), [1]) as tf.Tensor2D;
+    if (!this.cfg.classToken) return this.head(tf.mean(x, 1) as tf.Tensor2D);
+    if (!this.cfg.distilled || this.numClasses === 0) return this.head(token(0));
+    // DeiT distilled inference: the mean of the class head and the distillation head
+    return tf.div(tf.add(this.head(token(0)), this.head(token(1), 'head_dist')), 2) as tf.Tensor2D;
+  }
+
+  torchKeyMap(): StateDictKeyMap {
+    this.ensureBuilt();
+    const map: StateDictKeyMap = { ...convKeys('patch_embed.proj', 'patch_embed/proj') };
+    if (this.cfg.classToken) map['cls_token'] = { to: 'cls_token', transform: squeezeTo(2) };
+    if (this.cfg.distilled) map['dist_token'] = { to: 'dist_token', transform: squeezeTo(2) };
+    if (this.cfg.posEmbed) map['pos_embed'] = { to: 'pos_embed', transform: squeezeTo(2) };
+    this.blocks.forEach((b, i) => {
+      if (!b.keyMap) throw new AttentionConfigError(`${this.who}: block ${i} uses attention '${choiceName(this.cfg.attention[i]!)}', which has no official PyTorch weights to load`);
+      Object.assign(map, nestKeyMap(b.keyMap, `blocks.${i}.`, `blocks/${i}/`));
+    });
+    Object.assign(map, layerNormKeys('norm', 'norm'));
+    if (this.numClasses > 0) Object.assign(map, linearKeys('head', 'head'));
+    if (this.numClasses > 0 && this.cfg.distilled) Object.assign(map, linearKeys('head_dist', 'head_dist'));
+    return map;
+  }
+
+  flopTerms(): FlopTerm[] {
+    this.ensureBuilt();
+    const { embedDim: c, patchSize: p, mlpRatio } = this.cfg;
+    const n = this.tokens();
+    const terms: FlopTerm[] = [{ part: 'patch_embed', flops: this.grid() ** 2 * c * 3 * p * p }];
+    for (const b of this.blocks) {
+      terms.push({ part: 'attention', flops: b.attnFlops });
+      terms.push({ part: 'mlp', flops: 2 * n * c * Math.round(c * mlpRatio) });
+    }
+    if (this.numClasses > 0) terms.push({ part: 'head', flops: c * this.numClasses * (this.cfg.distilled ? 2 : 1) });
+    return terms;
+  }
+}
+
+serialization.registerClass(DeiT);

@@ -1,0 +1,235 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { serialization } from '@tensorflow/tfjs-core';
+import { AttentionConfigError, layerNorm, type StateDictKeyMap } from '@attention-zoo/attention-core';
+import { Backbone, nestKeyMap, type BackboneBaseConfig, type FlopTerm, type PathLayer } from '../core/backbone.js';
+import { choiceName, createStageAttention, type AttentionChoice } from '../core/stage-attention.js';
+import { ConvFfnBlock } from '../blocks/conv-ffn-block.js';
+import { makeBlock } from '../blocks/make-block.js';
+import { convKeys, layerNormKeys, linearKeys } from '../blocks/block-keys.js';
+import { attentionFlops } from '../stats/attention-flops.js';
+import { conv2dTorch, convOut } from '../ops/conv.js';
+import { squeezeTo } from '../weights/reshape.js';
+import { attentionTorchKeyMap } from '../core/stage-attention.js';
+
+type Quad = [number, number, number, number];
+
+export interface PvtConfig extends BackboneBaseConfig {
+  /** 1: PVT (Wang et al. ICCV 2021), 2: PVTv2 (Wang et al. CVMJ 2022). Default 1. */
+  version?: 1 | 2;
+  embedDims: Quad;
+  numHeads: Quad;
+  mlpRatios: Quad;
+  depths: Quad;
+  /** Attention of each stage (or one for all); default PVT's own `{ name: 'pvt-sra', srRatio }` with srRatios. */
+  attention?: AttentionChoice | AttentionChoice[];
+  /** K/V reduction of the default attention (official `sr_ratios`). Default [8, 4, 2, 1]. */
+  srRatios?: Quad;
+  qkvBias?: boolean;
+  /** PVT v1: a class token in the last stage, classified from it (the PVT paper's models). Default false. */
+  clsToken?: boolean;
+  /**
+   * PVT v1: apply the final `norm` before pooling. Default true; FLatten-PVT defines the norm
+   * but never applies it (its forward has the line commented out), so its configs set false.
+   */
+  finalNorm?: boolean;
+  /** LayerNorm ε of blocks (and PVT v1 patch embeddings and final norm). Default 1e-6 (`partial(nn.LayerNorm, eps=1e-6)`). */
+  layerNormEpsilon?: number;
+}
+
+const STAGES = [0, 1, 2, 3] as const;
+
+/**
+ * PVT v1 / v2: four stages of patch embedding + blocks on a shrinking token grid (strides 4, 8, 16, 32).
+ * v1 (`pvt.py`, `flatten_pvt.py`): non-overlapping Conv(k = s = 4, then 2) + LayerNorm, a learned
+ * `pos_embed{i}` per stage, optional class token in stage 4. v2 (`pvt_v2.py`, `flatten_pvt_v2.py`):
+ * overlapping Conv(7/4, then 3/2) + LayerNorm, conv feed-forward blocks, `norm{i}` after each stage,
+ * mean pooling. Tokens move between stages as NHWC maps.
+ */
+export class Pvt extends Backbone {
+  static className = 'AttentionZoo>Pvt';
+  readonly cfg: Required<Omit<PvtConfig, keyof BackboneBaseConfig | 'attention'>> & { attention: AttentionChoice[] };
+  private blocks: { layer: PathLayer; keyMap: StateDictKeyMap | undefined; attnFlops: number; tokens: number; stage: number }[] = [];
+
+  constructor(config: PvtConfig) {
+    super(config, 'pvt');
+    const version = config.version ?? 1;
+    const srRatios = config.srRatios ?? [8, 4, 2, 1];
+    const att = config.attention ?? STAGES.map((i) => ({ name: 'pvt-sra', srRatio: srRatios[i] }));
+    const attention = Array.isArray(att) ? att : STAGES.map(() => att);
+    for (const key of ['embedDims', 'numHeads', 'mlpRatios', 'depths'] as const) {
+      const v = config[key];
+      if (!Array.isArray(v) || v.length !== 4) throw new AttentionConfigError(`${this.who}: ${key} must list 4 stages, got ${JSON.stringify(v)}`);
+    }
+    if (attention.length !== 4) throw new AttentionConfigError(`${this.who}: attention must be one choice or 4 (one per stage), got ${attention.length}`);
+    if (version !== 1 && version !== 2) throw new AttentionConfigError(`${this.who}: version must be 1 or 2, got ${JSON.stringify(version)}`);
+    const clsToken = config.clsToken ?? false;
+    if (clsToken && version === 2) throw new AttentionConfigError(`${this.who}: PVTv2 has no class token`);
+    this.cfg = {
+      version,
+      embedDims: config.embedDims,
+      numHeads: config.numHeads,
+      mlpRatios: config.mlpRatios,
+      depths: config.depths,
+      srRatios,
+      attention,
+      qkvBias: config.qkvBias ?? true,
+      clsToken,
+      finalNorm: config.finalNorm ?? true,
+      layerNormEpsilon: config.layerNormEpsilon ?? 1e-6,
+    };
+    for (const i of STAGES) {
+      const s = this.grid(i);
+      if (s < 1) throw new AttentionConfigError(`${this.who}: imageSize ${this.imageSize} leaves no tokens in stage ${i + 1}`);
+    }
+  }
+
+  /** Patch embedding of stage i: [kernel, stride, padding] (v1 non-overlapping, v2 overlapping). */
+  private embedGeometry(i: number): [number, number, number] {
+    if (this.cfg.version === 2) return i === 0 ? [7, 4, 3] : [3, 2, 1];
+    return i === 0 ? [4, 4, 0] : [2, 2, 0];
+  }
+
+  /** Side of the stage-i token grid. */
+  grid(i: number): number {
+    let s = this.imageSize;
+    for (let j = 0; j <= i; j++) {
+      const [k, st, p] = this.embedGeometry(j);
+      s = convOut(s, k, st, p);
+    }
+    return s;
+  }
+
+  private clsIn(i: number): number {
+    return this.cfg.clsToken && i === 3 ? 1 : 0;
+  }
+
+  numFeatures(): number {
+    return this.cfg.embedDims[3];
+  }
+
+  protected modelConfig(): Record<string, unknown> {
+    return { ...this.cfg };
+  }
+
+  protected buildParts(): void {
+    const { embedDims: dims, depths, numHeads, mlpRatios, version, layerNormEpsilon } = this.cfg;
+    const dpr = this.dropPaths(depths.reduce((a, b) => a + b, 0));
+    let inC = 3;
+    let cur = 0;
+    for (const i of STAGES) {
+      const c = dims[i];
+      const [k] = this.embedGeometry(i);
+      const g = this.grid(i);
+      this.addPath(`patch_embed${i + 1}/proj/kernel`, [k, k, inC, c]);
+      this.addPath(`patch_embed${i + 1}/proj/bias`, [c]);
+      this.addPath(`patch_embed${i + 1}/norm/gamma`, [c], 'ones');
+      this.addPath(`patch_embed${i + 1}/norm/beta`, [c], 'zeros');
+      const cls = this.clsIn(i);
+      if (version === 1) this.addPath(`pos_embed${i + 1}`, [g * g + cls, c], 'truncNormal02');
+      if (cls) this.addPath('cls_token', [1, c], 'truncNormal02');
+      for (let j = 0; j < depths[i]; j++) {
+        const name = `${this.name}_block${i + 1}_${j}`;
+        const who = `${this.who} stage ${i + 1} block ${j}`;
+        const tokens = g * g + cls;
+        const choice = this.cfg.attention[i]!;
+        const seed = this.seedValue === undefined ? undefined : this.seedValue + 1000 * (cur + 1);
+        const attn = createStageAttention(choice, { who, dim: c, numHeads: numHeads[i], grid: [g, g], tokens, clsTokens: cls, qkvBias: this.cfg.qkvBias, seed, name: `${name}_attn` });
+        this.attentions.push(attn);
+        const attnFlops = attentionFlops(attn, tokens, choiceName(choice));
+        if (version === 2) {
+          const layer = new ConvFfnBlock({ dim: c, grid: [g, g], attention: attn, mlpRatio: mlpRatios[i], dropPath: dpr[cur], layerNormEpsilon, seed, name });
+          const inner = attentionTorchKeyMap(attn);
+          const keyMap = inner && { ...ConvFfnBlock.torchKeyMap(), ...nestKeyMap(inner, 'attn.', 'attn/') };
+          this.blocks.push({ layer: this.addChild(`block${i + 1}/${j}/`, layer, tokens, c), keyMap, attnFlops, tokens, stage: i });
+        } else {
+          const b = makeBlock(attn, { dim: c, numHeads: numHeads[i], mlpRatio: mlpRatios[i], dropPath: dpr[cur]!, layerNormEpsilon, seed, name });
+          this.blocks.push({ layer: this.addChild(`block${i + 1}/${j}/`, b.layer, tokens, c), keyMap: b.keyMap, attnFlops, tokens, stage: i });
+        }
+        cur++;
+      }
+      if (version === 2) {
+        this.addPath(`norm${i + 1}/gamma`, [c], 'ones');
+        this.addPath(`norm${i + 1}/beta`, [c], 'zeros');
+      }
+      inC = c;
+    }
+    if (version === 1) {
+      this.addPath('norm/gamma', [dims[3]], 'ones');
+      this.addPath('norm/beta', [dims[3]], 'zeros');
+    }
+    this.addHead(dims[3]);
+  }
+
+  protected forward(images: tf.Tensor4D, training: boolean): tf.Tensor2D {
+    const { embedDims: dims, version, layerNormEpsilon } = this.cfg;
+    // PVT v1's patch-embedding LayerNorm is the model's norm_layer; PVTv2's is nn.LayerNorm() (ε 1e-5)
+    const embedEps = version === 2 ? 1e-5 : layerNormEpsilon;
+    let map: tf.Tensor4D = images;
+    let x: tf.Tensor3D | undefined;
+    let bi = 0;
+    for (const i of STAGES) {
+      const c = dims[i];
+      const [, stride, pad] = this.embedGeometry(i);
+      const y = conv2dTorch(map, this.w(`patch_embed${i + 1}/proj/kernel`) as tf.Tensor4D, this.w(`patch_embed${i + 1}/proj/bias`) as tf.Tensor1D, stride, pad);
+      const [b, h, w] = y.shape;
+      x = layerNorm(tf.reshape(y, [b, h * w, c]), this.w(`patch_embed${i + 1}/norm/gamma`) as tf.Tensor1D, this.w(`patch_embed${i + 1}/norm/beta`) as tf.Tensor1D, embedEps) as tf.Tensor3D;
+      if (this.clsIn(i)) x = tf.concat([tf.tile(tf.expandDims(this.w('cls_token'), 0), [b, 1, 1]), x], 1) as tf.Tensor3D;
+      if (version === 1) x = tf.add(x, this.w(`pos_embed${i + 1}`)) as tf.Tensor3D; // pos_drop: rate 0 in every released config
+      while (bi < this.blocks.length && this.blocks[bi]!.stage === i) {
+        x = (this.blocks[bi]!.layer as unknown as { call: (x: tf.Tensor, k: Record<string, unknown>) => tf.Tensor }).call(x, { training }) as tf.Tensor3D;
+        bi++;
+      }
+      if (version === 2) x = layerNorm(x, this.w(`norm${i + 1}/gamma`) as tf.Tensor1D, this.w(`norm${i + 1}/beta`) as tf.Tensor1D, layerNormEpsilon) as tf.Tensor3D;
+      if (i < 3) map = tf.reshape(x, [b, h, w, c]) as tf.Tensor4D;
+    }
+    let feats: tf.Tensor3D = x!;
+    if (version === 1 && this.cfg.finalNorm) feats = layerNorm(feats, this.w('norm/gamma') as tf.Tensor1D, this.w('norm/beta') as tf.Tensor1D, layerNormEpsilon) as tf.Tensor3D;
+    const pooled = this.cfg.clsToken ? (tf.squeeze(tf.slice(feats, [0, 0, 0], [-1, 1, -1]), [1]) as tf.Tensor2D) : (tf.mean(feats, 1) as tf.Tensor2D);
+    return this.head(pooled);
+  }
+
+  torchKeyMap(): StateDictKeyMap {
+    this.ensureBuilt();
+    const map: StateDictKeyMap = {};
+    const { version, depths } = this.cfg;
+    let bi = 0;
+    for (const i of STAGES) {
+      Object.assign(map, convKeys(`patch_embed${i + 1}.proj`, `patch_embed${i + 1}/proj`), layerNormKeys(`patch_embed${i + 1}.norm`, `patch_embed${i + 1}/norm`));
+      if (version === 1) map[`pos_embed${i + 1}`] = { to: `pos_embed${i + 1}`, transform: squeezeTo(2) };
+      if (this.clsIn(i)) map['cls_token'] = { to: 'cls_token', transform: squeezeTo(2) };
+      for (let j = 0; j < depths[i]; j++, bi++) {
+        const km = this.blocks[bi]!.keyMap;
+        if (!km) throw new AttentionConfigError(`${this.who}: stage ${i + 1} uses attention '${choiceName(this.cfg.attention[i]!)}', which has no official PyTorch weights to load`);
+        Object.assign(map, nestKeyMap(km, `block${i + 1}.${j}.`, `block${i + 1}/${j}/`));
+      }
+      if (version === 2) Object.assign(map, layerNormKeys(`norm${i + 1}`, `norm${i + 1}`));
+    }
+    // FLatten-PVT keeps the unused final norm in its state_dict: it is loaded (and counted) here too
+    if (version === 1) Object.assign(map, layerNormKeys('norm', 'norm'));
+    if (this.numClasses > 0) Object.assign(map, linearKeys('head', 'head'));
+    return map;
+  }
+
+  flopTerms(): FlopTerm[] {
+    this.ensureBuilt();
+    const { embedDims: dims, mlpRatios, version } = this.cfg;
+    const terms: FlopTerm[] = [];
+    let inC = 3;
+    for (const i of STAGES) {
+      const [k] = this.embedGeometry(i);
+      const g = this.grid(i);
+      terms.push({ part: `patch_embed${i + 1}`, flops: g * g * dims[i] * inC * k * k });
+      inC = dims[i];
+    }
+    for (const b of this.blocks) {
+      const c = dims[b.stage]!;
+      const hidden = Math.round(c * mlpRatios[b.stage]!);
+      terms.push({ part: `block${b.stage + 1} attention`, flops: b.attnFlops });
+      terms.push({ part: `block${b.stage + 1} mlp`, flops: 2 * b.tokens * c * hidden + (version === 2 ? 9 * b.tokens * hidden : 0) });
+    }
+    if (this.numClasses > 0) terms.push({ part: 'head', flops: dims[3] * this.numClasses });
+    return terms;
+  }
+}
+
+serialization.registerClass(Pvt);

@@ -1,0 +1,212 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { serialization } from '@tensorflow/tfjs-core';
+import { AttentionConfigError, dense, layerNorm, type StateDictKeyMap } from '@attention-zoo/attention-core';
+import { FLattenSwinAttention } from '@attention-zoo/flatten';
+import { Backbone, nestKeyMap, type BackboneBaseConfig, type FlopTerm, type PathLayer } from '../core/backbone.js';
+import { choiceName, createStageAttention, type AttentionChoice } from '../core/stage-attention.js';
+import { makeBlock } from '../blocks/make-block.js';
+import { convKeys, layerNormKeys, linearKeys } from '../blocks/block-keys.js';
+import { attentionFlops } from '../stats/attention-flops.js';
+import { conv2dTorch } from '../ops/conv.js';
+import { patchMergeGather } from '../ops/patch-merging.js';
+import { SwinWindowAttention } from '../attention/window-attention.js';
+
+export interface SwinConfig extends BackboneBaseConfig {
+  embedDim: number;
+  depths: number[];
+  numHeads: number[];
+  /** Window of the default attention (official `window_size`). Default 7. */
+  windowSize?: number;
+  /**
+   * Attention of each stage (or one for all). Default Swin's `{ name: 'swin-window', windowSize }`.
+   * Window attentions (`swin-window`, `flatten-swin`) get the shift windowSize/2 in odd blocks.
+   */
+  attention?: AttentionChoice | AttentionChoice[];
+  mlpRatio?: number;
+  qkvBias?: boolean;
+  /** Default 4. */
+  patchSize?: number;
+  /** Default 1e-5 (`nn.LayerNorm`). */
+  layerNormEpsilon?: number;
+}
+
+const WINDOWED = new Set(['swin-window', 'flatten-swin']);
+
+/**
+ * Swin Transformer (Liu et al. ICCV 2021; official `swin_transformer.py` and FLatten's
+ * `flatten_swin.py`): Conv(k = s = 4) + LayerNorm patch embedding, stages of blocks alternating
+ * W-MSA and SW-MSA (shift windowSize/2 in odd blocks), PatchMerging (2×2 gather → LayerNorm(4C)
+ * → Linear(4C, 2C, no bias)) between stages, final LayerNorm, mean pooling, head.
+ */
+export class Swin extends Backbone {
+  static className = 'AttentionZoo>Swin';
+  readonly cfg: Required<Omit<SwinConfig, keyof BackboneBaseConfig | 'attention'>> & { attention: AttentionChoice[] };
+  private blocks: { layer: PathLayer; keyMap: StateDictKeyMap | undefined; attnFlops: number; stage: number; buffers: Record<string, number[]> }[] = [];
+
+  constructor(config: SwinConfig) {
+    super(config, 'swin');
+    const stages = config.depths?.length ?? 0;
+    if (!Array.isArray(config.depths) || !Array.isArray(config.numHeads) || config.numHeads.length !== stages || stages < 1) {
+      throw new AttentionConfigError(`${this.who}: depths and numHeads must list the same stages, got ${JSON.stringify(config.depths)} and ${JSON.stringify(config.numHeads)}`);
+    }
+    const windowSize = config.windowSize ?? 7;
+    const att = config.attention ?? { name: 'swin-window', windowSize };
+    const attention = Array.isArray(att) ? att : config.depths.map(() => att);
+    if (attention.length !== stages) throw new AttentionConfigError(`${this.who}: attention lists ${attention.length} entries for ${stages} stages`);
+    this.cfg = {
+      embedDim: config.embedDim,
+      depths: config.depths,
+      numHeads: config.numHeads,
+      windowSize,
+      attention,
+      mlpRatio: config.mlpRatio ?? 4,
+      qkvBias: config.qkvBias ?? true,
+      patchSize: config.patchSize ?? 4,
+      layerNormEpsilon: config.layerNormEpsilon ?? 1e-5,
+    };
+    const g = this.imageSize / this.cfg.patchSize;
+    if (!Number.isInteger(g) || g % 2 ** (stages - 1) !== 0) {
+      throw new AttentionConfigError(`${this.who}: imageSize ${this.imageSize} / patchSize ${this.cfg.patchSize} must be divisible by 2^${stages - 1} for the patch merging`);
+    }
+  }
+
+  grid(i: number): number {
+    return this.imageSize / this.cfg.patchSize / 2 ** i;
+  }
+
+  dim(i: number): number {
+    return this.cfg.embedDim * 2 ** i;
+  }
+
+  numFeatures(): number {
+    return this.dim(this.cfg.depths.length - 1);
+  }
+
+  protected modelConfig(): Record<string, unknown> {
+    return { ...this.cfg };
+  }
+
+  /** The attention choice of block j of stage i: windowed choices get their shift in odd blocks. */
+  private blockChoice(i: number, j: number): AttentionChoice {
+    const choice = this.cfg.attention[i]!;
+    const name = choiceName(choice);
+    if (!WINDOWED.has(name)) return choice;
+    const spec = typeof choice === 'string' ? { name } : choice;
+    const ws = typeof spec['windowSize'] === 'number' ? spec['windowSize'] : name === 'swin-window' ? this.cfg.windowSize : 56;
+    return { ...spec, windowSize: ws, shiftSize: j % 2 === 0 ? 0 : Math.floor(ws / 2) };
+  }
+
+  protected buildParts(): void {
+    const { depths, numHeads, mlpRatio, layerNormEpsilon, patchSize: p, embedDim } = this.cfg;
+    const dpr = this.dropPaths(depths.reduce((a, b) => a + b, 0));
+    this.addPath('patch_embed/proj/kernel', [p, p, 3, embedDim]);
+    this.addPath('patch_embed/proj/bias', [embedDim]);
+    this.addPath('patch_embed/norm/gamma', [embedDim], 'ones');
+    this.addPath('patch_embed/norm/beta', [embedDim], 'zeros');
+    let cur = 0;
+    depths.forEach((depth, i) => {
+      const c = this.dim(i);
+      const g = this.grid(i);
+      for (let j = 0; j < depth; j++) {
+        const name = `${this.name}_layer${i}_block${j}`;
+        const seed = this.seedValue === undefined ? undefined : this.seedValue + 1000 * (cur + 1);
+        const choice = this.blockChoice(i, j);
+        const attn = createStageAttention(choice, { who: `${this.who} stage ${i + 1} block ${j}`, dim: c, numHeads: numHeads[i]!, grid: [g, g], tokens: g * g, clsTokens: 0, qkvBias: this.cfg.qkvBias, seed, name: `${name}_attn` });
+        const attnFlops = attentionFlops(attn, g * g, choiceName(choice));
+        const b = makeBlock(attn, { dim: c, numHeads: numHeads[i]!, mlpRatio, dropPath: dpr[cur]!, layerNormEpsilon, seed, name });
+        this.attentions.push(b.attn);
+        const buffers: Record<string, number[]> = {};
+        const a = b.attn;
+        if (a instanceof SwinWindowAttention) {
+          buffers['attn.relative_position_index'] = [a.window ** 2, a.window ** 2];
+          if (a.shift) buffers['attn_mask'] = [(g / a.window) ** 2, a.window ** 2, a.window ** 2];
+        }
+        if (a instanceof FLattenSwinAttention && a.shift) buffers['attn_mask'] = [(g / a.window) ** 2, a.window ** 2, a.window ** 2];
+        this.blocks.push({ layer: this.addChild(`layers/${i}/blocks/${j}/`, b.layer, g * g, c), keyMap: b.keyMap, attnFlops, stage: i, buffers });
+        cur++;
+      }
+      if (i < depths.length - 1) {
+        this.addPath(`layers/${i}/downsample/norm/gamma`, [4 * c], 'ones');
+        this.addPath(`layers/${i}/downsample/norm/beta`, [4 * c], 'zeros');
+        this.addPath(`layers/${i}/downsample/reduction/kernel`, [4 * c, 2 * c]);
+      }
+    });
+    const last = this.numFeatures();
+    this.addPath('norm/gamma', [last], 'ones');
+    this.addPath('norm/beta', [last], 'zeros');
+    this.addHead(last);
+  }
+
+  protected forward(images: tf.Tensor4D, training: boolean): tf.Tensor2D {
+    const { depths, layerNormEpsilon: eps, patchSize: p, embedDim } = this.cfg;
+    const y = conv2dTorch(images, this.w('patch_embed/proj/kernel') as tf.Tensor4D, this.w('patch_embed/proj/bias') as tf.Tensor1D, p, 0);
+    const b = y.shape[0];
+    const ln = (t: tf.Tensor, path: string) => layerNorm(t, this.w(`${path}/gamma`) as tf.Tensor1D, this.w(`${path}/beta`) as tf.Tensor1D, eps);
+    let x = ln(tf.reshape(y, [b, -1, embedDim]), 'patch_embed/norm') as tf.Tensor3D;
+    let bi = 0;
+    depths.forEach((_, i) => {
+      while (bi < this.blocks.length && this.blocks[bi]!.stage === i) {
+        x = (this.blocks[bi]!.layer as unknown as { call: (x: tf.Tensor, k: Record<string, unknown>) => tf.Tensor }).call(x, { training }) as tf.Tensor3D;
+        bi++;
+      }
+      if (i < depths.length - 1) {
+        const g = this.grid(i);
+        const merged = ln(patchMergeGather(x, [g, g]), `layers/${i}/downsample/norm`);
+        x = dense(merged, this.w(`layers/${i}/downsample/reduction/kernel`) as tf.Tensor2D) as tf.Tensor3D;
+      }
+    });
+    return this.head(tf.mean(ln(x, 'norm'), 1) as tf.Tensor2D);
+  }
+
+  protected override torchBuffers(): Record<string, number[]> {
+    this.ensureBuilt();
+    const out: Record<string, number[]> = {};
+    let bi = 0;
+    this.cfg.depths.forEach((depth, i) => {
+      for (let j = 0; j < depth; j++, bi++) {
+        for (const [k, s] of Object.entries(this.blocks[bi]!.buffers)) out[`layers.${i}.blocks.${j}.${k}`] = s;
+      }
+    });
+    return out;
+  }
+
+  torchKeyMap(): StateDictKeyMap {
+    this.ensureBuilt();
+    const map: StateDictKeyMap = { ...convKeys('patch_embed.proj', 'patch_embed/proj'), ...layerNormKeys('patch_embed.norm', 'patch_embed/norm') };
+    let bi = 0;
+    this.cfg.depths.forEach((depth, i) => {
+      for (let j = 0; j < depth; j++, bi++) {
+        const km = this.blocks[bi]!.keyMap;
+        if (!km) throw new AttentionConfigError(`${this.who}: stage ${i + 1} uses attention '${choiceName(this.cfg.attention[i]!)}', which has no official PyTorch weights to load`);
+        Object.assign(map, nestKeyMap(km, `layers.${i}.blocks.${j}.`, `layers/${i}/blocks/${j}/`));
+      }
+      if (i < this.cfg.depths.length - 1) {
+        Object.assign(map, layerNormKeys(`layers.${i}.downsample.norm`, `layers/${i}/downsample/norm`), linearKeys(`layers.${i}.downsample.reduction`, `layers/${i}/downsample/reduction`, false));
+      }
+    });
+    Object.assign(map, layerNormKeys('norm', 'norm'));
+    if (this.numClasses > 0) Object.assign(map, linearKeys('head', 'head'));
+    return map;
+  }
+
+  flopTerms(): FlopTerm[] {
+    this.ensureBuilt();
+    const { patchSize: p, embedDim, mlpRatio, depths } = this.cfg;
+    const g0 = this.grid(0);
+    const terms: FlopTerm[] = [{ part: 'patch_embed', flops: g0 * g0 * embedDim * 3 * p * p }];
+    for (const b of this.blocks) {
+      const c = this.dim(b.stage);
+      const n = this.grid(b.stage) ** 2;
+      terms.push({ part: `stage${b.stage + 1} attention`, flops: b.attnFlops });
+      terms.push({ part: `stage${b.stage + 1} mlp`, flops: 2 * n * c * Math.round(c * mlpRatio) });
+    }
+    for (let i = 0; i < depths.length - 1; i++) {
+      const c = this.dim(i);
+      terms.push({ part: `merge${i + 1}`, flops: (this.grid(i + 1) ** 2) * 4 * c * 2 * c });
+    }
+    if (this.numClasses > 0) terms.push({ part: 'head', flops: this.numFeatures() * this.numClasses });
+    return terms;
+  }
+}
+
+serialization.registerClass(Swin);
