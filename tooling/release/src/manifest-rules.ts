@@ -11,7 +11,7 @@ import type { Manifest, WorkspacePackage } from './workspace.js';
  */
 export const TFJS_PEERS = ['@tensorflow/tfjs-core', '@tensorflow/tfjs-layers'] as const;
 export const REQUIRED_KEYWORDS = ['tensorflowjs', 'tfjs', 'attention'] as const;
-/** The link every README carries to the generated API reference (`pnpm docs`). */
+/** The link every README carries to the generated API reference (`pnpm api-docs`). */
 export const API_DOCS_LINK = 'docs/api';
 
 export interface RuleContext {
@@ -134,7 +134,7 @@ const readme: Rule = ({ pkg: { dir, manifest: m } }) => {
   const text = readFileSync(path, 'utf8');
   const out: string[] = [];
   if (!text.includes(`npm install ${m.name}`)) out.push(`README.md must show \`npm install ${m.name}\``);
-  if (!new RegExp(`\\]\\([^)]*${API_DOCS_LINK}`).test(text)) out.push(`README.md must link to the API reference (${API_DOCS_LINK}, built by \`pnpm docs\`)`);
+  if (!new RegExp(`\\]\\([^)]*${API_DOCS_LINK}`).test(text)) out.push(`README.md must link to the API reference (${API_DOCS_LINK}, built by \`pnpm api-docs\`)`);
   return out;
 };
 
