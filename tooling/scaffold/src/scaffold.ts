@@ -54,6 +54,9 @@ export function scaffoldVariant(o: ScaffoldOptions): ScaffoldResult {
     const owner = packageDirs(root).find((d) => familiesIn(d).includes(o.family));
     if (owner) folder = owner.split(/[\\/]/).pop()!;
   }
+  if (folder === 'attention-core') {
+    throw new Error(`attention-core holds the common interface and the softmax baseline, not variants: use a family package (--family <folder>), or a new one`);
+  }
   const dir = join(root, 'packages', folder);
   const newPackage = !existsSync(join(dir, 'package.json'));
   const pkg = newPackage ? `@attention-zoo/${folder}` : (readJson(join(dir, 'package.json')).name as string);
