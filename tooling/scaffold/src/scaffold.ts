@@ -148,12 +148,13 @@ export function scaffoldVariant(o: ScaffoldOptions): ScaffoldResult {
   const importOp = `import { ${n.op} } from '${pkg}';`;
   if (existsSync(casesFile)) {
     edit(casesFile, (t) => {
-      let out = t.replace(/(: FixtureHandler\[\] = \[\n)/, `$1${v.fixtureHandler(ctx)}`);
+      let out = t.replace(/(: FixtureHandler\[\] = \[\n[\s\S]*?\n)(\];)/, `$1${v.fixtureHandler(ctx)}$2`);
       if (out === t) throw new Error(`${relative(root, casesFile)} has no 'FixtureHandler[] = [' table to add to`);
       const handlerImport = /import \{([^}]*)\} from '\.\/handler\.js';/.exec(out);
       if (!handlerImport) out = `import { qkv } from './handler.js';\n${out}`;
       else if (!/\bqkv\b/.test(handlerImport[1]!)) out = out.replace(handlerImport[0], `import { qkv,${handlerImport[1]}} from './handler.js';`);
-      return `${importOp}\n${out}`;
+      const pkgImport = new RegExp(`import \\{([^}]*)\\} from '${pkg}';`).exec(out);
+      return pkgImport ? out.replace(pkgImport[0], `import {${pkgImport[1]!.trimEnd()}, ${n.op} } from '${pkg}';`) : `${importOp}\n${out}`;
     });
   } else {
     const constName = `${folder.replace(/-/g, '_').toUpperCase()}_HANDLERS`;
