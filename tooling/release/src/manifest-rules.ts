@@ -112,13 +112,13 @@ const shipped: Rule = ({ pkg: { manifest: m } }) => {
 
 /** `sideEffects` lists every module whose evaluation registers something, in src and dist form, and nothing stale. */
 const sideEffects: Rule = ({ pkg: { dir, manifest: m } }) => {
-  if (!Array.isArray(m.sideEffects)) return ['sideEffects must be an array of the modules that register layers/attentions (run `pnpm fix:side-effects`)'];
+  if (!Array.isArray(m.sideEffects)) return ['sideEffects must be an array of the modules that register layers/attentions (run `pnpm fix:manifests`)'];
   const patterns = m.sideEffects as string[];
   const out: string[] = [];
   const effects = sideEffectfulModules(dir);
   for (const e of effects) {
     for (const entry of requiredEntries(e.file)) {
-      if (!declaredSideEffect(patterns, entry)) out.push(`sideEffects must declare "${entry}" (${e.reason}); run \`pnpm fix:side-effects\``);
+      if (!declaredSideEffect(patterns, entry)) out.push(`sideEffects must declare "${entry}" (${e.reason}); run \`pnpm fix:manifests\``);
     }
   }
   const needed = effects.flatMap((e) => requiredEntries(e.file));
