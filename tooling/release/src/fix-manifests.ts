@@ -6,7 +6,7 @@
 import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REQUIRED_KEYWORDS } from './manifest-rules.js';
-import { requiredEntries, sideEffectfulModules } from './side-effects.js';
+import { declaredSideEffect, requiredEntries, sideEffectfulModules } from './side-effects.js';
 import { publishedPackages, readJson, ROOT } from './workspace.js';
 
 type Json = Record<string, unknown>;
@@ -33,7 +33,10 @@ for (const pkg of publishedPackages()) {
   }
   const files = new Set([...((m.files as string[] | undefined) ?? []), 'dist', 'src', '!src/**/*.test.ts', 'CHANGELOG.md']);
   m.files = [...files];
-  m.sideEffects = sideEffectfulModules(pkg.dir).flatMap((e) => requiredEntries(e.file));
+  // Keep the package's own patterns (globs included) that still match something, add what is missing.
+  const needed = sideEffectfulModules(pkg.dir).flatMap((e) => requiredEntries(e.file));
+  const kept = (Array.isArray(m.sideEffects) ? (m.sideEffects as string[]) : []).filter((p) => needed.some((n) => declaredSideEffect([p], n)));
+  m.sideEffects = [...kept, ...needed.filter((n) => !declaredSideEffect(kept, n))];
   m.engines = { ...((m.engines as Json | undefined) ?? {}), node: (root.engines as Json).node };
   m.keywords = [...new Set([...REQUIRED_KEYWORDS, ...((m.keywords as string[] | undefined) ?? [])])];
   m.publishConfig = { ...((m.publishConfig as Json | undefined) ?? {}), access: 'public' };

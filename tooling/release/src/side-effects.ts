@@ -9,9 +9,12 @@ import ts from 'typescript';
  * A module has a side effect of its own when a top-level statement runs something — in this
  * project `registerAttention(...)` and `serialization.registerClass(...)`, which make a variant
  * reachable by name and by `tf.loadLayersModel` — or when it has a bare `import './x.js'`.
- * A module that imports one of those is side-effectful too: bundlers drop a module declared
- * side-effect-free whose exports go unused, and its imports with it, so every module on the path
- * from the entry point to a registration must be declared, not only the registration itself.
+ * A module that re-exports one of those (`export … from`, or the bare import itself) is
+ * side-effectful too: bundlers drop a module declared side-effect-free whose exports go unused,
+ * and its re-exported modules with it, so every index on the path from the entry point to a
+ * registration must be declared, not only the registration. A module that imports a binding
+ * (`import { X } from './layer.js'`) and uses it keeps that module alive whenever it is itself
+ * kept, so it does not need declaring on that account.
  */
 export interface SideEffect {
   /** Path relative to the package's `src/`, with `/`, e.g. `softmax/register.ts`. */
@@ -42,6 +45,7 @@ function resolveRelative(from: string, spec: string): string | undefined {
 
 interface Parsed {
   own?: string;
+  /** Relative modules re-exported (`export … from`) or imported bare: the paths bundlers follow only for a kept module. */
   imports: string[];
 }
 
@@ -54,8 +58,10 @@ function parse(file: string): Parsed {
     if (ts.isImportDeclaration(s) && ts.isStringLiteral(s.moduleSpecifier)) {
       if (s.importClause?.isTypeOnly) continue;
       const spec = s.moduleSpecifier.text;
-      if (!s.importClause) own ??= `import '${spec}'`;
-      if (spec.startsWith('.')) imports.push(spec);
+      if (!s.importClause) {
+        own ??= `import '${spec}'`;
+        if (spec.startsWith('.')) imports.push(spec);
+      }
     } else if (ts.isExportDeclaration(s) && s.moduleSpecifier && ts.isStringLiteral(s.moduleSpecifier)) {
       if (s.isTypeOnly) continue;
       if (s.moduleSpecifier.text.startsWith('.')) imports.push(s.moduleSpecifier.text);
@@ -73,7 +79,7 @@ export function sideEffectfulModules(pkgDir: string): SideEffect[] {
   const parsed = new Map(files.map((f) => [f, parse(f)]));
   const found = new Map<string, string>();
   for (const [f, p] of parsed) if (p.own) found.set(f, p.own);
-  // Close upwards: importers of an effectful module are effectful.
+  // Close upwards: modules that re-export an effectful module are effectful.
   for (let changed = true; changed; ) {
     changed = false;
     for (const [f, p] of parsed) {
@@ -81,7 +87,7 @@ export function sideEffectfulModules(pkgDir: string): SideEffect[] {
       for (const spec of p.imports) {
         const target = resolveRelative(f, spec);
         if (target && found.has(target)) {
-          found.set(f, `imports ${spec}`);
+          found.set(f, `re-exports ${spec}`);
           changed = true;
           break;
         }

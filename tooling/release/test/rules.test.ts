@@ -52,7 +52,7 @@ describe('manifest rules catch what a package forgets', () => {
 });
 
 describe('side-effect analysis', () => {
-  it('finds registrations, bare imports and every importer on the way to them, and ignores type-only imports', () => {
+  it('finds registrations, bare imports and every re-export on the way to them; not modules that merely import a binding, nor type-only imports', () => {
     const dir = mkdtempSync(join(tmpdir(), 'side-effects-'));
     const put = (f: string, text: string): void => {
       mkdirSync(join(dir, 'src', f, '..'), { recursive: true });
@@ -60,13 +60,16 @@ describe('side-effect analysis', () => {
     };
     put('index.ts', "export * from './toy/index.js';\nexport { pure } from './pure.js';\n");
     put('pure.ts', "import type { Toy } from './toy/layer.js';\nexport const pure = (t?: Toy) => t;\n");
+    put('uses.ts', "import { Toy } from './toy/register-class.js';\nexport const make = () => new Toy();\n");
+    put('toy/register-class.ts', "export class Toy {}\nserialization.registerClass(Toy);\n");
     put('toy/index.ts', "export { Toy } from './layer.js';\nimport './register.js';\n");
     put('toy/layer.ts', 'export class Toy {}\n');
     put('toy/register.ts', "import { Toy } from './layer.js';\nregisterAttention({ name: 'toy', layer: Toy });\n");
     put('toy/register.test.ts', "registerAttention({});\n");
     expect(sideEffectfulModules(dir)).toEqual([
-      { file: 'index.ts', reason: 'imports ./toy/index.js' },
+      { file: 'index.ts', reason: 're-exports ./toy/index.js' },
       { file: 'toy/index.ts', reason: "import './register.js'" },
+      { file: 'toy/register-class.ts', reason: 'serialization.registerClass(Toy);' },
       { file: 'toy/register.ts', reason: "registerAttention({ name: 'toy', layer: Toy });" },
     ]);
   });
