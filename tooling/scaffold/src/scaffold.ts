@@ -163,7 +163,7 @@ export function scaffoldVariant(o: ScaffoldOptions): ScaffoldResult {
       `${importOp}\nimport { qkv, type FixtureHandler } from './handler.js';\n\n/** Cases computed by ${pkg}. */\nexport const ${constName}: FixtureHandler[] = [\n${v.fixtureHandler(ctx)}];\n`,
     );
     edit(join(runner, 'src/cases/index.ts'), (t) => {
-      const out = t.replace(/(export const HANDLERS[^=]*=\s*\[)([^\]]*)\]/, (_m, head: string, body: string) => `${head}${body.trimEnd()}, ...${constName}]`);
+      const out = appendToList(t, /(export const HANDLERS[^=]*=\s*\[)([^\]]*)\]/, `...${constName}`);
       if (out === t) throw new Error('tooling/fixture-runner/src/cases/index.ts has no HANDLERS table');
       return out.replace(/(import [^\n]+ from '\.\/handler\.js';)/, `import { ${constName} } from './${folder}.js';\n$1`);
     });
@@ -174,11 +174,23 @@ export function scaffoldVariant(o: ScaffoldOptions): ScaffoldResult {
   if (newPackage) {
     const tour = join(root, 'tooling/tour');
     edit(join(tour, 'src/variants.ts'), (t) => {
-      const out = t.replace(/(VARIANT_PACKAGES\s*=\s*\[)([^\]]*)\]/, (_m, head: string, body: string) => `${head}${body.trimEnd().replace(/,$/, '')}, '${pkg}']`);
+      const out = appendToList(t, /(VARIANT_PACKAGES\s*=\s*\[)([^\]]*)\]/, `'${pkg}'`);
       if (out === t) throw new Error('tooling/tour/src/variants.ts has no VARIANT_PACKAGES list');
       return out;
     });
     editJson(join(tour, 'package.json'), (j) => addDep(j, 'dependencies', pkg, 'workspace:*'));
+    // …and the demo's, which must import packages statically for the bundler.
+    const demo = join(root, 'apps/demo');
+    if (existsSync(join(demo, 'src/variants.ts'))) {
+      edit(join(demo, 'src/variants.ts'), (t) => {
+        const listed = appendToList(t, /(VARIANT_PACKAGES\s*=\s*\[)([^\]]*)\]/, `'${pkg}'`);
+        if (listed === t) throw new Error('apps/demo/src/variants.ts has no VARIANT_PACKAGES list');
+        const imports = [...listed.matchAll(/^import '[^']+';\n/gm)];
+        const at = imports.length ? imports[imports.length - 1]!.index! + imports[imports.length - 1]![0].length : 0;
+        return `${listed.slice(0, at)}import '${pkg}';\n${listed.slice(at)}`;
+      });
+      editJson(join(demo, 'package.json'), (j) => addDep(j, 'dependencies', pkg, 'workspace:*'));
+    }
   }
 
   // 8. A changeset: the user-visible change, for the changelog.
@@ -192,4 +204,11 @@ export function scaffoldVariant(o: ScaffoldOptions): ScaffoldResult {
     `then replace the placeholder mixing in packages/${folder}/src/${n.kebab}/op.ts and its dense reference, and fill in the TODOs`,
   ];
   return { pkg, folder, newPackage, created, changed, nextSteps };
+}
+
+/** Appends `item` to the array literal `re` matches (groups: head, body): one entry per line when written that way. */
+function appendToList(text: string, re: RegExp, item: string): string {
+  return text.replace(re, (_m, head: string, body: string) =>
+    body.includes('\n') ? `${head}${body.trimEnd().replace(/,?$/, ',')}\n  ${item},\n]` : `${head}${body.trimEnd().replace(/,$/, '')}, ${item}]`,
+  );
 }
