@@ -1,5 +1,5 @@
 // @attention-zoo/sparse-patterns — sparse attention computed only where the pattern is non-zero.
-// Importing the package registers: local, strided, sparse-fixed, longformer, bigbird, reformer-lsh.
+// Importing the package registers: local, strided, sparse-fixed, longformer, bigbird, reformer-lsh, sinkhorn.
 
 // Functional ops: q, k, v [batch, heads, tokens, headDim], heads-first like PyTorch
 export { slidingWindowAttention } from './local/sliding-window.js';
@@ -17,6 +17,8 @@ export type { RandomBlocksOptions } from './bigbird/random-blocks.js';
 export { lshAttention, SELF_LOGIT, MASKED_LOGIT } from './reformer/lsh.js';
 export type { LshOptions } from './reformer/lsh.js';
 export { lshRotations, hashBuckets } from './reformer/hashing.js';
+export { sinkhornAttention, sinkhorn, sortMatrix } from './sinkhorn/sinkhorn.js';
+export type { SinkhornOptions } from './sinkhorn/sinkhorn.js';
 export type { RotationsOptions } from './reformer/hashing.js';
 
 // Layers
@@ -34,6 +36,8 @@ export { BigBirdAttention } from './bigbird/layer.js';
 export type { BigBirdAttentionConfig } from './bigbird/layer.js';
 export { LshAttention } from './reformer/layer.js';
 export type { LshAttentionConfig } from './reformer/layer.js';
+export { SinkhornAttention } from './sinkhorn/layer.js';
+export type { SinkhornAttentionConfig } from './sinkhorn/layer.js';
 
 // Registrations
 import './local/register.js';
@@ -42,3 +46,4 @@ import './sparse-fixed/register.js';
 import './longformer/register.js';
 import './bigbird/register.js';
 import './reformer/register.js';
+import './sinkhorn/register.js';
