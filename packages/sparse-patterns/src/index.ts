@@ -1,5 +1,5 @@
 // @attention-zoo/sparse-patterns — sparse attention computed only where the pattern is non-zero.
-// Importing the package registers: local, strided, sparse-fixed, longformer, bigbird, reformer-lsh, sinkhorn.
+// Importing the package registers: local, strided, sparse-fixed, longformer, bigbird, reformer-lsh, sinkhorn, mixed-sparse.
 
 // Functional ops: q, k, v [batch, heads, tokens, headDim], heads-first like PyTorch
 export { slidingWindowAttention } from './local/sliding-window.js';
@@ -37,6 +37,8 @@ export type { BigBirdAttentionConfig } from './bigbird/layer.js';
 export { LshAttention } from './reformer/layer.js';
 export type { LshAttentionConfig } from './reformer/layer.js';
 export { SinkhornAttention } from './sinkhorn/layer.js';
+export { MixedSparseAttention } from './mixed/layer.js';
+export type { MixedSparseAttentionConfig, HeadPattern } from './mixed/layer.js';
 export type { SinkhornAttentionConfig } from './sinkhorn/layer.js';
 
 // Registrations
@@ -47,3 +49,4 @@ import './longformer/register.js';
 import './bigbird/register.js';
 import './reformer/register.js';
 import './sinkhorn/register.js';
+import './mixed/register.js';
