@@ -15,7 +15,7 @@ import { checkBuckets, hashBuckets, lshRotations } from './hashing.js';
 import { lshAttention } from './lsh.js';
 
 export interface LshAttentionConfig extends AttentionConfig {
-  /** c: tokens per chunk of the sorted sequence; N must be a multiple. Default 32. */
+  /** c: tokens per chunk of the sorted sequence; N must be a multiple. Default 16. */
   chunkLength?: number;
   /** n_buckets, even. Default 8 (the paper picks ≈ 2N/c). */
   numBuckets?: number;
@@ -55,7 +55,7 @@ export class LshAttention extends AttentionLayer {
 
   constructor(config: LshAttentionConfig) {
     super(config);
-    this.chunkLength = checkInt(this.who, 'chunkLength', config.chunkLength ?? 32, 1);
+    this.chunkLength = checkInt(this.who, 'chunkLength', config.chunkLength ?? 16, 1);
     this.numBuckets = checkBuckets(this.who, config.numBuckets ?? 8);
     this.numHashes = checkInt(this.who, 'numHashes', config.numHashes ?? 2, 1);
     this.hashSeed = config.hashSeed ?? this.seed ?? Math.floor(Math.random() * 2 ** 31);

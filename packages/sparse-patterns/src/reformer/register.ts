@@ -15,5 +15,5 @@ registerAttention({
   layer: LshAttention,
   complexity: { time: 'O(R·N·(c·d + log N))', memory: 'O(R·N·c)' },
   // R rounds of chunks: every query scores 2c keys per round; the projections are three (q, v, out) but cost counts four.
-  cost: (s) => projectionCost(s, 2 * (s['chunkLength'] ?? 32) * (s['numHashes'] ?? 2)),
+  cost: (s) => projectionCost(s, 2 * (s['chunkLength'] ?? 16) * (s['numHashes'] ?? 2)),
 });
