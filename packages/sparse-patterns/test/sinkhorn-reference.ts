@@ -35,7 +35,7 @@ export async function sinkhornDenseReference(layer: SinkhornAttention, x: tf.Ten
   const [batch, n, d] = x.shape;
   const h = layer.numHeads;
   const dh = d / h;
-  const { blockSize: bs, sinkhornIterations: iters, temperature: tau, scale } = layer;
+  const { blockSize: bs, sinkhornIterations: iters, temperature: tau, scale, causal } = layer;
   const nb = n / bs;
   const xs = Float64Array.from(await x.data());
   const mask = options.keyPaddingMask ? await options.keyPaddingMask.data() : null;
@@ -51,13 +51,18 @@ export async function sinkhornDenseReference(layer: SinkhornAttention, x: tf.Ten
     for (let head = 0; head < h; head++) {
       const at = (m: Float64Array, i: number, e: number) => m[i * d + head * dh + e]! * valid(i);
       const blockSum = (m: Float64Array, I: number) => Array.from({ length: dh }, (_, e) => Array.from({ length: bs }, (_, t) => at(m, I * bs + t, e)).reduce((a, c) => a + c, 0));
-      const eq = Array.from({ length: nb }, (_, I) => blockSum(q, I));
+      // causal: row I reads block I − 1 (zeros for row 0)
+      const eq = Array.from({ length: nb }, (_, I) => (causal ? (I > 0 ? blockSum(q, I - 1) : Array<number>(dh).fill(0)) : blockSum(q, I)));
       const ek = Array.from({ length: nb }, (_, J) => blockSum(k, J));
       let logP = eq.map((qe) => {
         const qw = Array.from({ length: dh }, (_, o) => qe.reduce((s, qv, e) => s + qv * ws![e * dh + o]!, 0));
         return ek.map((ke) => qw.reduce((s, c, e) => s + c * ke[e]!, 0) / Math.sqrt(dh) / tau);
       });
-      for (let it = 0; it < iters; it++) {
+      if (causal) {
+        // past blocks only, rows normalised once (softmax over J < I); row 0 all zeros
+        logP = logP.map((row, I) => (I === 0 ? row.map(() => -Infinity) : row.map((x, J) => (J < I ? x - lse(row.slice(0, I)) : -Infinity))));
+      }
+      for (let it = 0; it < (causal ? 0 : iters); it++) {
         logP = logP.map((row) => row.map((x) => x - lse(row)));
         const cols = Array.from({ length: nb }, (_, J) => lse(logP.map((row) => row[J]!)));
         logP = logP.map((row) => row.map((x, J) => x - cols[J]!));
@@ -70,11 +75,11 @@ export async function sinkhornDenseReference(layer: SinkhornAttention, x: tf.Ten
           // sorted slot t of block I: Σ_J P_IJ (token t of block J)
           const kS = Array.from({ length: dh }, (_, e) => P[I]!.reduce((s, p, J) => s + p * at(k, J * bs + t, e), 0));
           const vS = Array.from({ length: dh }, (_, e) => P[I]!.reduce((s, p, J) => s + p * at(v, J * bs + t, e), 0));
-          if (P[I]!.some((_, J) => valid(J * bs + t) === 1)) keys.push({ l: kS.reduce((s, c, e) => s + c * q[i * d + head * dh + e]!, 0) * scale, val: vS });
+          if (P[I]!.some((_, J) => valid(J * bs + t) === 1) && !(causal && I === 0)) keys.push({ l: kS.reduce((s, c, e) => s + c * q[i * d + head * dh + e]!, 0) * scale, val: vS });
         }
         for (let t = 0; t < bs; t++) {
           const j = I * bs + t;
-          if (!valid(j)) continue;
+          if (!valid(j) || (causal && j > i)) continue;
           keys.push({ l: Array.from({ length: dh }, (_, e) => q[i * d + head * dh + e]! * k[j * d + head * dh + e]!).reduce((a, c) => a + c, 0) * scale, val: Array.from({ length: dh }, (_, e) => v[j * d + head * dh + e]!) });
         }
         if (keys.length === 0) continue;

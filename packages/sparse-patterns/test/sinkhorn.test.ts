@@ -14,6 +14,8 @@ describe('sinkhorn (cpu)', () => {
     [{ blockSize: 4, sinkhornIterations: 0, temperature: 1 }, 12],
     [{ blockSize: 2, sinkhornIterations: 10, temperature: 0.5 }, 16],
     [{ blockSize: 5, sinkhornIterations: 3 }, 20],
+    [{ blockSize: 4, causal: true }, 16],
+    [{ blockSize: 3, causal: true, temperature: 0.5 }, 15],
   ] as [Record<string, unknown>, number][]) {
     it(`${JSON.stringify(extra)}, N = ${n}: output = float64 dense reference, with and without padding`, async () => {
       const layer = new SinkhornAttention({ dim: 16, numHeads: 2, seed: 4, ...extra });
@@ -56,7 +58,6 @@ describe('sinkhorn (cpu)', () => {
     expect(() => new SinkhornAttention({ dim: 16, numHeads: 2, temperature: 0 })).toThrow(AttentionConfigError);
     expect(() => new SinkhornAttention({ dim: 16, numHeads: 2, temperature: 0 })).toThrow(/temperature must be a positive finite number/);
     expect(() => new SinkhornAttention({ dim: 16, numHeads: 2, blockSize: 0 })).toThrow(/blockSize must be an integer ≥ 1/);
-    expect(() => new SinkhornAttention({ dim: 16, numHeads: 2, causal: true })).toThrow(/no causal form/);
     const layer = new SinkhornAttention({ dim: 16, numHeads: 2, blockSize: 4 });
     expect(() => layer.apply(x(10))).toThrow(AttentionInputError);
     expect(() => layer.apply(x(10))).toThrow(/10 tokens are not a multiple of blockSize 4; pad the sequence to 12/);

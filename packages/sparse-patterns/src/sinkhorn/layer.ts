@@ -24,8 +24,8 @@ export interface SinkhornAttentionConfig extends AttentionConfig {
 export class SinkhornAttention extends AttentionLayer {
   static className = 'AttentionZoo>SinkhornAttention';
   static override capabilities: AttentionCapabilities = {
-    // The paper's causal Sinkhorn is not implemented (see the README).
-    causal: false,
+    // A strictly causal form (see SinkhornOptions.causal and the README).
+    causal: true,
     keyPaddingMask: true,
     crossAttention: false,
     // N must be a multiple of blockSize and the sort mixes whole blocks.
@@ -62,6 +62,7 @@ export class SinkhornAttention extends AttentionLayer {
       sortKernel: this.weight('sort/kernel').read() as tf.Tensor2D,
       scale: this.scale,
       keyPaddingMask: ctx.keyPaddingMask,
+      causal: this.causal,
       ...(train ? { dropout: this.dropout, training: ctx.training, seed: ctx.seed } : {}),
     });
   }

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { AttentionInputError } from '@attention-zoo/attention-core';
+import { AttentionInputError, maskedSoftmax } from '@attention-zoo/attention-core';
 import { keyValid, mergeBatchHeads, toBlocks } from '../ops/blocks.js';
 import { checkInt, checkMask, checkSelfQKV } from '../ops/checks.js';
 import { attendOverSources, type SoftmaxOptions } from '../ops/sources.js';
@@ -17,6 +17,12 @@ export interface SinkhornOptions extends SoftmaxOptions {
   scale?: number;
   /** `[batch, tokens]`, 1 = real key, 0 = padding. */
   keyPaddingMask?: tf.Tensor2D;
+  /**
+   * Strictly causal form: block I's sorted block mixes only past blocks J < I,
+   * with weights from past tokens only (the sorting network reads block I − 1),
+   * normalised over rows only; the own block is causal inside. See `sortMatrix`.
+   */
+  causal?: boolean;
 }
 
 /**
@@ -46,9 +52,11 @@ export function sinkhorn(logits: tf.Tensor3D, iterations: number): tf.Tensor3D {
 export function sortMatrix(qB: tf.Tensor4D, kB: tf.Tensor4D, o: SinkhornOptions): tf.Tensor3D {
   return tf.tidy(() => {
     const d = qB.shape[3];
-    const eq = tf.sum(qB, 2) as tf.Tensor3D; // [BH, nB, d]
+    let eq = tf.sum(qB, 2) as tf.Tensor3D; // [BH, nB, d]
     const ek = tf.sum(kB, 2) as tf.Tensor3D;
     const [bh, nb] = eq.shape;
+    // Causal: row I may depend on tokens before block I only, so it reads block I − 1's sum.
+    if (o.causal) eq = tf.concat([tf.zeros([bh, 1, d]), tf.slice(eq, [0, 0, 0], [bh, nb - 1, d])], 1) as tf.Tensor3D;
     const wq = tf.reshape(tf.matMul(tf.reshape(eq, [bh * nb, d]), o.sortKernel), [bh, nb, d]);
     let r: tf.Tensor = tf.div(tf.matMul(wq, ek, false, true), Math.sqrt(d)); // [BH, nB, nB]
     if (o.training) {
@@ -56,7 +64,14 @@ export function sortMatrix(qB: tf.Tensor4D, kB: tf.Tensor4D, o: SinkhornOptions)
       const u = tf.randomUniform(r.shape, 1e-6, 1 - 1e-6, 'float32', o.seed);
       r = tf.add(r, tf.neg(tf.log(tf.neg(tf.log(u)))));
     }
-    return sinkhorn(tf.div(r, o.temperature ?? 0.75) as tf.Tensor3D, o.iterations ?? 8);
+    r = tf.div(r, o.temperature ?? 0.75);
+    if (o.causal) {
+      // Future and own blocks masked (J < I only). Only rows are normalised: a column sum would
+      // couple row I to later rows, i.e. to the future. Row 0 has no past: all zeros.
+      const past = new Uint8Array(nb * nb).map((_, t) => (t % nb < Math.floor(t / nb) ? 1 : 0));
+      return maskedSoftmax(r, tf.tensor(past, [1, nb, nb], 'bool')) as tf.Tensor3D;
+    }
+    return sinkhorn(r as tf.Tensor3D, o.iterations ?? 8);
   });
 }
 
@@ -99,12 +114,20 @@ export function sinkhornAttention(q: tf.Tensor4D, k: tf.Tensor4D, v: tf.Tensor4D
     const vS = sortBlocks(vB, dv);
     // Sorted slot t mixes token t of every block (P > 0): it is a key unless all of those are padding.
     // (Read off the mask, not off P, so the mask stays a constant to autodiff.)
-    const sortedReal = tf.reshape(tf.greater(tf.max(validB, 1), 0), [bh, 1, 1, b]);
+    let sortedReal: tf.Tensor = tf.reshape(tf.greater(tf.max(validB, 1), 0), [bh, 1, 1, b]);
+    let localKeep: tf.Tensor = tf.reshape(tf.notEqual(validB, 0), [bh, nb, 1, b]);
+    if (options.causal) {
+      // Block 0 has no past block; inside the own block, keys j ≤ i.
+      const hasPast = tf.tensor(Uint8Array.from({ length: nb }, (_, I) => (I > 0 ? 1 : 0)), [1, nb, 1, 1], 'bool');
+      sortedReal = tf.logicalAnd(sortedReal, hasPast);
+      const tri = Uint8Array.from({ length: b * b }, (_, t) => (t % b <= Math.floor(t / b) ? 1 : 0));
+      localKeep = tf.logicalAnd(localKeep, tf.tensor(tri, [1, 1, b, b], 'bool'));
+    }
     const qs = tf.mul(qB, scale);
     const out = attendOverSources(
       [
         { logits: tf.matMul(qs, kS, false, true), keep: sortedReal, mix: (w) => tf.matMul(w, vS) },
-        { logits: tf.matMul(qs, kB, false, true), keep: tf.reshape(tf.notEqual(validB, 0), [bh, nb, 1, b]), mix: (w) => tf.matMul(w, vB) },
+        { logits: tf.matMul(qs, kB, false, true), keep: localKeep, mix: (w) => tf.matMul(w, vB) },
       ],
       options,
     ); // [BH, nB, b, dv]
