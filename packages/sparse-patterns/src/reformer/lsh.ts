@@ -25,7 +25,7 @@ export interface LshOptions extends SoftmaxOptions {
    * latest same-bucket tokens j < i — a set fixed by tokens ≤ i only.
    */
   causal?: boolean;
-  /** Logit scale; default 1/√headDim (trax scales q by it). */
+  /** Logit scale; default 1/√headDim (logits q_i·k̂_j·d^-½, as trax / reformer-pytorch). */
   scale?: number;
   /** `[batch, tokens]`, 1 = real key, 0 = padding. */
   keyPaddingMask?: tf.Tensor2D;
