@@ -27,6 +27,24 @@ const specs: [ConformanceSpec, Pattern][] = [
       return Math.abs(I - J) <= 1 || I === 0 || I === 7 || J === 0 || J === 7 || R[h]![I]!.includes(J);
     },
   ],
+  [
+    {
+      name: 'mixed-sparse',
+      config: {
+        dim: 16,
+        numHeads: 4,
+        headPatterns: [
+          { pattern: 'local', radius: 2 },
+          { pattern: 'strided', stride: 4 },
+          { pattern: 'local', radius: 2 },
+          { pattern: 'longformer', radius: 0, globalIndices: [0, 5] },
+        ],
+      },
+      tokens: 14,
+    },
+    (i, j, h) =>
+      h === 1 ? Math.abs(i - j) <= 4 || Math.abs(i - j) % 4 === 0 : h === 3 ? i === j || [0, 5].includes(i) || [0, 5].includes(j) : Math.abs(i - j) <= 2,
+  ],
 ];
 
 for (const backend of await testBackends(['cpu', 'webgpu'])) {

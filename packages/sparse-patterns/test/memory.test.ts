@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { scaledDotProductAttention } from '@attention-zoo/attention-core';
-import { bigBirdAttention, bigBirdRandomBlocks, longformerAttention, slidingWindowAttention } from '@attention-zoo/sparse-patterns';
+import { bigBirdAttention, bigBirdRandomBlocks, longformerAttention, lshAttention, lshRotations, sinkhornAttention, slidingWindowAttention } from '@attention-zoo/sparse-patterns';
 import { useBackend } from '@attention-zoo/test-utils';
 
 /** Peak bytes a forward pass adds over what was live before it (tf.profile's peakBytes minus live bytes). */
@@ -32,6 +32,16 @@ describe('peak memory grows linearly in N (cpu)', () => {
           randomBlocks: bigBirdRandomBlocks({ numBlocks: n / 8, heads, numRandomBlocks: 3, windowBlocks: 3, globalBlocks: [0, n / 8 - 1], seed: 1 }),
         }),
     ],
+    [
+      'reformer-lsh (2 rounds, causal)',
+      (q, _k, v) => {
+        const rotations = tf.tensor4d(lshRotations({ heads, headDim, numHashes: 2, numBuckets: 16, seed: 1 }), [heads, headDim, 2, 8]);
+        const out = lshAttention(q, v, { chunkLength: 16, numBuckets: 16, numHashes: 2, rotations, causal: true });
+        rotations.dispose();
+        return out;
+      },
+    ],
+    ['sinkhorn', (q, k, v) => sinkhornAttention(q, k, v, { blockSize: 32, sortKernel: tf.eye(headDim) as tf.Tensor2D })],
   ];
   for (const [name, run] of cases) {
     it(`${name}: peak(2N) / peak(N) is about 2, far from the 4 of N² (N = 512 → 1024)`, async () => {

@@ -5,6 +5,7 @@ import { denseSoftmaxReference } from '@attention-zoo/attention-core/testing';
 import {
   BigBirdAttention,
   LongformerAttention,
+  MixedSparseAttention,
   SparseAttention,
   bigBirdAttention,
   bigBirdRandomBlocks,
@@ -29,6 +30,8 @@ describe('sparse patterns (cpu)', () => {
     ['longformer', { radius: 1, globalIndices: [2, -1], dilation: [1, 2] }, 16],
     ['longformer', { radius: 2, globalIndices: [5], causal: true }, 16],
     ['bigbird', { blockSize: 2, numRandomBlocks: 2, globalBlocks: [1], randomSeed: 5 }, 20],
+    ['mixed-sparse', { headPatterns: [{ pattern: 'sparse-fixed', blockSize: 4, summarySize: 1 }, { pattern: 'longformer', radius: 1, globalIndices: [3] }], causal: true }, 17],
+    ['mixed-sparse', { headPatterns: [{ pattern: 'local', radius: 2, dilation: 2 }, { pattern: 'local', radius: 2, dilation: 2 }] }, 15],
   ];
   for (const [name, extra, n] of configs) {
     it(`${name} ${JSON.stringify(extra)}: output = dense softmax under patternMask, and patternMask = support of attentionMap`, async () => {
@@ -139,5 +142,10 @@ describe('sparse patterns (cpu)', () => {
     const bird = new BigBirdAttention({ dim: 16, numHeads: 2, blockSize: 4 });
     expect(() => bird.apply(x(10))).toThrow(/10 tokens are not a multiple of blockSize 4/);
     expect(() => new BigBirdAttention({ dim: 16, numHeads: 2, causal: true })).toThrow(/no causal form/);
+    expect(() => new MixedSparseAttention({ dim: 16, numHeads: 2, headPatterns: [{ pattern: 'local' }] })).toThrow(/headPatterns has 1 entries but there are 2 heads/);
+    expect(() => new MixedSparseAttention({ dim: 16, numHeads: 2, headPatterns: [{ pattern: 'local' }, { pattern: 'bigbird' } as never] })).toThrow(
+      /head 1 has pattern "bigbird"; expected one of local, strided, sparse-fixed, longformer/,
+    );
+    expect(() => new MixedSparseAttention({ dim: 16, numHeads: 2, headPatterns: [{ pattern: 'local', radius: -1 }, { pattern: 'local' }] })).toThrow(/radius must be an integer ≥ 0/);
   });
 });

@@ -31,6 +31,14 @@ export abstract class SparseAttention extends AttentionLayer {
   /** The block-sparse op on heads-first q, k, v `[B, H, N, d]`. */
   protected abstract attend(q: tf.Tensor4D, k: tf.Tensor4D, v: tf.Tensor4D, options: AttendOptions): tf.Tensor4D;
 
+  /**
+   * This layer's sparse op with its pattern and options, on heads-first tensors
+   * (no projections): lets `MixedSparseAttention` run a pattern on a group of heads.
+   */
+  attendPattern(q: tf.Tensor4D, k: tf.Tensor4D, v: tf.Tensor4D, options: AttendOptions): tf.Tensor4D {
+    return this.attend(q, k, v, options);
+  }
+
   /** The pattern for a sequence of `tokens`: may query i of `head` attend key j? */
   abstract allows(tokens: number): (i: number, j: number, head: number) => boolean;
 
