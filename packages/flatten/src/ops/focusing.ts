@@ -21,7 +21,8 @@ export function focusingFunction<T extends tf.Tensor>(x: T, p: number): T {
     const unit = tf.div(x, m); // x / max(x) ∈ (0, 1]
     const norm = tf.mul(tf.norm(unit, 'euclidean', -1, true), m); // ‖x‖ = max(x)·‖x / max(x)‖, no x² overflow
     const xp = tf.pow(unit, p); // (x / max x)^p
-    return tf.mul(tf.div(xp, tf.norm(xp, 'euclidean', -1, true)), norm) as T; // ‖x‖ · x^p / ‖x^p‖
+    // ‖x‖ / ‖x^p‖ is one number per token: form it on [..., 1], then one full-size product.
+    return tf.mul(xp, tf.div(norm, tf.norm(xp, 'euclidean', -1, true))) as T; // ‖x‖ · x^p / ‖x^p‖
   });
 }
 
