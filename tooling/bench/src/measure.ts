@@ -1,3 +1,4 @@
+import { loadavg } from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
 import { createAttention, getAttention, type AttentionLayer } from '@attention-zoo/attention-core';
 import type { BackendName } from '@attention-zoo/backends';
@@ -85,6 +86,7 @@ export async function measure(c: BenchCase): Promise<BenchRecord> {
       ms_max: Math.max(...times),
       peak_bytes: Math.max(0, info.peakBytes - live),
       rss_bytes: process.memoryUsage().rss,
+      load1: loadavg()[0],
     };
   } catch (err) {
     return skip(`error: ${(err as Error).message.split('\n')[0]}`);
