@@ -60,6 +60,8 @@ export async function measure(c: BenchCase): Promise<BenchRecord> {
   const x = tf.randomNormal([c.batch, c.tokens, c.dim], 0, 1, 'float32', 7) as tf.Tensor3D;
   try {
     layer = benchLayer(c.variant, c.tokens, c.dim, c.heads);
+    // Build the weights first: variableGrads collects the trainable variables that exist when it is called.
+    tf.dispose(layer.apply(x) as tf.Tensor);
     const timed = async (): Promise<number> => {
       const t0 = performance.now();
       const outs = runOnce(layer!, x, c.mode);
@@ -92,6 +94,7 @@ export async function measure(c: BenchCase): Promise<BenchRecord> {
     return skip(`error: ${(err as Error).message.split('\n')[0]}`);
   } finally {
     x.dispose();
-    layer?.dispose();
+    // A layer whose first call failed was never built, and tfjs-layers refuses to dispose it.
+    if (layer?.built) layer.dispose();
   }
 }
