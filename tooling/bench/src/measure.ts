@@ -1,3 +1,4 @@
+import { loadavg } from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
 import { createAttention, getAttention, type AttentionLayer } from '@attention-zoo/attention-core';
 import type { BackendName } from '@attention-zoo/backends';
@@ -59,6 +60,8 @@ export async function measure(c: BenchCase): Promise<BenchRecord> {
   const x = tf.randomNormal([c.batch, c.tokens, c.dim], 0, 1, 'float32', 7) as tf.Tensor3D;
   try {
     layer = benchLayer(c.variant, c.tokens, c.dim, c.heads);
+    // Build the weights first: variableGrads collects the trainable variables that exist when it is called.
+    tf.dispose(layer.apply(x) as tf.Tensor);
     const timed = async (): Promise<number> => {
       const t0 = performance.now();
       const outs = runOnce(layer!, x, c.mode);
@@ -85,11 +88,13 @@ export async function measure(c: BenchCase): Promise<BenchRecord> {
       ms_max: Math.max(...times),
       peak_bytes: Math.max(0, info.peakBytes - live),
       rss_bytes: process.memoryUsage().rss,
+      load1: loadavg()[0],
     };
   } catch (err) {
     return skip(`error: ${(err as Error).message.split('\n')[0]}`);
   } finally {
     x.dispose();
-    layer?.dispose();
+    // A layer whose first call failed was never built, and tfjs-layers refuses to dispose it.
+    if (layer?.built) layer.dispose();
   }
 }

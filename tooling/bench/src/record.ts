@@ -20,6 +20,8 @@ export interface BenchRecord {
   peak_bytes: number;
   /** Resident set size of the process after the runs. */
   rss_bytes: number;
+  /** 1-minute load average of the machine when the case finished (shared machines: read times with it). */
+  load1?: number;
   /** Set when the case did not run: predicted over budget, out of memory, error. */
   skipped?: string;
 }

@@ -18,7 +18,7 @@ export interface BenchOutput {
 function fmtLine(r: BenchRecord): string {
   const head = `${r.backend.padEnd(7)} ${r.variant.padEnd(22)} N=${String(r.tokens).padEnd(6)} ${r.mode.padEnd(7)}`;
   if (r.skipped) return `${head} skipped: ${r.skipped}`;
-  return `${head} ${r.ms_median.toFixed(2).padStart(10)} ms (min ${r.ms_min.toFixed(2)}, max ${r.ms_max.toFixed(2)})  peak ${(r.peak_bytes / 2 ** 20).toFixed(1)} MiB`;
+  return `${head} ${r.ms_median.toFixed(2).padStart(10)} ms (min ${r.ms_min.toFixed(2)}, max ${r.ms_max.toFixed(2)})  peak ${(r.peak_bytes / 2 ** 20).toFixed(1)} MiB${r.load1 === undefined ? '' : `  load ${r.load1.toFixed(1)}`}`;
 }
 
 /** Runs the benchmark, writes `<out>/<backend>-<stamp>.json`, `report-<stamp>.md` and SVG plots. */

@@ -60,18 +60,65 @@ class AftSimple(torch.nn.Module):  # Zhai et al. 2021, Eq. 5 (no position biases
         return self.o(torch.sigmoid(q) * (w * v).sum(dim=1, keepdim=True))
 
 
-def build(variant, dim, num_heads):
+def nearly_square(n):  # the bench's grid: most nearly square [H, W] with H*W = n
+    h = int(n ** 0.5)
+    while n % h:
+        h -= 1
+    return h, n // h
+
+
+class FocusedLinear(torch.nn.Module):
+    """FLatten, PVT form, sr_ratio 1 (Han et al. 2023, Eq. 4, 6, 12), as the official
+    `models/flatten_pvt.py::FocusedLinearAttention.forward` at HEAD: ReLU + 1e-6,
+    / softplus(scale), f_p over all C channels, K^T V first, DWC(5x5) on V shared by heads."""
+
+    def __init__(self, dim, num_heads, tokens, p=3, k=5):
+        super().__init__()
+        self.q, self.kv, self.proj = torch.nn.Linear(dim, dim), torch.nn.Linear(dim, 2 * dim), torch.nn.Linear(dim, dim)
+        self.h, self.p, self.grid = num_heads, p, nearly_square(tokens)
+        d = dim // num_heads
+        self.dwc = torch.nn.Conv2d(d, d, k, groups=d, padding=k // 2)
+        self.scale = torch.nn.Parameter(torch.zeros(1, 1, dim))
+        self.positional_encoding = torch.nn.Parameter(torch.zeros(1, tokens, dim))
+
+    def forward(self, x):
+        B, N, C = x.shape
+        H, W = self.grid
+        q = self.q(x)
+        k, v = self.kv(x).reshape(B, -1, 2, C).permute(2, 0, 1, 3)
+        k = k + self.positional_encoding
+        q, k = F.relu(q) + 1e-6, F.relu(k) + 1e-6
+        s = F.softplus(self.scale)
+        q, k = q / s, k / s
+        qn, kn = q.norm(dim=-1, keepdim=True), k.norm(dim=-1, keepdim=True)
+        q, k = q ** self.p, k ** self.p
+        q = (q / q.norm(dim=-1, keepdim=True)) * qn
+        k = (k / k.norm(dim=-1, keepdim=True)) * kn
+        q, k, v = heads(q, self.h), heads(k, self.h), heads(v, self.h)
+        n = k.shape[-2]
+        z = 1 / (q @ k.mean(dim=-2, keepdim=True).transpose(-2, -1) + 1e-6)
+        kv = (k.transpose(-2, -1) * n ** -0.5) @ (v * n ** -0.5)
+        out = merge((q @ kv) * z)
+        d = C // self.h
+        fm = v.reshape(B * self.h, H, W, d).permute(0, 3, 1, 2)
+        out = out + self.dwc(fm).reshape(B, C, N).permute(0, 2, 1)
+        return self.proj(out)
+
+
+def build(variant, dim, num_heads, tokens):
     if variant == 'softmax':
         return Projected(dim, num_heads, softmax_mix)
     if variant in ('linear-elu', 'linear-transformer', 'linear'):
         return Projected(dim, num_heads, linear_elu_mix)
     if variant == 'aft-simple':
         return AftSimple(dim, num_heads)
+    if variant == 'flatten':
+        return FocusedLinear(dim, num_heads, tokens)
     return None
 
 
 def run(case):
-    model = build(case['variant'], case['dim'], case['heads'])
+    model = build(case['variant'], case['dim'], case['heads'], case['tokens'])
     out = {k: case[k] for k in ('variant', 'tokens', 'mode')}
     if model is None:
         return {**out, 'skipped': 'no PyTorch reference for this variant'}

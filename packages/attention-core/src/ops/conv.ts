@@ -14,9 +14,9 @@ function hasDepthwiseGrad(): boolean {
 /**
  * Depthwise k×k convolution, stride 1, zero padding k//2 ("same" for odd k):
  * x `[B, H, W, C]`, filter `[k, k, C, 1]` → `[B, H, W, C]`. Uses the backend's
- * kernel where it has gradients; elsewhere (wasm) the same sum as k² shifted
- * slices of the padded input times the taps — pad, slice, mul and add, which
- * every backend can differentiate.
+ * kernel where it has gradients; elsewhere (wasm) the forward kernel with a custom
+ * gradient: the same sum as k² shifted slices of the padded input times the taps
+ * (pad, slice, mul and add, which every backend can differentiate), differentiated.
  */
 export function depthwiseConv2dSame(x: tf.Tensor4D, filter: tf.Tensor4D): tf.Tensor4D {
   const [kh, kw, c, mult] = filter.shape;
@@ -26,20 +26,35 @@ export function depthwiseConv2dSame(x: tf.Tensor4D, filter: tf.Tensor4D): tf.Ten
     );
   }
   if (hasDepthwiseGrad()) return tf.depthwiseConv2d(x, filter, 1, 'same');
+  // wasm: the forward kernel exists and is far faster than k² strided slices; the
+  // gradient is written out (the backend has no backprop kernels):
+  //   ∂x = dy ⋆ (filter rotated 180°), same padding       (a forward depthwise conv)
+  //   ∂filter[i, j, c] = Σ_{b,y,x} x_pad[b, y+i, x+j, c] · dy[b, y, x, c]
+  const conv = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [a, f, save] = args as [tf.Tensor4D, tf.Tensor4D, tf.GradSaveFunc];
+    save([a, f]);
+    return {
+      value: tf.depthwiseConv2d(a, f, 1, 'same'),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+        const [sa, sf] = saved as [tf.Tensor4D, tf.Tensor4D];
+        return [tf.depthwiseConv2d(dy as tf.Tensor4D, tf.reverse(sf, [0, 1]), 1, 'same'), filterGrad(sa, dy as tf.Tensor4D, kh, kw)];
+      },
+    };
+  });
+  return conv(x, filter) as tf.Tensor4D;
+}
+
+/** ∂L/∂filter of a same-padded stride-1 depthwise conv: one shifted-slice product summed per tap → `[kh, kw, C, 1]`. */
+function filterGrad(x: tf.Tensor4D, dy: tf.Tensor4D, kh: number, kw: number): tf.Tensor4D {
   return tf.tidy(() => {
-    const [b, h, w] = x.shape;
+    const [b, h, w, c] = x.shape;
     const [ph, pw] = [(kh - 1) / 2, (kw - 1) / 2];
     const padded = tf.pad(x, [[0, 0], [ph, ph], [pw, pw], [0, 0]]);
-    const taps = tf.reshape(filter, [kh, kw, c]);
-    let y: tf.Tensor4D | undefined;
-    for (let dy = 0; dy < kh; dy++) {
-      for (let dx = 0; dx < kw; dx++) {
-        const tap = tf.reshape(tf.slice(taps, [dy, dx, 0], [1, 1, c]), [c]);
-        const term = tf.mul(tf.slice(padded, [0, dy, dx, 0], [b, h, w, c]), tap) as tf.Tensor4D;
-        y = y ? (tf.add(y, term) as tf.Tensor4D) : term;
-      }
+    const taps: tf.Tensor[] = [];
+    for (let i = 0; i < kh; i++) {
+      for (let j = 0; j < kw; j++) taps.push(tf.sum(tf.mul(tf.slice(padded, [0, i, j, 0], [b, h, w, c]), dy), [0, 1, 2]));
     }
-    return y!;
+    return tf.reshape(tf.stack(taps), [kh, kw, c, 1]) as tf.Tensor4D;
   });
 }
 

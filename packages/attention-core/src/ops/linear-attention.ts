@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { AttentionInputError, shapeToString } from '../errors.js';
+import { headMatMul } from './matmul.js';
 import { checkKeyPaddingMask, checkQKV } from './shapes.js';
 
 export interface LinearAttentionOptions {
@@ -66,8 +67,8 @@ export function linearAttention(
     }
     const v1 = withOnes(v); // [B, H, M, dv+1]
     if (!options.causal) {
-      const kv = tf.matMul(k, v1, true, false); // [B, H, m, dv+1] = [Σ φ(k)vᵀ | Σ φ(k)]
-      return normalise(tf.matMul(phiQ, kv), dv, eps); // [B, H, N, dv]
+      const kv = headMatMul(k, v1, { transposeA: true }); // [B, H, m, dv+1] = [Σ φ(k)vᵀ | Σ φ(k)]
+      return normalise(headMatMul(phiQ, kv) as tf.Tensor4D, dv, eps); // [B, H, N, dv]
     }
     return causalScan(phiQ, k, v1, dv, eps, Math.min(chunk, queries), batch, heads);
   });

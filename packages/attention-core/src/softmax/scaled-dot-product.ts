@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { causalKeep, combineKeep, keyPaddingKeep } from '../ops/masks.js';
 import { checkKeyPaddingMask, checkQKV } from '../ops/shapes.js';
 import { maskedSoftmax } from '../ops/stable.js';
+import { headMatMul } from '../ops/matmul.js';
 
 export interface ScaledDotProductOptions {
   /** Logit scale; default 1/√headDim. */
@@ -29,7 +30,7 @@ export function softmaxAttentionWeights(
   if (options.keyPaddingMask) checkKeyPaddingMask(options.keyPaddingMask, batch, keys, 'softmaxAttentionWeights');
   const scale = options.scale ?? 1 / Math.sqrt(dk);
   return tf.tidy(() => {
-    const logits = tf.mul(tf.matMul(q, k, false, true), scale); // [B, H, N, M]
+    const logits = tf.mul(headMatMul(q, k, { transposeB: true }), scale); // [B, H, N, M]
     const keep = combineKeep(
       options.causal ? causalKeep(queries, keys) : undefined,
       options.keyPaddingMask ? keyPaddingKeep(options.keyPaddingMask) : undefined,
@@ -55,6 +56,6 @@ export function scaledDotProductAttention(
   return tf.tidy(() => {
     let a: tf.Tensor4D = softmaxAttentionWeights(q, k, options); // [B, H, N, M]
     if (options.training && rate > 0) a = tf.dropout(a, rate, undefined, options.seed) as tf.Tensor4D;
-    return tf.matMul(a, v); // [B, H, N, dv]
+    return headMatMul(a, v) as tf.Tensor4D; // [B, H, N, dv]
   });
 }

@@ -20,6 +20,7 @@ export const NORMALISER_EPS = 1e-6;
  *   KV  = (φ(K) · n^-½)ᵀ (V · n^-½)   = φ(K)ᵀV / n  [B, h, d, d]
  *   out = φ(Q) KV ⊙ z                              [B, h, N, d]
  *
+ * computed as the algebraically identical φ(Q)φ(K)ᵀV / (φ(Q)·Σφ(K) + n·1e-6).
  * φ(K)ᵀV is formed first: O(N·d²) time and O(d²) state per head, never N×n.
  * Causal (an extension beyond the paper): token i uses keys j ≤ i through
  * core's chunked prefix-sum scan, normaliser φ(q_i)·Σ_{j≤i}φ(k_j) + 1e-6.
@@ -34,13 +35,11 @@ export function focusedLinearCore(
 ): tf.Tensor4D {
   const { keys: n } = checkQKV(phiQ, phiK, v, 'focusedLinearCore');
   if (options.causal) return linearAttention(phiQ, phiK, v, { causal: true, eps: NORMALISER_EPS, chunkSize: options.chunkSize });
-  return tf.tidy(() => {
-    const kMean = tf.mean(phiK, 2, true); // mean_j φ(k_j): [B, h, 1, d]
-    const z = tf.div(1, tf.add(tf.matMul(phiQ, kMean, false, true), NORMALISER_EPS)); // [B, h, N, 1]
-    const s = n ** -0.5;
-    const kv = tf.matMul(tf.mul(phiK, s), tf.mul(v, s), true, false); // φ(K)ᵀV / n: [B, h, d, dv]
-    return tf.mul(tf.matMul(phiQ, kv), z) as tf.Tensor4D; // [B, h, N, dv]
-  });
+  // (φ(Q)·φ(K)ᵀV/n) ⊙ 1/(φ(Q)·Σφ(K)/n + 1e-6) = φ(Q)φ(K)ᵀV / (φ(Q)·Σφ(K) + n·1e-6):
+  // the same value as core's linearAttention with ε = n·1e-6, which gets φ(K)ᵀV and
+  // Σφ(K) from one product (ones column) through the backend's fastest per-head matMul.
+  // The official n^-½ pre-scaling only guards fp16 overflow; everything here is float32.
+  return linearAttention(phiQ, phiK, v, { eps: n * NORMALISER_EPS });
 }
 
 /**

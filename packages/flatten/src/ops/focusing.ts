@@ -4,6 +4,19 @@ import { AttentionInputError } from '@attention-zoo/attention-core';
 /** The `+1e-6` the official code adds after ReLU: keeps x/‖x‖ defined for an all-zero token. */
 export const KERNEL_EPS = 1e-6;
 
+/** ‖x‖₂ over the last axis, kept: √Σx² (tf.norm adds an abs and a generic pow per element). */
+function l2(x: tf.Tensor): tf.Tensor {
+  return tf.sqrt(tf.sum(tf.square(x), -1, true));
+}
+
+/** x^p; a small integer p as repeated products (wasm's Pow is ~20× slower than a Multiply). */
+function power(x: tf.Tensor, p: number): tf.Tensor {
+  if (!Number.isInteger(p) || p > 8) return tf.pow(x, p);
+  let y = x;
+  for (let i = 1; i < p; i++) y = tf.mul(y, x);
+  return y;
+}
+
 /**
  * The focusing function of FLatten (Han et al. 2023, Eq. 6) over the last axis:
  *
@@ -19,9 +32,10 @@ export function focusingFunction<T extends tf.Tensor>(x: T, p: number): T {
   return tf.tidy(() => {
     const m = tf.max(x, -1, true); // [..., 1]
     const unit = tf.div(x, m); // x / max(x) ∈ (0, 1]
-    const norm = tf.mul(tf.norm(unit, 'euclidean', -1, true), m); // ‖x‖ = max(x)·‖x / max(x)‖, no x² overflow
-    const xp = tf.pow(unit, p); // (x / max x)^p
-    return tf.mul(tf.div(xp, tf.norm(xp, 'euclidean', -1, true)), norm) as T; // ‖x‖ · x^p / ‖x^p‖
+    const norm = tf.mul(l2(unit), m); // ‖x‖ = max(x)·‖x / max(x)‖, no x² overflow
+    const xp = power(unit, p); // (x / max x)^p
+    // ‖x‖ / ‖x^p‖ is one number per token: form it on [..., 1], then one full-size product.
+    return tf.mul(xp, tf.div(norm, l2(xp))) as T; // ‖x‖ · x^p / ‖x^p‖
   });
 }
 

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { AttentionInputError, checkQKV, scaledDotProductAttention, softmaxAttentionWeights } from '@attention-zoo/attention-core';
+import { AttentionInputError, checkQKV, headMatMul, scaledDotProductAttention, softmaxAttentionWeights } from '@attention-zoo/attention-core';
 
 /** A sequence projection: `[k, n]` shared by every head, or `[heads, k, n]` one per head. */
 export type SequenceProjection = tf.Tensor2D | tf.Tensor3D;
@@ -43,7 +43,18 @@ function firstColumns(p: SequenceProjection, what: string, heads: number, m: num
  */
 function projectSequence(e: tf.Tensor4D, x: tf.Tensor4D): tf.Tensor4D {
   const [b, h] = x.shape;
-  return tf.matMul(tf.tile(e, [b, h / e.shape[1], 1, 1]), x) as tf.Tensor4D;
+  return headMatMul(tileHeads(e, b, h), x) as tf.Tensor4D; // per head: the backend's fastest product
+}
+
+/**
+ * `[1, 1|heads, k, m]` → `[batch, heads, k, m]` by concatenating copies: the same
+ * values and gradient as `tf.tile`, whose wasm kernel is ~100× slower than a copy.
+ */
+function tileHeads(e: tf.Tensor4D, b: number, h: number): tf.Tensor4D {
+  const reps = (h / e.shape[1]) * b;
+  if (reps === 1) return e;
+  const perHead = e.shape[1] === 1 ? tf.concat(Array<tf.Tensor4D>(h).fill(e), 1) : e; // [1, H, k, m]
+  return (b === 1 ? perHead : tf.concat(Array<tf.Tensor4D>(b).fill(perHead as tf.Tensor4D), 0)) as tf.Tensor4D;
 }
 
 /** Zeroes the rows of padded keys (`[batch, m]` mask) so they add nothing to E·K or F·V. */
@@ -96,7 +107,7 @@ export function linformerAttentionWeights(q: tf.Tensor4D, k: tf.Tensor4D, option
     const kc = projectSequence(e, zeroPadded(k, options.keyPaddingMask)); // [B, H, k, d]
     const p = softmaxAttentionWeights(q, kc, { scale: options.scale }); // [B, H, N, k]
     const [b, h] = p.shape;
-    let a = tf.matMul(p, tf.tile(f, [b, h / f.shape[1], 1, 1])) as tf.Tensor4D; // [B, H, N, M]
+    let a = headMatMul(p, tileHeads(f, b, h)) as tf.Tensor4D; // [B, H, N, M]
     if (options.keyPaddingMask) {
       a = tf.mul(a, tf.reshape(tf.cast(options.keyPaddingMask, 'float32'), [batch, 1, 1, keys])) as tf.Tensor4D;
     }

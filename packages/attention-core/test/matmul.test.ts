@@ -1,0 +1,48 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { expect, it } from 'vitest';
+import { AttentionInputError, headMatMul } from '@attention-zoo/attention-core';
+import { backendSuite, maxAbsDiff, testBackends, useBackend } from '@attention-zoo/test-utils';
+
+const rand = (shape: number[], seed: number) => tf.randomNormal(shape, 0, 1, 'float32', seed);
+
+// Reference: tf's batched matMul with its gradients on cpu. On wasm headMatMul takes its
+// other path (a loop of 2-D products, explicit transposes): values and gradients must agree.
+async function reference(f: () => tf.Tensor[]): Promise<Float32Array[]> {
+  const previous = tf.getBackend();
+  await useBackend('cpu');
+  const out = await Promise.all(tf.tidy(f).map(async (t) => { const d = (await t.data()) as Float32Array; t.dispose(); return d; }));
+  await tf.setBackend(previous);
+  return out;
+}
+
+for (const backend of await testBackends(['cpu', 'wasm', 'webgpu'])) {
+  backendSuite('headMatMul', backend, () => {
+    for (const [ta, tb] of [[false, false], [true, false], [false, true], [true, true]] as const) {
+      it(`equals tf.matMul on [B, H, r, c] with transposeA=${ta}, transposeB=${tb}, value and gradients`, async () => {
+        const aShape = ta ? [2, 3, 4, 5] : [2, 3, 5, 4];
+        const bShape = tb ? [2, 3, 6, 4] : [2, 3, 4, 6];
+        const run = (mm: (a: tf.Tensor, b: tf.Tensor) => tf.Tensor) => () => {
+          const a = rand(aShape, 1);
+          const b = rand(bShape, 2);
+          const { value, grads } = tf.valueAndGrads((x: tf.Tensor, y: tf.Tensor) => tf.sum(tf.square(mm(x, y))))([a, b]);
+          return [mm(a, b), value, ...grads];
+        };
+        const want = await reference(run((a, b) => tf.matMul(a, b, ta, tb)));
+        await useBackend(backend.name);
+        const before = tf.memory().numTensors;
+        const got = tf.tidy(run((a, b) => headMatMul(a, b, { transposeA: ta, transposeB: tb })));
+        expect(got[0]!.shape).toEqual([2, 3, 5, 6]);
+        for (let i = 0; i < got.length; i++) expect(await maxAbsDiff(await got[i]!.data(), want[i]!)).toBeLessThan(1e-4 * (1 + Math.max(...want[i]!.map(Math.abs))));
+        tf.dispose(got);
+        expect(tf.memory().numTensors).toBe(before);
+      });
+    }
+
+    it('names mismatched leading dims', () => {
+      tf.tidy(() => {
+        expect(() => headMatMul(tf.zeros([2, 3, 4, 4]), tf.zeros([2, 2, 4, 4]))).toThrow(AttentionInputError);
+        expect(() => headMatMul(tf.zeros([2, 3, 4, 4]), tf.zeros([2, 2, 4, 4]))).toThrow(/same leading dims/);
+      });
+    });
+  });
+}
