@@ -11,6 +11,7 @@ import { attentionRanks, type RankReport } from './ranks.js';
 
 const DIM = 32;
 const HEADS = 2;
+const PAPER_SET = ['softmax', 'linear-elu', 'flatten', 'aft-simple'];
 const VIEW = 256; // px of a map
 
 interface Result {
@@ -25,7 +26,10 @@ interface Result {
 function tieQK(layer: AttentionLayer): void {
   const paths = layer.weightPaths();
   for (const part of ['kernel', 'bias']) {
-    if (paths.includes(`q/${part}`) && paths.includes(`k/${part}`)) layer.weight(`k/${part}`).write(layer.weight(`q/${part}`).read());
+    if (!paths.includes(`q/${part}`) || !paths.includes(`k/${part}`)) continue;
+    const [q, k] = [layer.weight(`q/${part}`), layer.weight(`k/${part}`)];
+    // Only where the projections have one shape: AFT-conv's K has one channel per head, not dim.
+    if (q.shape.join() === k.shape.join()) k.write(q.read());
   }
 }
 
@@ -102,8 +106,11 @@ export const explorerPage: Page = {
     const tie = h('input', { type: 'checkbox', checked: true, 'data-testid': 'explorer-tie' });
     const checks = new Map<string, HTMLInputElement>();
     const variantBox = h('div', { class: 'checks', 'data-testid': 'explorer-variants' });
+    // Shown at first: the FLatten paper's comparison (softmax, plain linear, focused linear, AFT);
+    // every other registered variant is one click away. All of them when none of these is registered.
+    const first = registered.filter((d) => PAPER_SET.includes(d.name));
     for (const d of registered) {
-      const c = h('input', { type: 'checkbox', checked: true, value: d.name });
+      const c = h('input', { type: 'checkbox', checked: first.length === 0 || first.includes(d), value: d.name });
       checks.set(d.name, c);
       variantBox.append(h('label', {}, c, ` ${d.name}`));
     }

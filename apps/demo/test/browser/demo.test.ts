@@ -88,7 +88,13 @@ describe.skipIf(noChromium !== null)('demo in Chromium with WebGPU (SwiftShader)
   it('attention explorer: one map per registered variant, a rank per head, and the query follows the click', async () => {
     await open(page, url, 'explorer');
     await page.waitForSelector('[data-testid="explorer-status"][data-state="done"]', { timeout: 120_000 });
-    const variants = await registered(page);
+    const all = await registered(page);
+    // The explorer starts with the paper's comparison checked; every registered variant has a box.
+    const boxes = page.locator('[data-testid="explorer-variants"] input[type="checkbox"]');
+    expect(await boxes.count()).toBe(all.length);
+    const checked = await boxes.evaluateAll((els) => els.filter((e) => (e as HTMLInputElement).checked).map((e) => (e as HTMLInputElement).value));
+    expect(checked.sort()).toEqual(['aft-simple', 'flatten', 'linear-elu', 'softmax'].filter((n) => all.some((v) => v.name === n)).sort());
+    const variants = all.filter((v) => checked.includes(v.name));
     expect(variants.map((v) => v.name)).toContain('softmax');
     const cards = page.locator('[data-testid="map-card"]');
     expect(await cards.count()).toBe(variants.length);
@@ -98,6 +104,9 @@ describe.skipIf(noChromium !== null)('demo in Chromium with WebGPU (SwiftShader)
         await expect.poll(() => card.textContent()).toContain('defines no attention map');
         continue;
       }
+      // A variant that could not be built says why; that is a failure here, with its reason.
+      const error = card.locator('p.error');
+      expect(await error.count(), `${v.name}: ${await error.first().textContent().catch(() => '')}`).toBe(0);
       // 8×8 patches of a 32×32 image: 64 tokens, 2 heads; each rank between 1 and 64.
       const rank = (await card.locator('[data-testid="rank"]').textContent()) ?? '';
       const m = /rank per head: (\d+), (\d+) \(of 64\)/.exec(rank);
