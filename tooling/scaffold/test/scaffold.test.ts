@@ -46,7 +46,7 @@ describe('pnpm new-variant', () => {
     expect(read(root, 'tooling/tour/src/variants.ts')).toMatch(/VARIANT_PACKAGES = \[\n(  '@attention-zoo\/[a-z-]+',\n)*  '@attention-zoo\/toy-family',\n\] as const/);
     expect(readJson(join(root, 'tooling/tour/package.json')).dependencies).toHaveProperty(['@attention-zoo/toy-family'], 'workspace:*');
     expect(readJson(join(root, 'tooling/fixture-runner/package.json')).dependencies).toHaveProperty(['@attention-zoo/toy-family'], 'workspace:*');
-    expect(read(root, 'tooling/fixture-runner/src/cases/index.ts')).toMatch(/\[\.\.\.CORE_HANDLERS, \.\.\.TOY_FAMILY_HANDLERS\]/);
+    expect(read(root, 'tooling/fixture-runner/src/cases/index.ts')).toMatch(/\n  \.\.\.CORE_HANDLERS,\n(  \.\.\.[A-Z_]+,\n)*  \.\.\.TOY_FAMILY_HANDLERS,\n\];/);
     expect(read(root, 'tooling/fixture-runner/src/cases/toy-family.ts')).toContain("variants: ['toy_mix', 'toy_mix_causal']");
     expect(read(root, '.changeset/toy-family-first-release.md')).toMatch(/^---\n"@attention-zoo\/toy-family": minor\n---/);
     // The same manifest rules `pnpm test` applies to every published package.
