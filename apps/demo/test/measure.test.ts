@@ -1,8 +1,8 @@
-import { getAttention } from '@attention-zoo/attention-core';
+import { getAttention, growthExponent } from '@attention-zoo/attention-core';
 import * as tf from '@tensorflow/tfjs-core';
 import { useBackend } from '@attention-zoo/test-utils';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { benchGrid, growthExponent, measurePoint } from '../src/complexity/measure.js';
+import { benchGrid, measurePoint } from '../src/complexity/measure.js';
 
 beforeAll(() => useBackend('cpu'));
 

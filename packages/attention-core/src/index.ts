@@ -53,6 +53,7 @@ export type { TransformerEncoderConfig } from './blocks/transformer-encoder.js';
 export { PositionEmbedding } from './blocks/position-embedding.js';
 export type { PositionEmbeddingConfig } from './blocks/position-embedding.js';
 export { TokenEmbedding } from './blocks/token-embedding.js';
+export { timmBlockKeyMap } from './blocks/state-dict-maps.js';
 export type { TokenEmbeddingConfig } from './blocks/token-embedding.js';
 
 // Weights interop
@@ -70,6 +71,7 @@ export type {
 
 // Analysis and numerics
 export { matrixRank, matrixRankOf, singularValues } from './analysis/rank.js';
+export { growthExponent } from './analysis/growth.js';
 export type { HostMatrix, RankOptions } from './analysis/rank.js';
 export { assertFinite, findNonFinite } from './numerics.js';
 export type { NonFiniteReport } from './numerics.js';

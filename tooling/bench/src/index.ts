@@ -1,4 +1,5 @@
-export { crossover, growthExponent, series, summarize } from './analysis.js';
+export { growthExponent } from '@attention-zoo/attention-core';
+export { crossover, series, summarize } from './analysis.js';
 export type { SeriesSummary } from './analysis.js';
 export { regressions } from './baseline.js';
 export type { Regression } from './baseline.js';

@@ -1,12 +1,6 @@
 import { serialization } from '@tensorflow/tfjs-core';
-import {
-  TransformerBlock,
-  type HostTensor,
-  type LoadStateDictOptions,
-  type LoadStateDictReport,
-  type StateDictKeyMap,
-} from '@attention-zoo/attention-core';
-import { blockKeyMap, loadBlockStateDict, nestedKeyMap } from '../layers/official-block.js';
+import { type HostTensor, type LoadStateDictOptions, type LoadStateDictReport, type StateDictKeyMap, timmBlockKeyMap, TransformerBlock } from '@attention-zoo/attention-core';
+import { loadBlockStateDict, nestedKeyMap } from '../layers/official-block.js';
 import { FLattenCSwinAttention } from './layer.js';
 
 export interface FlattenCSwinBlockConfig {
@@ -74,7 +68,7 @@ export class FlattenCSwinBlock extends TransformerBlock {
 
   /** Official keys: `norm1`, `qkv`, `proj`, `attns.0.{scale,positional_encoding,get_v,dwc}`, `norm2`, `mlp.fc1`, `mlp.fc2`. */
   torchKeyMap(): StateDictKeyMap {
-    return { ...blockKeyMap(), ...nestedKeyMap(this.attn, '') };
+    return { ...timmBlockKeyMap(), ...nestedKeyMap(this.attn, '') };
   }
 
   loadTorchStateDict(stateDict: Map<string, HostTensor> | Record<string, HostTensor>, options: LoadStateDictOptions = {}): LoadStateDictReport {

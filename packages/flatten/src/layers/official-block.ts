@@ -1,7 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import {
   loadStateDict,
-  torch,
   TransformerBlock,
   WeightLoadError,
   type HostTensor,
@@ -10,20 +9,6 @@ import {
   type StateDictKeyMap,
 } from '@attention-zoo/attention-core';
 import type { FocusedLinearLayer } from './focused-layer.js';
-
-/** The block-level keys of the official Swin / CSwin blocks: `norm1`, `norm2`, `mlp.fc1`, `mlp.fc2`. */
-export function blockKeyMap(): StateDictKeyMap {
-  return {
-    'norm1.weight': 'norm1/gamma',
-    'norm1.bias': 'norm1/beta',
-    'norm2.weight': 'norm2/gamma',
-    'norm2.bias': 'norm2/beta',
-    'mlp.fc1.weight': { to: 'mlp/fc1/kernel', transform: torch.linear },
-    'mlp.fc1.bias': 'mlp/fc1/bias',
-    'mlp.fc2.weight': { to: 'mlp/fc2/kernel', transform: torch.linear },
-    'mlp.fc2.bias': 'mlp/fc2/bias',
-  };
-}
 
 /** The attention's own key map, re-rooted: keys under `keyPrefix`, weights under `attn/`. */
 export function nestedKeyMap(attn: FocusedLinearLayer, keyPrefix: string): StateDictKeyMap {

@@ -1,12 +1,6 @@
 import { serialization } from '@tensorflow/tfjs-core';
-import {
-  TransformerBlock,
-  type HostTensor,
-  type LoadStateDictOptions,
-  type LoadStateDictReport,
-  type StateDictKeyMap,
-} from '@attention-zoo/attention-core';
-import { blockKeyMap, loadBlockStateDict, nestedKeyMap } from '../layers/official-block.js';
+import { type HostTensor, type LoadStateDictOptions, type LoadStateDictReport, type StateDictKeyMap, timmBlockKeyMap, TransformerBlock } from '@attention-zoo/attention-core';
+import { loadBlockStateDict, nestedKeyMap } from '../layers/official-block.js';
 import { FLattenSwinAttention } from './layer.js';
 
 export interface FlattenSwinBlockConfig {
@@ -83,7 +77,7 @@ export class FlattenSwinBlock extends TransformerBlock {
 
   /** Official keys: `norm1`, `attn.{qkv,proj,scale,positional_encoding,dwc}`, `norm2`, `mlp.fc1`, `mlp.fc2` (and the unused `attn_mask` buffer). */
   torchKeyMap(): StateDictKeyMap {
-    return { ...blockKeyMap(), ...nestedKeyMap(this.attn, 'attn.') };
+    return { ...timmBlockKeyMap(), ...nestedKeyMap(this.attn, 'attn.') };
   }
 
   /** Loads an official `SwinTransformerBlock` state_dict; `attn_mask` is checked and ignored (the linear attention never reads it). */

@@ -1,19 +1,5 @@
 import { torch, type StateDictKeyMap } from '@attention-zoo/attention-core';
 
-/** Keys of the pre-norm block around the attention (timm `Block`, Swin/CSwin/PVT blocks): `norm1`, `norm2`, `mlp.fc1`, `mlp.fc2`. */
-export function mlpBlockKeyMap(): StateDictKeyMap {
-  return {
-    'norm1.weight': 'norm1/gamma',
-    'norm1.bias': 'norm1/beta',
-    'norm2.weight': 'norm2/gamma',
-    'norm2.bias': 'norm2/beta',
-    'mlp.fc1.weight': { to: 'mlp/fc1/kernel', transform: torch.linear },
-    'mlp.fc1.bias': 'mlp/fc1/bias',
-    'mlp.fc2.weight': { to: 'mlp/fc2/kernel', transform: torch.linear },
-    'mlp.fc2.bias': 'mlp/fc2/bias',
-  };
-}
-
 /** `nn.LayerNorm` keys → `<path>/gamma`, `<path>/beta`. */
 export function layerNormKeys(key: string, path: string): StateDictKeyMap {
   return { [`${key}.weight`]: `${path}/gamma`, [`${key}.bias`]: `${path}/beta` };

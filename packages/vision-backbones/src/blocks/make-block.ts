@@ -1,10 +1,9 @@
-import { TransformerBlock, type AttentionLayer, type StateDictKeyMap } from '@attention-zoo/attention-core';
+import { type AttentionLayer, type StateDictKeyMap, timmBlockKeyMap, TransformerBlock } from '@attention-zoo/attention-core';
 import { FLattenCSwinAttention, FlattenCSwinBlock, FLattenSwinAttention, FlattenSwinBlock } from '@attention-zoo/flatten';
 import { CSwinAttention } from '../attention/cswin-attention.js';
 import type { PathLayer } from '../core/backbone.js';
 import { nestKeyMap } from '../core/backbone.js';
 import { attentionTorchKeyMap } from '../core/stage-attention.js';
-import { mlpBlockKeyMap } from './block-keys.js';
 
 export interface BuiltBlock {
   layer: PathLayer;
@@ -74,6 +73,6 @@ export function makeBlock(attn: AttentionLayer, o: BlockOptions): BuiltBlock {
     name: o.name,
   });
   const inner = attentionTorchKeyMap(attn);
-  const keyMap = inner && { ...mlpBlockKeyMap(), ...nestKeyMap(inner, attn instanceof CSwinAttention ? '' : 'attn.', 'attn/') };
+  const keyMap = inner && { ...timmBlockKeyMap(), ...nestKeyMap(inner, attn instanceof CSwinAttention ? '' : 'attn.', 'attn/') };
   return { layer: block as unknown as PathLayer, attn, keyMap };
 }
