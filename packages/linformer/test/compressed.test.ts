@@ -4,7 +4,7 @@ import { AttentionConfigError, AttentionInputError, createAttention, getAttentio
 import { conformanceChecks } from '@attention-zoo/attention-core/testing';
 import { backendSuite, testBackends } from '@attention-zoo/test-utils';
 import { compressSequence, compressedCausalKeep, type MemoryCompressedAttention } from '../src/index.js';
-import { attend, at, cols, linear, mat, sample, type Mat, weight } from './reference.js';
+import { attend, at, cols, linear, mat, sample, type Mat, weight } from '@attention-zoo/test-utils/float64';
 
 /** Float64: K, V projected, conv-compressed (zero-padded to a multiple of c), then block-causal softmax attention. */
 async function compressedReference(layer: AttentionLayer, x: tf.Tensor3D, options: AttentionCallOptions): Promise<tf.Tensor3D> {

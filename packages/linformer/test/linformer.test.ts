@@ -13,7 +13,7 @@ import {
 import { conformanceChecks } from '@attention-zoo/attention-core/testing';
 import { backendSuite, expectClose, testBackends } from '@attention-zoo/test-utils';
 import { LinformerAttention, linformerAttention, SharedProjection, type LinformerSharing } from '../src/index.js';
-import { aroundHeads, mat, type Mat, attend, weight } from './reference.js';
+import { aroundHeads, mat, type Mat, attend, weight } from '@attention-zoo/test-utils/float64';
 
 /** Float64: softmax(Q (E K)ᵀ/√d)(F V) per head, padded rows of K, V zeroed, E's first M columns. */
 async function linformerReference(layer: AttentionLayer, x: tf.Tensor3D, options: AttentionCallOptions): Promise<tf.Tensor3D> {

@@ -4,7 +4,7 @@ import { AttentionConfigError, AttentionInputError, createAttention, getAttentio
 import { conformanceChecks } from '@attention-zoo/attention-core/testing';
 import { backendSuite, testBackends } from '@attention-zoo/test-utils';
 import { linearSpatialReduction, spatialReduction, spatialReductionKeyMaps, type SpatialReductionAttention } from '../src/index.js';
-import { aroundHeads, attend, mat, type Mat, weight } from './reference.js';
+import { aroundHeads, attend, mat, type Mat, weight } from '@attention-zoo/test-utils/float64';
 
 /** erf by Abramowitz–Stegun 7.1.26 (|error| < 1.5e-7). */
 function erf(x: number): number {

@@ -11,7 +11,7 @@ import {
   type SynthesizerAttention,
   type SynthesizerComponent,
 } from '../src/index.js';
-import { aroundHeads, cols, linear, mat, mixLogits, weight, type Mat } from './reference.js';
+import { aroundHeads, cols, linear, mat, mixLogits, weight, type Mat } from '@attention-zoo/test-utils/float64';
 
 /** Float64 loops: softmax(Σ α_j S_j) V with each component's logits from the paper's equations. */
 async function synthesizerReference(layer: AttentionLayer, x: tf.Tensor3D, options: AttentionCallOptions): Promise<tf.Tensor3D> {

@@ -1,6 +1,12 @@
-// Float64 loop references for the tests: independent of the tf ops the layers use.
+// Float64 loop references for attention tests: independent of the tf ops the layers use.
 import * as tf from '@tensorflow/tfjs-core';
-import type { AttentionLayer } from '@attention-zoo/attention-core';
+
+/** What the references read of a layer (an attention-core AttentionLayer), typed structurally to avoid a dependency cycle. */
+export interface LayerWeights {
+  numHeads: number;
+  weightPaths(): string[];
+  weight(path: string): { read(): tf.Tensor };
+}
 
 /** A row-major float64 matrix. */
 export interface Mat {
@@ -12,7 +18,7 @@ export interface Mat {
 export const mat = (rows: number, cols: number, a = new Float64Array(rows * cols)): Mat => ({ rows, cols, a });
 export const at = (m: Mat, r: number, c: number): number => m.a[r * m.cols + c]!;
 
-export async function weight(layer: AttentionLayer, path: string): Promise<Float64Array | null> {
+export async function weight(layer: LayerWeights, path: string): Promise<Float64Array | null> {
   return layer.weightPaths().includes(path) ? Float64Array.from(await layer.weight(path).read().data()) : null;
 }
 
@@ -70,7 +76,7 @@ export function sample(data: Float32Array | Float64Array, b: number, n: number, 
  * out_proj(concat_h mixHead(h, q_h, k_h, v_h, sampleIndex)).
  */
 export async function aroundHeads(
-  layer: AttentionLayer,
+  layer: LayerWeights,
   x: tf.Tensor3D,
   mixHead: (head: number, q: Mat | null, k: Mat | null, v: Mat, b: number, xb: Mat) => Mat,
   context: tf.Tensor3D = x,
@@ -98,4 +104,20 @@ export async function aroundHeads(
     out.set(Float32Array.from(linear(mixed, wo!, d, bo).a), b * n * d);
   }
   return tf.tensor3d(out, [batch, n, d]);
+}
+
+/** Row-wise softmax(logits) v over the allowed keys; a row with none is zeros. */
+export function mixLogits(logits: Mat, v: Mat, allowed: (i: number, j: number) => boolean = () => true): Mat {
+  const y = mat(logits.rows, v.cols);
+  for (let i = 0; i < logits.rows; i++) {
+    const keys = [...Array(logits.cols).keys()].filter((j) => allowed(i, j));
+    if (keys.length === 0) continue;
+    const mx = Math.max(...keys.map((j) => at(logits, i, j)));
+    const ex = keys.map((j) => Math.exp(at(logits, i, j) - mx));
+    const total = ex.reduce((a, c) => a + c, 0);
+    keys.forEach((j, t) => {
+      for (let e = 0; e < v.cols; e++) y.a[i * v.cols + e] += (ex[t]! / total) * at(v, j, e);
+    });
+  }
+  return y;
 }
