@@ -4,6 +4,7 @@ import { createAttention, getAttention, type AttentionLayer } from '@attention-z
 import type { BackendName } from '@attention-zoo/backends';
 import { nearlySquareGrid } from './grid.js';
 import type { BenchMode, BenchRecord } from './record.js';
+import type { VariantOptions } from './variant-options.js';
 
 export interface BenchCase {
   variant: string;
@@ -16,6 +17,8 @@ export interface BenchCase {
   runs: number;
   /** Cases whose predicted activations (the variant's cost model) exceed this are skipped. */
   memoryBudgetBytes: number;
+  /** The variant's layer options for this case (see variant-options.ts). */
+  options?: VariantOptions;
 }
 
 function median(xs: number[]): number {
@@ -25,9 +28,10 @@ function median(xs: number[]): number {
 }
 
 /** The layer of `variant` at N tokens: a nearly square grid where it needs one, `maxTokens` = N where it needs that. */
-export function benchLayer(variant: string, tokens: number, dim: number, heads: number): AttentionLayer {
+export function benchLayer(variant: string, tokens: number, dim: number, heads: number, options: VariantOptions = {}): AttentionLayer {
   const caps = getAttention(variant).capabilities;
   return createAttention(variant, {
+    ...options,
     dim,
     numHeads: heads,
     grid: caps.needsGrid ? nearlySquareGrid(tokens) : undefined,
@@ -47,11 +51,12 @@ function runOnce(layer: AttentionLayer, x: tf.Tensor3D, mode: BenchMode): tf.Ten
 export async function measure(c: BenchCase): Promise<BenchRecord> {
   const base = {
     variant: c.variant, backend: c.backend, tokens: c.tokens, dim: c.dim, heads: c.heads, batch: c.batch, mode: c.mode, runs: 0,
+    ...(c.options && Object.keys(c.options).length ? { options: c.options } : {}),
   };
   const skip = (why: string): BenchRecord => ({
     ...base, ms_median: NaN, ms_min: NaN, ms_max: NaN, peak_bytes: NaN, rss_bytes: process.memoryUsage().rss, skipped: why,
   });
-  const cost = getAttention(c.variant).cost({ tokens: c.tokens, dim: c.dim, heads: c.heads, batch: c.batch });
+  const cost = getAttention(c.variant).cost({ ...c.options, tokens: c.tokens, dim: c.dim, heads: c.heads, batch: c.batch });
   const predicted = cost.activationBytes * (c.mode === 'train' ? 2 : 1);
   if (predicted > c.memoryBudgetBytes) {
     return skip(`predicted ${(predicted / 2 ** 30).toFixed(1)} GiB of activations > budget ${(c.memoryBudgetBytes / 2 ** 30).toFixed(1)} GiB`);
@@ -59,7 +64,7 @@ export async function measure(c: BenchCase): Promise<BenchRecord> {
   let layer: AttentionLayer | undefined;
   const x = tf.randomNormal([c.batch, c.tokens, c.dim], 0, 1, 'float32', 7) as tf.Tensor3D;
   try {
-    layer = benchLayer(c.variant, c.tokens, c.dim, c.heads);
+    layer = benchLayer(c.variant, c.tokens, c.dim, c.heads, c.options);
     // Build the weights first: variableGrads collects the trainable variables that exist when it is called.
     tf.dispose(layer.apply(x) as tf.Tensor);
     const timed = async (): Promise<number> => {

@@ -1,5 +1,6 @@
 import { isBackendName, type BackendName } from '@attention-zoo/backends';
 import type { BenchMode } from './record.js';
+import { parseSetting, type VariantOptions } from './variant-options.js';
 
 export interface BenchOptions {
   variants: string[] | 'all';
@@ -20,6 +21,8 @@ export interface BenchOptions {
   /** Token range of the growth-exponent fit. */
   fitFrom?: number;
   fitTo?: number;
+  /** `--set variant.key=value` overrides of a variant's layer options. */
+  set: Record<string, VariantOptions>;
 }
 
 export const USAGE = `usage: pnpm bench [options]
@@ -35,7 +38,9 @@ export const USAGE = `usage: pnpm bench [options]
   --baseline <json>     flag cases more than 10% slower than in that earlier output
   --memory-budget 16    GiB of predicted activations above which a case is skipped (default 16)
   --max-seconds 60      once a case takes longer, larger N of that variant are not run (default 60)
-  --fit 1024:16384      token range of the growth-exponent fit (default: all measured)`;
+  --fit 1024:16384      token range of the growth-exponent fit (default: all measured)
+  --set linformer.k=128 a layer option of one variant (repeatable; the bench fixes linformer.k = min(256, N)
+                        unless set, the paper's fixed projected length)`;
 
 const DOUBLING = Array.from({ length: 9 }, (_, i) => 256 * 2 ** i); // 256 … 65,536
 
@@ -54,7 +59,7 @@ function int(flag: string, v: string, min = 1): number {
 export function parseBenchArgs(argv: readonly string[]): BenchOptions {
   const o: BenchOptions = {
     variants: 'all', backends: 'available', tokens: DOUBLING, dim: 128, heads: 4, batch: 1, mode: 'forward', runs: 5,
-    out: 'bench-results', vsTorch: false, memoryBudget: 16 * 2 ** 30, maxMs: 60_000,
+    out: 'bench-results', vsTorch: false, memoryBudget: 16 * 2 ** 30, maxMs: 60_000, set: {},
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
@@ -93,6 +98,11 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
         const [from, to] = ints(flag, value().replace(':', ','));
         o.fitFrom = from;
         o.fitTo = to;
+        break;
+      }
+      case '--set': {
+        const { variant, key, value: v } = parseSetting(value());
+        o.set[variant] = { ...o.set[variant], [key]: v };
         break;
       }
       case '--help': case '-h': throw Object.assign(new Error(USAGE), { help: true });

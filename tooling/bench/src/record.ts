@@ -11,6 +11,8 @@ export interface BenchRecord {
   heads: number;
   batch: number;
   mode: BenchMode;
+  /** Layer options the bench set for this variant (e.g. Linformer's fixed k), when any. */
+  options?: Record<string, number>;
   /** Median, min and max wall time of one run in ms (read-back of the result included). */
   ms_median: number;
   ms_min: number;

@@ -40,6 +40,12 @@ export function markdownReport(records: readonly BenchRecord[], range: { from?: 
       });
       lines.push(`| ${list[0]!.variant} | ${cells.join(' | ')} |`);
     }
+    const set = new Map<string, string>();
+    for (const r of recs) if (r.options) set.set(r.variant, Object.entries(r.options).map(([k, v]) => `${k} = ${v}`).join(', '));
+    if (set.size) {
+      lines.push('', 'Layer options set by the bench (the largest N shown; see `--set`):', '');
+      for (const [v, o] of set) lines.push(`- ${v}: ${o}`);
+    }
     const skipped = recs.filter((r) => r.skipped);
     if (skipped.length) {
       lines.push('', 'Skipped:', '');

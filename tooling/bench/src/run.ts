@@ -6,6 +6,7 @@ import { regressions } from './baseline.js';
 import { measure } from './measure.js';
 import type { BenchOptions } from './options.js';
 import type { BenchRecord } from './record.js';
+import { variantOptions } from './variant-options.js';
 import { markdownReport, svgPlot } from './report.js';
 import { runTorch, torchAvailable, torchTable } from './torch.js';
 
@@ -41,7 +42,7 @@ export async function runBench(o: BenchOptions, log: (line: string) => void = (l
     for (const variant of variants) {
       let stopped: string | undefined;
       for (const tokens of o.tokens) {
-        const c = { variant, backend, tokens, dim: o.dim, heads: o.heads, batch: o.batch, mode: o.mode, runs: o.runs, memoryBudgetBytes: o.memoryBudget };
+        const c = { variant, backend, tokens, dim: o.dim, heads: o.heads, batch: o.batch, mode: o.mode, runs: o.runs, memoryBudgetBytes: o.memoryBudget, options: variantOptions(variant, tokens, o.set) };
         const r: BenchRecord = stopped
           ? { ...c, runs: 0, ms_median: NaN, ms_min: NaN, ms_max: NaN, peak_bytes: NaN, rss_bytes: process.memoryUsage().rss, skipped: stopped }
           : await measure(c);

@@ -4,10 +4,11 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import '@attention-zoo/attention-core';
 import {
-  crossover, growthExponent, markdownReport, nearlySquareGrid, parseBenchArgs, regressions, runBench, svgPlot,
+  benchLayer, crossover, growthExponent, variantOptions, markdownReport, nearlySquareGrid, parseBenchArgs, regressions, runBench, svgPlot,
   torchAvailable, type BenchRecord,
 } from '@attention-zoo/bench';
 import { useBackend } from '@attention-zoo/test-utils';
+import { loadVariantPackages } from '@attention-zoo/tour';
 
 const rec = (variant: string, tokens: number, ms: number, extra: Partial<BenchRecord> = {}): BenchRecord => ({
   variant, backend: 'cpu', tokens, dim: 64, heads: 4, batch: 1, mode: 'forward', ms_median: ms, ms_min: ms, ms_max: ms,
@@ -69,6 +70,21 @@ describe('options', () => {
     expect(() => parseBenchArgs(['--dim', '30', '--heads', '4'])).toThrow(/not divisible/);
     expect(() => parseBenchArgs(['--mode', 'fast'])).toThrow(/forward or train/);
     expect(() => parseBenchArgs(['--frobnicate'])).toThrow(/unknown option/);
+  });
+
+  it('fixes Linformer at the paper\'s k = 256 unless --set overrides it, and records the options', async () => {
+    expect(variantOptions('linformer', 4096)).toEqual({ k: 256 });
+    expect(variantOptions('linformer', 64)).toEqual({ k: 64 }); // k ≤ maxTokens = N
+    expect(variantOptions('softmax', 4096)).toEqual({});
+    const o = parseBenchArgs(['--set', 'linformer.k=128', '--set', 'local.radius=16']);
+    expect(o.set).toEqual({ linformer: { k: 128 }, local: { radius: 16 } });
+    expect(variantOptions('linformer', 4096, o.set)).toEqual({ k: 128 });
+    expect(() => parseBenchArgs(['--set', 'linformer.k'])).toThrow(/variant\.option=number/);
+    expect(() => parseBenchArgs(['--set', 'linformer.k=big'])).toThrow(/variant\.option=number/);
+    await useBackend('cpu');
+    expect(await loadVariantPackages()).toEqual([]); // registers linformer
+    const layer = benchLayer('linformer', 512, 16, 2, variantOptions('linformer', 512));
+    expect(layer.getConfig()).toMatchObject({ k: 256, maxTokens: 512 });
   });
 
   it('says why --vs-torch cannot run when python or torch is missing', () => {

@@ -1,0 +1,27 @@
+/** Layer options of one variant, as in its config (numbers only: sizes, radii, ranks). */
+export type VariantOptions = Record<string, number>;
+
+/**
+ * Options the bench gives a variant unless `--set` overrides them, as a function
+ * of N. Only where the layer's own default would measure something other than
+ * the paper's claim: Linformer's default k = ⌊maxTokens/4⌋ (fairseq's
+ * `compressed = 4`) grows with N because the bench sets maxTokens = N, which makes
+ * the cost O(N²); the paper's O(N·k) is for a fixed k (k = 256 in its Table 2 /
+ * Fig. 3 runs up to n = 4,096), so the bench fixes k = min(256, N).
+ */
+export const BENCH_VARIANT_DEFAULTS: Record<string, (tokens: number) => VariantOptions> = {
+  linformer: (n) => ({ k: Math.min(256, n) }),
+};
+
+/** `--set linformer.k=128` → `{ variant: 'linformer', key: 'k', value: 128 }`. */
+export function parseSetting(s: string): { variant: string; key: string; value: number } {
+  const m = /^([a-z][a-z0-9-]*)\.([A-Za-z][A-Za-z0-9]*)=(.+)$/.exec(s.trim());
+  const value = m ? Number(m[3]) : NaN;
+  if (!m || !Number.isFinite(value)) throw new Error(`--set takes variant.option=number (e.g. linformer.k=256), got '${s}'`);
+  return { variant: m[1]!, key: m[2]!, value };
+}
+
+/** The options of `variant` at N tokens: the bench defaults, then the `--set` overrides. */
+export function variantOptions(variant: string, tokens: number, overrides: Record<string, VariantOptions> = {}): VariantOptions {
+  return { ...(BENCH_VARIANT_DEFAULTS[variant]?.(tokens) ?? {}), ...(overrides[variant] ?? {}) };
+}
