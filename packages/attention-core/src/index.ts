@@ -13,7 +13,7 @@ export {
 // Functional ops: [batch, heads, tokens, headDim], heads-first like PyTorch
 export { splitHeads, mergeHeads } from './ops/heads.js';
 export { causalKeep, keyPaddingKeep, combineKeep } from './ops/masks.js';
-export { maskedSoftmax, shiftedExp } from './ops/stable.js';
+export { maskedSoftmax, maskedSoftmaxParts, shiftedExp } from './ops/stable.js';
 export { linearAttention, linearAttentionWeights, eluFeatureMap } from './ops/linear-attention.js';
 export type { LinearAttentionOptions } from './ops/linear-attention.js';
 export { headMatMul } from './ops/matmul.js';

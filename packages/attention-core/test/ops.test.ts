@@ -6,6 +6,7 @@ import {
   linearAttention,
   linearAttentionWeights,
   maskedSoftmax,
+  maskedSoftmaxParts,
   mergeHeads,
   scaledDotProductAttention,
   shiftedExp,
@@ -68,6 +69,23 @@ for (const backend of await testBackends(['cpu', 'webgpu'])) {
       expect(p[0]! + p[1]! + p[4]!).toBeCloseTo(1, 6);
       const g = tf.grad((x: tf.Tensor) => tf.sum(tf.mul(maskedSoftmax(x, keep), tf.reshape(tf.range(0, 10), [2, 5]))))(logits);
       for (const x of await g.data()) expect(Number.isFinite(x)).toBe(true);
+    });
+
+    it('maskedSoftmaxParts: one softmax over the parts, broadcast keeps, float masks, masked huge logits ignored', async () => {
+      const l1 = tf.randomNormal([2, 3, 4], 0, 2, 'float32', 3);
+      const l2 = tf.randomNormal([2, 3, 2], 0, 2, 'float32', 4);
+      const k1 = tf.tensor3d([[[1, 0, 1, 1]], [[0, 0, 0, 0]]], [2, 1, 4], 'bool'); // broadcast over rows
+      const k2 = tf.tensor1d([1, 0], 'float32'); // broadcast over batch and rows, float 0/1
+      const [w1, w2] = maskedSoftmaxParts([l1, l2], [k1, k2]);
+      const whole = maskedSoftmax(tf.concat([l1, l2], -1), tf.concat([tf.broadcastTo(k1, [2, 3, 4]), tf.cast(tf.broadcastTo(k2, [2, 3, 2]), 'bool')], -1));
+      await expectClose(tf.concat([w1!, w2!], -1), whole, { atol: 1e-6 });
+      // a masked logit far above the kept ones changes nothing and stays finite
+      const spiked = tf.add(l1, tf.mul(tf.sub(1, tf.cast(k1, 'float32')), 1e30));
+      await expectClose(maskedSoftmaxParts([spiked, l2], [k1, k2])[0]!, w1!, { atol: 1e-6 });
+      const g = tf.grad((x: tf.Tensor) => tf.sum(tf.mul(maskedSoftmaxParts([x, l2], [k1, k2])[0]!, tf.reshape(tf.range(0, 24), [2, 3, 4]))))(spiked);
+      const gv = await g.data();
+      for (const x of gv) expect(Number.isFinite(x)).toBe(true);
+      expect(gv[1]).toBe(0); // masked entry: no gradient
     });
 
     it('maskedSoftmax and attention stay finite for logits of 1e4', async () => {

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { AttentionConfigError, AttentionInputError, maskedSoftmax } from '@attention-zoo/attention-core';
-import { boolConstant, keyValid } from '../ops/blocks.js';
+import { maskConstant, keyValid } from '../ops/blocks.js';
 import { checkInt, checkMask, checkSelfQKV } from '../ops/checks.js';
 import { attendOverSources, type SoftmaxOptions } from '../ops/sources.js';
 import { resolveGlobalBlocks } from './random-blocks.js';
@@ -58,7 +58,7 @@ export function bigBirdAttention(q: tf.Tensor4D, k: tf.Tensor4D, v: tf.Tensor4D,
     const kG = gatherBlocks(k, dk); // [B, H·nb, m·b, d]
     const vG = gatherBlocks(v, dv);
     const validG = tf.reshape(gatherBlocks(valid, 1), [batch, heads * nb, 1, m * b]);
-    const keep = tf.logicalAnd(boolConstant(plan.keep, [1, heads * nb, 1, m * b]), tf.notEqual(validG, 0));
+    const keep = tf.mul(maskConstant(plan.keep, [1, heads * nb, 1, m * b]), validG);
     const logits = tf.matMul(tf.reshape(qs, [batch, heads * nb, b, dk]), kG, false, true); // [B, H·nb, b, m·b]
     const sparse = attendOverSources([{ logits, keep, mix: (wt) => tf.matMul(wt, vG) }], options); // [B, H·nb, b, dv]
     const local = tf.reshape(sparse, [batch, heads, n, dv]) as tf.Tensor4D;

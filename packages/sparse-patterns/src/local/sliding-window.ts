@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import {
-  boolConstant,
   foldDilation,
   fromBlocks,
   keyValid,
+  maskConstant,
   mergeBatchHeads,
   neighbourBlocks,
   padTokens,
@@ -49,7 +49,7 @@ export function windowSource(
   const kN = neighbourBlocks(toBlocks(k, c), 1, after); // [BH, nb, m·c, d]
   const vN = neighbourBlocks(toBlocks(v, c), 1, after); // [BH, nb, m·c, dv]
   const validN = neighbourBlocks(tf.reshape(valid, [bh, n / c, c, 1]), 1, after); // [BH, nb, m·c, 1]
-  const realKey = tf.notEqual(tf.reshape(validN, [bh, n / c, 1, m * c]), 0); // [BH, nb, 1, m·c]
+  const realKey = tf.reshape(validN, [bh, n / c, 1, m * c]); // [BH, nb, 1, m·c], 0/1
   const band = new Uint8Array(c * m * c);
   for (let a = 0; a < c; a++) {
     for (let s = 0; s < m * c; s++) {
@@ -59,7 +59,7 @@ export function windowSource(
   }
   return {
     logits: tf.matMul(toBlocks(q, c), kN, false, true), // [BH, nb, c, m·c]
-    keep: tf.logicalAnd(boolConstant(band, [1, 1, c, m * c]), realKey),
+    keep: tf.mul(maskConstant(band, [1, 1, c, m * c]), realKey),
     mix: (w) => tf.matMul(w, vN), // [BH, nb, c, dv]
   };
 }

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { AttentionConfigError, AttentionInputError, maskedSoftmax } from '@attention-zoo/attention-core';
-import { boolConstant, foldDilation, fromBlocks, keyValid, mergeBatchHeads, padTokens, paddedLength, unfoldDilation } from '../ops/blocks.js';
+import { maskConstant, foldDilation, fromBlocks, keyValid, mergeBatchHeads, padTokens, paddedLength, unfoldDilation } from '../ops/blocks.js';
 import { checkInt, checkMask, checkSelfQKV } from '../ops/checks.js';
 import { attendOverSources, type KeySource, type SoftmaxOptions } from '../ops/sources.js';
 import { foldValid, windowSource } from '../local/sliding-window.js';
@@ -125,12 +125,12 @@ function localAndGlobalKeys(
     }
     // In the folded layout row s·δ + p holds sub-sequence p of row s: repeat per-row things δ times.
     const perFold = <T extends tf.Tensor>(x: T): T => (d === 1 ? x : (tf.reshape(tf.tile(tf.expandDims(x, 1), [1, d, ...x.shape.slice(1).map(() => 1)]), [x.shape[0]! * d, ...x.shape.slice(1)]) as T));
-    const allowedF = tf.reshape(foldDilation(tf.reshape(boolConstant(allowed, [nPad, g]), [1, nPad, g]) as tf.Tensor3D, d), [d, nb, c, g]);
+    const allowedF = tf.reshape(foldDilation(tf.reshape(maskConstant(allowed, [nPad, g]), [1, nPad, g]) as tf.Tensor3D, d), [d, nb, c, g]);
     const realG = perFold(tf.reshape(tf.gather(valid, G, 1), [bh, 1, 1, g])); // [BH·δ, 1, 1, g]
     const vGF = perFold(vG); // [BH·δ, g, dv]
     sources.push({
       logits: tf.reshape(foldDilation(tf.matMul(qp!, kG, false, true), d), [bh * d, nb, c, g]), // [BH·δ, nb, c, g]
-      keep: tf.logicalAnd(d === 1 ? allowedF : tf.tile(allowedF, [bh, 1, 1, 1]), tf.notEqual(realG, 0)),
+      keep: tf.mul(d === 1 ? allowedF : tf.tile(allowedF, [bh, 1, 1, 1]), realG),
       mix: (w) => tf.reshape(tf.matMul(tf.reshape(w, [bh * d, nPad / d, g]), vGF), [bh * d, nb, c, dv]),
     });
   }
@@ -152,7 +152,7 @@ function globalRows(
   const logits = tf.matMul(tf.gather(qs, G, 2), k, false, true); // [B, H, g, N]
   const upTo = new Uint8Array(G.length * n);
   G.forEach((i, s) => upTo.fill(1, s * n, s * n + (causal ? i + 1 : n)));
-  const keep = tf.logicalAnd(boolConstant(upTo, [1, 1, G.length, n]), tf.notEqual(tf.reshape(keyValid(mask, batch, 1, n, n), [batch, 1, 1, n]), 0));
+  const keep = tf.mul(maskConstant(upTo, [1, 1, G.length, n]), tf.reshape(keyValid(mask, batch, 1, n, n), [batch, 1, 1, n]));
   let w = maskedSoftmax(logits, keep);
   if (options.training && (options.dropout ?? 0) > 0) w = tf.dropout(w, options.dropout!, undefined, options.seed);
   return tf.matMul(w, v) as tf.Tensor4D;

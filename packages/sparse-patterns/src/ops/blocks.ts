@@ -83,7 +83,12 @@ export function unfoldDilation(x: tf.Tensor3D, d: number): tf.Tensor3D {
   return tf.reshape(t, [bhd / d, m * d, w]);
 }
 
-/** A host-built boolean constant. */
-export function boolConstant(values: Uint8Array, shape: number[]): tf.Tensor {
-  return tf.tensor(values, shape, 'bool');
+/**
+ * A host-built 0/1 float mask (a connectivity pattern). Patterns are combined
+ * with the 0/1 real-key flags by multiplication, not `logicalAnd`: wasm's
+ * broadcasting `LogicalAnd` took 444 ms on a local-attention mask at N = 8,192
+ * where the equivalent `Mul` takes a few.
+ */
+export function maskConstant(values: Uint8Array, shape: number[]): tf.Tensor {
+  return tf.tensor(Float32Array.from(values), shape, 'float32');
 }

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { AttentionConfigError } from '@attention-zoo/attention-core';
-import { boolConstant, fromBlocks, keyValid, mergeBatchHeads, padTokens, paddedLength, toBlocks } from '../ops/blocks.js';
+import { maskConstant, fromBlocks, keyValid, mergeBatchHeads, padTokens, paddedLength, toBlocks } from '../ops/blocks.js';
 import { checkInt, checkMask, checkSelfQKV } from '../ops/checks.js';
 import { attendOverSources, type KeySource, type SoftmaxOptions } from '../ops/sources.js';
 
@@ -48,7 +48,7 @@ export function fixedAttention(q: tf.Tensor4D, k: tf.Tensor4D, v: tf.Tensor4D, o
     for (let a = 0; a < l; a++) for (let j = 0; j < l; j++) within[a * l + j] = !causal || j <= a ? 1 : 0;
     const own: KeySource = {
       logits: tf.matMul(toBlocks(qs, l), kb, false, true), // [BH, nb, ℓ, ℓ]
-      keep: tf.logicalAnd(boolConstant(within, [1, 1, l, l]), tf.notEqual(tf.reshape(valid, [bh, nb, 1, l]), 0)),
+      keep: tf.mul(maskConstant(within, [1, 1, l, l]), tf.reshape(valid, [bh, nb, 1, l])),
       mix: (w) => tf.matMul(w, vb), // [BH, nb, ℓ, dv]
     };
     // A⁽²⁾: the summary keys of the other blocks (earlier ones when causal).
@@ -57,10 +57,10 @@ export function fixedAttention(q: tf.Tensor4D, k: tf.Tensor4D, v: tf.Tensor4D, o
     const vS = summary(vb);
     const other = new Uint8Array(nb * nb * c);
     for (let i = 0; i < nb; i++) for (let s = 0; s < nb * c; s++) other[i * nb * c + s] = (causal ? Math.floor(s / c) < i : Math.floor(s / c) !== i) ? 1 : 0;
-    const realSummary = tf.notEqual(tf.reshape(tf.slice(valid, [0, 0, l - c], [bh, nb, c]), [bh, 1, 1, nb * c]), 0);
+    const realSummary = tf.reshape(tf.slice(valid, [0, 0, l - c], [bh, nb, c]), [bh, 1, 1, nb * c]); // 0/1
     const summaries: KeySource = {
       logits: tf.reshape(tf.matMul(qs, kS, false, true), [bh, nb, l, nb * c]),
-      keep: tf.logicalAnd(boolConstant(other, [1, nb, 1, nb * c]), realSummary),
+      keep: tf.mul(maskConstant(other, [1, nb, 1, nb * c]), realSummary),
       mix: (w) => tf.reshape(tf.matMul(tf.reshape(w, [bh, nPad, nb * c]), vS), [bh, nb, l, dv]),
     };
     const out = fromBlocks(attendOverSources([own, summaries], options) as tf.Tensor4D); // [BH, N', dv]

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { boolConstant, fromBlocks, keyValid, mergeBatchHeads, padTokens, paddedLength } from '../ops/blocks.js';
+import { maskConstant, fromBlocks, keyValid, mergeBatchHeads, padTokens, paddedLength } from '../ops/blocks.js';
 import { checkInt, checkMask, checkSelfQKV } from '../ops/checks.js';
 import { attendOverSources, type KeySource, type SoftmaxOptions } from '../ops/sources.js';
 import { windowSource } from '../local/sliding-window.js';
@@ -53,10 +53,10 @@ function columnSource(q: tf.Tensor3D, k: tf.Tensor3D, v: tf.Tensor3D, valid: tf.
   for (let m = 0; m < rows; m++) {
     for (let r = 0; r < rows; r++) far[m * rows + r] = (causal ? r <= m - 2 : Math.abs(m - r) >= 2) ? 1 : 0;
   }
-  const realKey = tf.notEqual(tf.reshape(tf.transpose(tf.reshape(valid, [bh, rows, l]), [0, 2, 1]), [bh, 1, l, rows]), 0);
+  const realKey = tf.reshape(tf.transpose(tf.reshape(valid, [bh, rows, l]), [0, 2, 1]), [bh, 1, l, rows]); // 0/1
   return {
     logits,
-    keep: tf.logicalAnd(boolConstant(far, [1, rows, 1, rows]), realKey),
+    keep: tf.mul(maskConstant(far, [1, rows, 1, rows]), realKey),
     mix: (w) => tf.transpose(tf.matMul(tf.transpose(w, [0, 2, 1, 3]), vc), [0, 2, 1, 3]), // [BH, N/ℓ, ℓ, dv]
   };
 }
