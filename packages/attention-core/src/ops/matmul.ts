@@ -16,6 +16,11 @@ export interface HeadMatMulOptions {
  */
 const LOOP_BACKENDS = new Set(['wasm']);
 
+/** Whether the active backend runs per-head products faster as a loop of 2-D `matMul`s (see `headMatMul`). */
+export function loopsOverHeads(): boolean {
+  return LOOP_BACKENDS.has(tf.getBackend());
+}
+
 /**
  * The per-head product `a @ b` on `[..., rows, cols]` tensors with the same
  * leading (batch, head) dims — the one place every per-head product of the
@@ -28,7 +33,7 @@ export function headMatMul(a: tf.Tensor, b: tf.Tensor, { transposeA = false, tra
   if (a.rank < 2 || a.rank !== b.rank || a.shape.slice(0, -2).some((s, i) => s !== b.shape[i])) {
     throw new AttentionInputError(`headMatMul: a and b need the same leading dims, got ${shapeToString(a.shape)} and ${shapeToString(b.shape)}`);
   }
-  if (!LOOP_BACKENDS.has(tf.getBackend()) || a.rank === 2) return tf.matMul(a, b, transposeA, transposeB);
+  if (!loopsOverHeads() || a.rank === 2) return tf.matMul(a, b, transposeA, transposeB);
   const lead = a.shape.slice(0, -2);
   const g = lead.reduce((x, y) => x * y, 1);
   const [ar, ac] = a.shape.slice(-2) as [number, number];

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { causalKeep, combineKeep, keyPaddingKeep } from '../ops/masks.js';
 import { checkKeyPaddingMask, checkQKV } from '../ops/shapes.js';
 import { maskedSoftmax } from '../ops/stable.js';
-import { headMatMul } from '../ops/matmul.js';
+import { headMatMul, loopsOverHeads } from '../ops/matmul.js';
 
 export interface ScaledDotProductOptions {
   /** Logit scale; default 1/√headDim. */
@@ -53,9 +53,51 @@ export function scaledDotProductAttention(
   checkQKV(q, k, v, 'scaledDotProductAttention');
   const rate = options.dropout ?? 0;
   if (!(rate >= 0 && rate < 1)) throw new RangeError(`scaledDotProductAttention: dropout must be in [0, 1), got ${rate}`);
+  if (loopsOverHeads()) return attentionPerHead(q, k, v, options);
   return tf.tidy(() => {
     let a: tf.Tensor4D = softmaxAttentionWeights(q, k, options); // [B, H, N, M]
     if (options.training && rate > 0) a = tf.dropout(a, rate, undefined, options.seed) as tf.Tensor4D;
     return headMatMul(a, v) as tf.Tensor4D; // [B, H, N, dv]
+  });
+}
+
+/**
+ * The same attention, one (batch, head) at a time with plain 2-D products — the
+ * fast form on wasm (see `headMatMul`) — and with the scale applied to q (N·d)
+ * rather than to the logits (N·M). No `[B, H, N, M]` tensor is ever
+ * concatenated or sliced, so training keeps about one N×M matrix per head (the
+ * softmax output) instead of several copies of all of them: at N = 2,048 the
+ * batched form peaked at 1.7 GiB and at N = 4,096 ran out of wasm memory.
+ */
+function attentionPerHead(q: tf.Tensor4D, k: tf.Tensor4D, v: tf.Tensor4D, options: ScaledDotProductOptions): tf.Tensor4D {
+  const [batch, heads, queries, dk] = q.shape;
+  const [keys, dv] = [k.shape[2], v.shape[3]];
+  if (options.keyPaddingMask) checkKeyPaddingMask(options.keyPaddingMask, batch, keys, 'scaledDotProductAttention');
+  const scale = options.scale ?? 1 / Math.sqrt(dk);
+  const rate = options.dropout ?? 0;
+  return tf.tidy(() => {
+    // 0/1 float masks, combined per head by multiplication (a broadcasting logicalAnd is slow on wasm).
+    const causal = options.causal ? tf.cast(causalKeep(queries, keys), 'float32') : undefined; // [N, M]
+    const real = options.keyPaddingMask ? tf.cast(tf.notEqual(options.keyPaddingMask, 0), 'float32') : undefined; // [B, M]
+    const keepOf = (b: number): tf.Tensor | undefined => {
+      const row = real && tf.slice(real, [b, 0], [1, keys]); // [1, M]
+      return causal && row ? tf.mul(causal, row) : (causal ?? row);
+    };
+    const head = (t: tf.Tensor4D, b: number, h: number) => {
+      const [, , r, c] = t.shape;
+      return tf.reshape(tf.slice(t, [b, h, 0, 0], [1, 1, r, c]), [r, c]) as tf.Tensor2D;
+    };
+    const qs = tf.mul(q, scale) as tf.Tensor4D;
+    const outs: tf.Tensor[] = [];
+    for (let b = 0; b < batch; b++) {
+      const keep = keepOf(b);
+      for (let h = 0; h < heads; h++) {
+        const logits = tf.matMul(head(qs, b, h), tf.transpose(head(k, b, h))); // [N, M]
+        let a = maskedSoftmax(logits, keep);
+        if (options.training && rate > 0) a = tf.dropout(a, rate, undefined, options.seed === undefined ? undefined : options.seed + b * heads + h);
+        outs.push(tf.reshape(tf.matMul(a, head(v, b, h)), [1, queries, dv]));
+      }
+    }
+    return tf.reshape(outs.length === 1 ? outs[0]! : tf.concat(outs, 0), [batch, heads, queries, dv]) as tf.Tensor4D;
   });
 }
