@@ -6,12 +6,23 @@ export type VariantOptions = Record<string, number>;
  * of N. Only where the layer's own default would measure something other than
  * the paper's claim: Linformer's default k = ⌊maxTokens/4⌋ (fairseq's
  * `compressed = 4`) grows with N because the bench sets maxTokens = N, which makes
- * the cost O(N²); the paper's O(N·k) is for a fixed k (k = 256 in its Table 2 /
- * Fig. 3 runs up to n = 4,096), so the bench fixes k = min(256, N).
+ * the cost O(N²); the paper's O(N·k) is for a k fixed as N grows, so the bench
+ * fixes k = min(256, N) (256 is lucidrains/linformer's default k).
+ * The Sparse Transformer's strided and fixed patterns cost O(N·(ℓ + N/ℓ)): with
+ * a fixed ℓ (the layers' defaults, 32 and 128) that is O(N²/ℓ); the paper's
+ * O(N√N) takes ℓ ≈ √N (Child et al. 2019 §4.2), so the bench sets ℓ to the power
+ * of two nearest √N.
  */
 export const BENCH_VARIANT_DEFAULTS: Record<string, (tokens: number) => VariantOptions> = {
   linformer: (n) => ({ k: Math.min(256, n) }),
+  strided: (n) => ({ stride: sqrtPow2(n) }),
+  'sparse-fixed': (n) => ({ blockSize: sqrtPow2(n), summarySize: Math.min(8, sqrtPow2(n)) }),
 };
+
+/** The power of two nearest √n (16 for 256, 64 for 4,096, 256 for 65,536). */
+function sqrtPow2(n: number): number {
+  return 2 ** Math.round(Math.log2(n) / 2);
+}
 
 /** `--set linformer.k=128` → `{ variant: 'linformer', key: 'k', value: 128 }`. */
 export function parseSetting(s: string): { variant: string; key: string; value: number } {
