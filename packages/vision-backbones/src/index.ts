@@ -32,7 +32,9 @@ export type { CSwinConfig } from './models/cswin.js';
 export { DeiT } from './models/deit.js';
 export type { DeiTConfig } from './models/deit.js';
 export { NAMED_CONFIGS } from './models/configs.js';
-export type { NamedConfig, Reported } from './models/configs.js';
+export type { NamedConfig, OfficialCount, Reported } from './models/configs.js';
+export { modelStats } from './stats/model-stats.js';
+export type { ModelStats } from './stats/model-stats.js';
 export { createBackbone, listBackbones } from './models/create.js';
 export type { CreateBackboneOptions } from './models/create.js';
 
