@@ -1,23 +1,23 @@
-// Parameter counts and FLOPs (224×224) of every named configuration next to the published figures.
-// Weights are created by build() (no forward pass); FLOPs are the analytic MAC count (see README).
+// Parameter counts and FLOPs (224×224) of every named configuration next to the official code's
+// count and the published figures. Weights are created by build() (no forward pass); FLOPs are the
+// analytic MAC count (see README).
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
-import { createBackbone, listBackbones, NAMED_CONFIGS } from '../src/index.js';
+import { listBackbones, modelStats } from '../src/index.js';
 
 await tf.setBackend('cpu');
-const pad = (s: string, n: number) => s.padEnd(n);
+const pct = (d: number | null, digits = 1) => (d === null ? '—' : `${(100 * d).toFixed(digits)}%`);
 const rows: string[] = [];
-rows.push(`| model | params (M) | reported | Δ params | GFLOPs | reported | Δ FLOPs | source |`);
-rows.push(`| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |`);
+rows.push('| model | params (M) | official code | Δ code | paper / README | Δ paper | GFLOPs | reported | Δ FLOPs | sources |');
+rows.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |');
 for (const name of listBackbones()) {
-  const m = createBackbone(name);
-  const params = m.parameterCount() / 1e6;
-  const gflops = m.flops() / 1e9;
-  m.dispose();
-  const r = NAMED_CONFIGS[name]!.reported;
-  const dp = ((params - r.params) / r.params) * 100;
-  const df = r.flops === null ? '—' : `${(((gflops - r.flops) / r.flops) * 100).toFixed(1)}%`;
-  rows.push(`| ${pad(name, 18)} | ${params.toFixed(2)} | ${r.params} | ${dp.toFixed(1)}% | ${gflops.toFixed(2)} | ${r.flops ?? '—'} | ${df} | ${r.source} |`);
+  const s = modelStats(name);
+  const code = s.official === null ? '—' : s.official.exact ? (s.official.params * 1e6).toLocaleString('en-US') : s.official.params.toFixed(2);
+  const sources = [s.official?.source, s.reported.source].filter(Boolean).join('; ');
+  rows.push(
+    `| ${name} | ${(s.params / 1e6).toFixed(2)} | ${code} | ${pct(s.deltaOfficial, 2)} | ${s.reported.params ?? '—'} | ${pct(s.deltaReported)} | ` +
+      `${(s.flops / 1e9).toFixed(2)} | ${s.reported.flops ?? '—'} | ${pct(s.deltaFlops)} | ${sources} |`,
+  );
 }
 console.log(rows.join('\n'));
 console.log(`\ntf.memory().numTensors after disposing every model: ${tf.memory().numTensors}`);

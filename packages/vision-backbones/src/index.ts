@@ -32,6 +32,28 @@ export type { CSwinConfig } from './models/cswin.js';
 export { DeiT } from './models/deit.js';
 export type { DeiTConfig } from './models/deit.js';
 export { NAMED_CONFIGS } from './models/configs.js';
-export type { NamedConfig, Reported } from './models/configs.js';
+export type { NamedConfig, OfficialCount, Reported } from './models/configs.js';
+export { modelStats } from './stats/model-stats.js';
+export type { ModelStats } from './stats/model-stats.js';
 export { createBackbone, listBackbones } from './models/create.js';
 export type { CreateBackboneOptions } from './models/create.js';
+
+// ImageNet pre-processing and decoding
+export {
+  preprocessImageNet,
+  resize,
+  resizeShorterSide,
+  centerCrop,
+  normalizeImageNet,
+  checkImageValues,
+  pixelScale,
+  IMAGENET_DEFAULT_MEAN,
+  IMAGENET_DEFAULT_STD,
+  DEFAULT_CROP_PCT,
+} from './imagenet/preprocess.js';
+export type { ImageTensor, PixelScale, NormalizeOptions, PreprocessOptions } from './imagenet/preprocess.js';
+export { evalTransform } from './imagenet/eval-transform.js';
+export type { EvalTransform } from './imagenet/eval-transform.js';
+export { IMAGENET_CLASSES } from './imagenet/classes.js';
+export { topKClasses } from './imagenet/top-k.js';
+export type { ClassScore, TopKOptions } from './imagenet/top-k.js';

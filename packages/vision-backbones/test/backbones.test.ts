@@ -1,10 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { AttentionConfigError, listAttentions, RegistryError } from '@attention-zoo/attention-core';
 import '@attention-zoo/linear-attention';
-import { backendSuite, testBackends } from '@attention-zoo/test-utils';
-import { CSwin, DeiT, Pvt, Swin, createBackbone, type Backbone } from '../src/index.js';
+import { backendSuite, testBackends, useBackend } from '@attention-zoo/test-utils';
+import { CSwin, DeiT, NAMED_CONFIGS, Pvt, Swin, createBackbone, modelStats, type Backbone } from '../src/index.js';
 
 type Quad = [number, number, number, number];
 
@@ -103,14 +103,19 @@ describe('build-time errors', () => {
 });
 
 describe('parameter counts (built, no forward pass)', () => {
-  it('match the official arithmetic of FLatten-PVT-T and FLatten-Swin-T at 224', () => {
-    const count = (n: string) => {
-      const m = createBackbone(n);
-      const p = m.parameterCount();
-      m.dispose();
-      return p;
-    };
-    expect(Math.round(count('flatten-pvt-t') / 1e4) / 100).toBe(12.15); // notes §1.7: 12.15M
-    expect(Math.round(count('deit-t'))).toBe(5717416); // timm deit_tiny_patch16_224
+  const withCode = Object.entries(NAMED_CONFIGS).filter(([, n]) => n.official);
+  beforeAll(() => useBackend('cpu'));
+  it('cover the official code of every model that has one (16 of them)', () => {
+    expect(withCode.map(([name]) => name)).toHaveLength(16);
   });
+  for (const [name, named] of withCode) {
+    const code = named.official!;
+    it(`${name} has the official code's ${code.exact ? 'exact count' : 'count (two decimals)'} ${code.params}M`, () => {
+      const before = tf.memory().numTensors;
+      const s = modelStats(name);
+      expect(tf.memory().numTensors).toBe(before); // the model is built and disposed
+      if (code.exact) expect(s.params).toBe(Math.round(code.params * 1e6));
+      else expect(Math.abs(s.params / 1e6 - code.params)).toBeLessThanOrEqual(0.005 + 1e-9);
+    });
+  }
 });

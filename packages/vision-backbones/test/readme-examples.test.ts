@@ -1,0 +1,3 @@
+import { readmeExamplesSuite } from '@attention-zoo/test-utils';
+
+readmeExamplesSuite(new URL('..', import.meta.url), { minExamples: 2 });
