@@ -40,8 +40,8 @@ export const USAGE = `usage: pnpm bench [options]
   --max-seconds 60      once a case takes longer, larger N of that variant are not run (default 60)
   --fit 1024:16384      token range of the growth-exponent fit (default: all measured)
   --set linformer.k=128 a layer option of one variant (repeatable). Unless set, the bench measures the
-                        papers' complexity settings: linformer.k = min(256, N); strided.stride and
-                        sparse-fixed.blockSize = the power of two nearest √N`;
+                        papers' complexity settings: linformer.k = min(256, N); strided.stride = the power
+                        of two nearest √N, sparse-fixed.blockSize the one nearest √(8N)`;
 
 const DOUBLING = Array.from({ length: 9 }, (_, i) => 256 * 2 ** i); // 256 … 65,536
 

@@ -11,12 +11,13 @@ export type VariantOptions = Record<string, number>;
  * The Sparse Transformer's strided and fixed patterns cost O(N·(ℓ + N/ℓ)): with
  * a fixed ℓ (the layers' defaults, 32 and 128) that is O(N²/ℓ); the paper's
  * O(N√N) takes ℓ ≈ √N (Child et al. 2019 §4.2), so the bench sets ℓ to the power
- * of two nearest √N.
+ * of two nearest √N (for sparse-fixed, √(c·N), which minimises its ℓ + c·N/ℓ keys).
  */
 export const BENCH_VARIANT_DEFAULTS: Record<string, (tokens: number) => VariantOptions> = {
   linformer: (n) => ({ k: Math.min(256, n) }),
   strided: (n) => ({ stride: sqrtPow2(n) }),
-  'sparse-fixed': (n) => ({ blockSize: sqrtPow2(n), summarySize: Math.min(8, sqrtPow2(n)) }),
+  // Keys per query ℓ + c·N/ℓ is smallest at ℓ = √(c·N); c = 8, the layer's default.
+  'sparse-fixed': (n) => ({ blockSize: sqrtPow2(8 * n), summarySize: Math.min(8, sqrtPow2(8 * n)) }),
 };
 
 /** The power of two nearest √n (16 for 256, 64 for 4,096, 256 for 65,536). */

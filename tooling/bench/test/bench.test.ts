@@ -77,7 +77,7 @@ describe('options', () => {
     expect(variantOptions('linformer', 64)).toEqual({ k: 64 }); // k ≤ maxTokens = N
     expect(variantOptions('softmax', 4096)).toEqual({});
     expect(variantOptions('strided', 65536)).toEqual({ stride: 256 }); // ℓ ≈ √N
-    expect(variantOptions('sparse-fixed', 64)).toEqual({ blockSize: 8, summarySize: 8 });
+    expect(variantOptions('sparse-fixed', 64)).toEqual({ blockSize: 32, summarySize: 8 }); // √(8·64) ≈ 22.6 → 32
     const o = parseBenchArgs(['--set', 'linformer.k=128', '--set', 'local.radius=16']);
     expect(o.set).toEqual({ linformer: { k: 128 }, local: { radius: 16 } });
     expect(variantOptions('linformer', 4096, o.set)).toEqual({ k: 128 });

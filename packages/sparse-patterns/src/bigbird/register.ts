@@ -18,6 +18,6 @@ registerAttention({
     const b = s['blockSize'] ?? 16;
     const m = (s['windowBlocks'] ?? 3) + 2 + (s['numRandomBlocks'] ?? 3);
     // m·b keys per query, plus 2 global blocks (2b rows) attending all N keys: 2b per query on average.
-    return projectionCost(s, m * b + 2 * b);
+    return projectionCost(s, m * b + 2 * b, m); // m gathered key blocks per query block
   },
 });
