@@ -21,6 +21,9 @@ export interface BenchCase {
   options?: VariantOptions;
 }
 
+/** Activations above which a wasm case is not tried (its heap, with room for weights and fragmentation). */
+const WASM_HEAP_BYTES = 3 * 2 ** 30;
+
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;
@@ -61,6 +64,11 @@ export async function measure(c: BenchCase): Promise<BenchRecord> {
   if (predicted > c.memoryBudgetBytes) {
     return skip(`predicted ${(predicted / 2 ** 30).toFixed(1)} GiB of activations > budget ${(c.memoryBudgetBytes / 2 ** 30).toFixed(1)} GiB`);
   }
+  if (c.backend === 'wasm' && predicted > WASM_HEAP_BYTES) {
+    // A wasm32 heap cannot grow past 4 GiB; running over it traps ("memory access out of
+    // bounds") and leaves the backend unusable for every later case, so do not try.
+    return skip(`predicted ${(predicted / 2 ** 30).toFixed(1)} GiB of activations > the ${WASM_HEAP_BYTES / 2 ** 30} GiB that wasm's 4 GiB heap can hold`);
+  }
   let layer: AttentionLayer | undefined;
   const x = tf.randomNormal([c.batch, c.tokens, c.dim], 0, 1, 'float32', 7) as tf.Tensor3D;
   try {
@@ -98,8 +106,14 @@ export async function measure(c: BenchCase): Promise<BenchRecord> {
   } catch (err) {
     return skip(`error: ${(err as Error).message.split('\n')[0]}`);
   } finally {
-    x.dispose();
-    // A layer whose first call failed was never built, and tfjs-layers refuses to dispose it.
-    if (layer?.built) layer.dispose();
+    // After a failed case disposal itself may throw (a trapped wasm heap): the case is
+    // already recorded as skipped with its first error, which is the one worth reading.
+    try {
+      x.dispose();
+      // A layer whose first call failed was never built, and tfjs-layers refuses to dispose it.
+      if (layer?.built) layer.dispose();
+    } catch {
+      /* keep the case's own error */
+    }
   }
 }

@@ -47,6 +47,7 @@ export async function runBench(o: BenchOptions, log: (line: string) => void = (l
           ? { ...c, runs: 0, ms_median: NaN, ms_min: NaN, ms_max: NaN, peak_bytes: NaN, rss_bytes: process.memoryUsage().rss, skipped: stopped }
           : await measure(c);
         if (!stopped && !r.skipped && r.ms_median > o.maxMs) stopped = `not run: N=${tokens} already took ${(r.ms_median / 1000).toFixed(1)} s > ${o.maxMs / 1000} s`;
+        if (!stopped && r.skipped?.startsWith('error:')) stopped = `not run: N=${tokens} failed (${r.skipped.slice(7, 80)})`;
         mine.push(r);
         log(fmtLine(r));
       }

@@ -1,10 +1,11 @@
+import * as tf from '@tensorflow/tfjs-core';
 import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import '@attention-zoo/attention-core';
 import {
-  benchLayer, crossover, growthExponent, variantOptions, markdownReport, nearlySquareGrid, parseBenchArgs, regressions, runBench, svgPlot,
+  benchLayer, crossover, measure, growthExponent, variantOptions, markdownReport, nearlySquareGrid, parseBenchArgs, regressions, runBench, svgPlot,
   torchAvailable, type BenchRecord,
 } from '@attention-zoo/bench';
 import { useBackend } from '@attention-zoo/test-utils';
@@ -96,6 +97,17 @@ describe('options', () => {
 
 describe('runBench', () => {
   beforeAll(() => useBackend('cpu'));
+
+  it('does not try a wasm case whose activations cannot fit the 4 GiB wasm heap (a trap would break the backend)', async () => {
+    const base = { variant: 'softmax', tokens: 16384, dim: 128, heads: 4, batch: 1, mode: 'forward' as const, runs: 1, memoryBudgetBytes: 16 * 2 ** 30 };
+    const before = tf.memory().numTensors;
+    const r = await measure({ ...base, backend: 'wasm' });
+    expect(r.skipped).toMatch(/8\.0 GiB of activations > the 3 GiB that wasm's 4 GiB heap can hold/);
+    expect(tf.memory().numTensors).toBe(before);
+    // the same case elsewhere is only held to --memory-budget
+    const small = await measure({ ...base, backend: 'cpu', memoryBudgetBytes: 2 ** 30 });
+    expect(small.skipped).toMatch(/> budget 1\.0 GiB/);
+  });
 
   it('measures, skips over-budget cases, and writes JSON records, a report and a plot', async () => {
     const out = mkdtempSync(join(tmpdir(), 'bench-'));

@@ -92,10 +92,14 @@ function attentionPerHead(q: tf.Tensor4D, k: tf.Tensor4D, v: tf.Tensor4D, option
     for (let b = 0; b < batch; b++) {
       const keep = keepOf(b);
       for (let h = 0; h < heads; h++) {
-        const logits = tf.matMul(head(qs, b, h), tf.transpose(head(k, b, h))); // [N, M]
-        let a = maskedSoftmax(logits, keep);
-        if (options.training && rate > 0) a = tf.dropout(a, rate, undefined, options.seed === undefined ? undefined : options.seed + b * heads + h);
-        outs.push(tf.reshape(tf.matMul(a, head(v, b, h)), [1, queries, dv]));
+        // Its own tidy: a forward pass frees each head's N×M intermediates before the
+        // next head (under a gradient tape tfjs keeps what the backward pass needs).
+        outs.push(tf.tidy(() => {
+          const logits = tf.matMul(head(qs, b, h), tf.transpose(head(k, b, h))); // [N, M]
+          let a = maskedSoftmax(logits, keep);
+          if (options.training && rate > 0) a = tf.dropout(a, rate, undefined, options.seed === undefined ? undefined : options.seed + b * heads + h);
+          return tf.reshape(tf.matMul(a, head(v, b, h)), [1, queries, dv]);
+        }));
       }
     }
     return tf.reshape(outs.length === 1 ? outs[0]! : tf.concat(outs, 0), [batch, heads, queries, dv]) as tf.Tensor4D;
