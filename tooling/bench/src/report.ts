@@ -41,7 +41,7 @@ export function markdownReport(records: readonly BenchRecord[], range: { from?: 
       lines.push(`| ${list[0]!.variant} | ${cells.join(' | ')} |`);
     }
     const set = new Map<string, string>();
-    for (const r of recs) if (r.options) set.set(r.variant, Object.entries(r.options).map(([k, v]) => `${k} = ${v}`).join(', '));
+    for (const r of recs) if (r.options && Object.keys(r.options).length) set.set(r.variant, Object.entries(r.options).map(([k, v]) => `${k} = ${v}`).join(', '));
     if (set.size) {
       lines.push('', 'Layer options set by the bench (the largest N shown; see `--set`):', '');
       for (const [v, o] of set) lines.push(`- ${v}: ${o}`);
