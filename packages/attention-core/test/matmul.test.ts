@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { expect, it } from 'vitest';
-import { AttentionInputError, headMatMul } from '@attention-zoo/attention-core';
+import { AttentionInputError, dense, headMatMul } from '@attention-zoo/attention-core';
 import { backendSuite, maxAbsDiff, testBackends, useBackend } from '@attention-zoo/test-utils';
 
 const rand = (shape: number[], seed: number) => tf.randomNormal(shape, 0, 1, 'float32', seed);
@@ -37,6 +37,20 @@ for (const backend of await testBackends(['cpu', 'wasm', 'webgpu'])) {
         expect(tf.memory().numTensors).toBe(before);
       });
     }
+
+    it('dense (2-D product with explicit-transpose gradients on wasm): value and gradients equal tf.matMul on cpu', async () => {
+      const run = (f: (x: tf.Tensor, w: tf.Tensor, b: tf.Tensor) => tf.Tensor) => () => {
+        const [x, w, b] = [rand([2, 5, 4], 3), rand([4, 6], 4), rand([6], 5)];
+        const { value, grads } = tf.valueAndGrads((p: tf.Tensor, q: tf.Tensor, r: tf.Tensor) => tf.sum(tf.square(f(p, q, r))))([x, w, b]);
+        return [f(x, w, b), value, ...grads];
+      };
+      const want = await reference(run((x, w, b) => tf.add(tf.reshape(tf.matMul(tf.reshape(x, [10, 4]), w), [2, 5, 6]), b)));
+      await useBackend(backend.name);
+      const got = tf.tidy(run((x, w, b) => dense(x, w as tf.Tensor2D, b as tf.Tensor1D)));
+      expect(got[0]!.shape).toEqual([2, 5, 6]);
+      for (let i = 0; i < got.length; i++) expect(await maxAbsDiff(await got[i]!.data(), want[i]!)).toBeLessThan(1e-4 * (1 + Math.max(...want[i]!.map(Math.abs))));
+      tf.dispose(got);
+    });
 
     it('names mismatched leading dims', () => {
       tf.tidy(() => {

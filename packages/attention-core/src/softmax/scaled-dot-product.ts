@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { causalKeep, combineKeep, keyPaddingKeep } from '../ops/masks.js';
 import { checkKeyPaddingMask, checkQKV } from '../ops/shapes.js';
 import { maskedSoftmax } from '../ops/stable.js';
-import { headMatMul, loopsOverHeads } from '../ops/matmul.js';
+import { headMatMul, loopsOverHeads, matMul2d } from '../ops/matmul.js';
 
 export interface ScaledDotProductOptions {
   /** Logit scale; default 1/√headDim. */
@@ -95,10 +95,10 @@ function attentionPerHead(q: tf.Tensor4D, k: tf.Tensor4D, v: tf.Tensor4D, option
         // Its own tidy: a forward pass frees each head's N×M intermediates before the
         // next head (under a gradient tape tfjs keeps what the backward pass needs).
         outs.push(tf.tidy(() => {
-          const logits = tf.matMul(head(qs, b, h), tf.transpose(head(k, b, h))); // [N, M]
+          const logits = matMul2d(head(qs, b, h), tf.transpose(head(k, b, h))); // [N, M]
           let a = maskedSoftmax(logits, keep);
           if (options.training && rate > 0) a = tf.dropout(a, rate, undefined, options.seed === undefined ? undefined : options.seed + b * heads + h);
-          return tf.reshape(tf.matMul(a, head(v, b, h)), [1, queries, dv]);
+          return tf.reshape(matMul2d(a as tf.Tensor2D, head(v, b, h)), [1, queries, dv]);
         }));
       }
     }
