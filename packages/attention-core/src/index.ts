@@ -16,7 +16,7 @@ export { causalKeep, keyPaddingKeep, combineKeep } from './ops/masks.js';
 export { maskedSoftmax, maskedSoftmaxParts, shiftedExp } from './ops/stable.js';
 export { linearAttention, linearAttentionWeights, eluFeatureMap } from './ops/linear-attention.js';
 export type { LinearAttentionOptions } from './ops/linear-attention.js';
-export { headMatMul } from './ops/matmul.js';
+export { headMatMul, matMul2d } from './ops/matmul.js';
 export type { HeadMatMulOptions } from './ops/matmul.js';
 export { dense } from './ops/dense.js';
 export { depthwiseConv2dSame, patchConv2d } from './ops/conv.js';
