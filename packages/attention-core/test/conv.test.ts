@@ -1,19 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { depthwiseConv2dSame, patchConv2d } from '@attention-zoo/attention-core';
-import { backendSuite, maxAbsDiff, testBackends, useBackend } from '@attention-zoo/test-utils';
+import { backendSuite, maxAbsDiff, testBackends, useBackend, valuesOnCpu } from '@attention-zoo/test-utils';
 
 const rand = (shape: number[], seed: number) => tf.randomNormal(shape, 0, 1, 'float32', seed);
 
 // The reference is tf's own conv with its gradients, on the cpu backend; each
 // backend (wasm lacks the depthwise and conv2d filter backprop kernels) must agree.
-async function reference(f: () => tf.Tensor[]): Promise<Float32Array[]> {
-  const previous = tf.getBackend();
-  await useBackend('cpu');
-  const out = await Promise.all(tf.tidy(f).map(async (t) => { const d = (await t.data()) as Float32Array; t.dispose(); return d; }));
-  await tf.setBackend(previous);
-  return out;
-}
 
 for (const backend of await testBackends(['cpu', 'wasm', 'webgpu'])) {
   backendSuite('conv ops', backend, () => {
@@ -24,7 +17,7 @@ for (const backend of await testBackends(['cpu', 'wasm', 'webgpu'])) {
         const { value, grads } = tf.valueAndGrads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.square(conv(a as tf.Tensor4D, b as tf.Tensor4D))))([x, f]);
         return [conv(x, f), value, ...grads];
       };
-      const want = await reference(run((x, f) => tf.depthwiseConv2d(x, f, 1, 'same')));
+      const want = await valuesOnCpu(run((x, f) => tf.depthwiseConv2d(x, f, 1, 'same')));
       await useBackend(backend.name);
       const got = tf.tidy(run(depthwiseConv2dSame));
       for (let i = 0; i < got.length; i++) expect(await maxAbsDiff(await got[i]!.data(), want[i]!)).toBeLessThan(1e-3 * (1 + Math.max(...want[i]!.map(Math.abs))));
@@ -38,7 +31,7 @@ for (const backend of await testBackends(['cpu', 'wasm', 'webgpu'])) {
         const { value, grads } = tf.valueAndGrads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.square(conv(a as tf.Tensor4D, b as tf.Tensor4D))))([x, k]);
         return [conv(x, k), value, ...grads];
       };
-      const want = await reference(run((x, k) => tf.conv2d(x, k, 2, 'valid')));
+      const want = await valuesOnCpu(run((x, k) => tf.conv2d(x, k, 2, 'valid')));
       await useBackend(backend.name);
       const got = tf.tidy(run(patchConv2d));
       for (let i = 0; i < got.length; i++) expect(await maxAbsDiff(await got[i]!.data(), want[i]!)).toBeLessThan(1e-3 * (1 + Math.max(...want[i]!.map(Math.abs))));

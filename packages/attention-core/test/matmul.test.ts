@@ -1,19 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { expect, it } from 'vitest';
 import { AttentionInputError, dense, headMatMul } from '@attention-zoo/attention-core';
-import { backendSuite, maxAbsDiff, testBackends, useBackend } from '@attention-zoo/test-utils';
+import { backendSuite, maxAbsDiff, testBackends, useBackend, valuesOnCpu } from '@attention-zoo/test-utils';
 
 const rand = (shape: number[], seed: number) => tf.randomNormal(shape, 0, 1, 'float32', seed);
 
 // Reference: tf's batched matMul with its gradients on cpu. On wasm headMatMul takes its
 // other path (a loop of 2-D products, explicit transposes): values and gradients must agree.
-async function reference(f: () => tf.Tensor[]): Promise<Float32Array[]> {
-  const previous = tf.getBackend();
-  await useBackend('cpu');
-  const out = await Promise.all(tf.tidy(f).map(async (t) => { const d = (await t.data()) as Float32Array; t.dispose(); return d; }));
-  await tf.setBackend(previous);
-  return out;
-}
 
 for (const backend of await testBackends(['cpu', 'wasm', 'webgpu'])) {
   backendSuite('headMatMul', backend, () => {
@@ -27,7 +20,7 @@ for (const backend of await testBackends(['cpu', 'wasm', 'webgpu'])) {
           const { value, grads } = tf.valueAndGrads((x: tf.Tensor, y: tf.Tensor) => tf.sum(tf.square(mm(x, y))))([a, b]);
           return [mm(a, b), value, ...grads];
         };
-        const want = await reference(run((a, b) => tf.matMul(a, b, ta, tb)));
+        const want = await valuesOnCpu(run((a, b) => tf.matMul(a, b, ta, tb)));
         await useBackend(backend.name);
         const before = tf.memory().numTensors;
         const got = tf.tidy(run((a, b) => headMatMul(a, b, { transposeA: ta, transposeB: tb })));
@@ -44,7 +37,7 @@ for (const backend of await testBackends(['cpu', 'wasm', 'webgpu'])) {
         const { value, grads } = tf.valueAndGrads((p: tf.Tensor, q: tf.Tensor, r: tf.Tensor) => tf.sum(tf.square(f(p, q, r))))([x, w, b]);
         return [f(x, w, b), value, ...grads];
       };
-      const want = await reference(run((x, w, b) => tf.add(tf.reshape(tf.matMul(tf.reshape(x, [10, 4]), w), [2, 5, 6]), b)));
+      const want = await valuesOnCpu(run((x, w, b) => tf.add(tf.reshape(tf.matMul(tf.reshape(x, [10, 4]), w), [2, 5, 6]), b)));
       await useBackend(backend.name);
       const got = tf.tidy(run((x, w, b) => dense(x, w as tf.Tensor2D, b as tf.Tensor1D)));
       expect(got[0]!.shape).toEqual([2, 5, 6]);

@@ -1,20 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { expect, it } from 'vitest';
 import { scaledDotProductAttention } from '@attention-zoo/attention-core';
-import { backendSuite, maxAbsDiff, testBackends, useBackend } from '@attention-zoo/test-utils';
+import { backendSuite, maxAbsDiff, testBackends, useBackend, valuesOnCpu } from '@attention-zoo/test-utils';
 
 const rand = (shape: number[], seed: number) => tf.randomNormal(shape, 0, 1, 'float32', seed);
 
 // On wasm scaledDotProductAttention runs one (batch, head) at a time with 2-D products;
 // elsewhere it is batched. Reference: the batched form on cpu. Values and gradients must
 // agree for every mask combination, with cross-attention (M ≠ N) and a padded key.
-async function onCpu(f: () => tf.Tensor[]): Promise<Float32Array[]> {
-  const previous = tf.getBackend();
-  await useBackend('cpu');
-  const out = await Promise.all(tf.tidy(f).map(async (t) => { const d = (await t.data()) as Float32Array; t.dispose(); return d; }));
-  await tf.setBackend(previous);
-  return out;
-}
 
 const cases = [
   { name: 'no mask', causal: false, pad: false },
@@ -36,7 +29,7 @@ for (const backend of await testBackends(['cpu', 'wasm', 'webgpu'])) {
           const { grads } = tf.valueAndGrads((a: tf.Tensor, b: tf.Tensor, d: tf.Tensor) => tf.sum(tf.mul(f(a, b, d), weights)))([q!, k!, v!]);
           return [f(q!, k!, v!), ...grads];
         };
-        const want = await onCpu(run);
+        const want = await valuesOnCpu(run);
         await useBackend(backend.name);
         const before = tf.memory().numTensors;
         const got = tf.tidy(run);

@@ -47,3 +47,16 @@ export async function testBackends(wanted: BackendName[] = ['cpu', 'webgpu']): P
 export async function useBackend(name: BackendName): Promise<void> {
   if (tf.getBackend() !== (name === 'tensorflow-gpu' ? 'tensorflow' : name)) await selectBackend({ backend: name });
 }
+
+/**
+ * Runs `f` on the cpu backend and returns its tensors' values, then switches back:
+ * the reference for checking another backend's path (wasm's loops, webgpu's kernels)
+ * against tf's own ops with their gradients.
+ */
+export async function valuesOnCpu(f: () => tf.Tensor[]): Promise<Float32Array[]> {
+  const previous = tf.getBackend();
+  await useBackend('cpu');
+  const out = await Promise.all(tf.tidy(f).map(async (t) => { const d = (await t.data()) as Float32Array; t.dispose(); return d; }));
+  await tf.setBackend(previous);
+  return out;
+}
