@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { AttentionConfigError, AttentionLayer, type AttentionConfig, type MixContext } from '@attention-zoo/attention-core';
+import { AttentionConfigError, AttentionLayer, type AttentionCapabilities, type AttentionConfig, type MixContext } from '@attention-zoo/attention-core';
 import type { SoftmaxOptions } from '../ops/sources.js';
 
 export interface SparseAttentionConfig extends AttentionConfig {
@@ -18,6 +18,17 @@ export interface AttendOptions extends SoftmaxOptions {
  * (`allows(i, j, head)`) for `patternMask` — the picture of who attends whom.
  */
 export abstract class SparseAttention extends AttentionLayer {
+  /** What a fixed sparse pattern supports; a pattern that differs (e.g. depends on N) overrides it. */
+  static override capabilities: AttentionCapabilities = {
+    causal: true,
+    keyPaddingMask: true,
+    crossAttention: false,
+    variableLength: true,
+    needsGrid: false,
+    needsMaxTokens: false,
+    attentionMap: 'exact',
+  };
+
   readonly scale: number;
 
   constructor(config: SparseAttentionConfig) {

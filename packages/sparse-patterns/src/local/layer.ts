@@ -1,5 +1,4 @@
 import type * as tf from '@tensorflow/tfjs-core';
-import type { AttentionCapabilities } from '@attention-zoo/attention-core';
 import { SparseAttention, type AttendOptions, type SparseAttentionConfig } from '../layer/sparse-layer.js';
 import { checkInt } from '../ops/checks.js';
 import { slidingWindowAttention } from './sliding-window.js';
@@ -18,15 +17,6 @@ export interface LocalAttentionConfig extends SparseAttentionConfig {
  */
 export class LocalAttention extends SparseAttention {
   static className = 'AttentionZoo>LocalAttention';
-  static override capabilities: AttentionCapabilities = {
-    causal: true,
-    keyPaddingMask: true,
-    crossAttention: false,
-    variableLength: true,
-    needsGrid: false,
-    needsMaxTokens: false,
-    attentionMap: 'exact',
-  };
 
   readonly radius: number;
   readonly dilation: number;

@@ -6,7 +6,6 @@ import {
   dense,
   mergeHeads,
   splitHeads,
-  type AttentionCapabilities,
   type MixContext,
 } from '@attention-zoo/attention-core';
 import { SparseAttention, type AttendOptions, type SparseAttentionConfig } from '../layer/sparse-layer.js';
@@ -34,15 +33,6 @@ export interface LongformerAttentionConfig extends SparseAttentionConfig {
  */
 export class LongformerAttention extends SparseAttention {
   static className = 'AttentionZoo>LongformerAttention';
-  static override capabilities: AttentionCapabilities = {
-    causal: true,
-    keyPaddingMask: true,
-    crossAttention: false,
-    variableLength: true,
-    needsGrid: false,
-    needsMaxTokens: false,
-    attentionMap: 'exact',
-  };
 
   readonly radius: number;
   readonly dilation: number | number[];

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { AttentionConfigError, type AttentionCapabilities } from '@attention-zoo/attention-core';
+import { AttentionConfigError } from '@attention-zoo/attention-core';
 import { SparseAttention, type AttendOptions, type SparseAttentionConfig } from '../layer/sparse-layer.js';
 import { LocalAttention } from '../local/layer.js';
 import { LongformerAttention } from '../longformer/layer.js';
@@ -43,15 +43,6 @@ interface Group {
  */
 export class MixedSparseAttention extends SparseAttention {
   static className = 'AttentionZoo>MixedSparseAttention';
-  static override capabilities: AttentionCapabilities = {
-    causal: true,
-    keyPaddingMask: true,
-    crossAttention: false,
-    variableLength: true,
-    needsGrid: false,
-    needsMaxTokens: false,
-    attentionMap: 'exact',
-  };
 
   readonly headPatterns: HeadPattern[];
   private readonly groups: Group[];

@@ -1,5 +1,5 @@
 import type * as tf from '@tensorflow/tfjs-core';
-import { AttentionConfigError, type AttentionCapabilities } from '@attention-zoo/attention-core';
+import { AttentionConfigError } from '@attention-zoo/attention-core';
 import { SparseAttention, type AttendOptions, type SparseAttentionConfig } from '../layer/sparse-layer.js';
 import { checkInt } from '../ops/checks.js';
 import { fixedAttention } from './fixed.js';
@@ -18,15 +18,6 @@ export interface SparseFixedAttentionConfig extends SparseAttentionConfig {
  */
 export class SparseFixedAttention extends SparseAttention {
   static className = 'AttentionZoo>SparseFixedAttention';
-  static override capabilities: AttentionCapabilities = {
-    causal: true,
-    keyPaddingMask: true,
-    crossAttention: false,
-    variableLength: true,
-    needsGrid: false,
-    needsMaxTokens: false,
-    attentionMap: 'exact',
-  };
 
   readonly blockSize: number;
   readonly summarySize: number;

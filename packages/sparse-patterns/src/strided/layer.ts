@@ -1,5 +1,4 @@
 import type * as tf from '@tensorflow/tfjs-core';
-import type { AttentionCapabilities } from '@attention-zoo/attention-core';
 import { SparseAttention, type AttendOptions, type SparseAttentionConfig } from '../layer/sparse-layer.js';
 import { checkInt } from '../ops/checks.js';
 import { stridedAttention } from './strided.js';
@@ -16,15 +15,6 @@ export interface StridedAttentionConfig extends SparseAttentionConfig {
  */
 export class StridedAttention extends SparseAttention {
   static className = 'AttentionZoo>StridedAttention';
-  static override capabilities: AttentionCapabilities = {
-    causal: true,
-    keyPaddingMask: true,
-    crossAttention: false,
-    variableLength: true,
-    needsGrid: false,
-    needsMaxTokens: false,
-    attentionMap: 'exact',
-  };
 
   readonly stride: number;
 
