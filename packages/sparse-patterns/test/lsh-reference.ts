@@ -1,22 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { AttentionCallOptions } from '@attention-zoo/attention-core';
+import { linear, mat, weight } from '@attention-zoo/test-utils/float64';
 import type { LshAttention } from '@attention-zoo/sparse-patterns';
-
-async function read(layer: LshAttention, path: string): Promise<Float64Array | null> {
-  return layer.weightPaths().includes(path) ? Float64Array.from(await layer.weight(path).read().data()) : null;
-}
-
-function project(x: Float64Array, rows: number, d: number, w: Float64Array, b: Float64Array | null): Float64Array {
-  const out = new Float64Array(rows * d);
-  for (let r = 0; r < rows; r++) {
-    for (let o = 0; o < d; o++) {
-      let s = b ? b[o]! : 0;
-      for (let i = 0; i < d; i++) s += x[r * d + i]! * w[i * d + o]!;
-      out[r * d + o] = s;
-    }
-  }
-  return out;
-}
 
 /**
  * Reformer LSH attention written densely on the host in float64, from the
@@ -36,12 +21,12 @@ export async function lshDenseReference(layer: LshAttention, x: tf.Tensor3D, opt
   const xs = Float64Array.from(await x.data());
   const mask = options.keyPaddingMask ? await options.keyPaddingMask.data() : null;
   const buckets = (await layer.bucketAssignment(x, options.keyPaddingMask).array()) as number[][][][];
-  const [wq, bq, wv, bv, wo, bo] = await Promise.all(['q/kernel', 'q/bias', 'v/kernel', 'v/bias', 'out/kernel', 'out/bias'].map((p) => read(layer, p)));
+  const [wq, bq, wv, bv, wo, bo] = await Promise.all(['q/kernel', 'q/bias', 'v/kernel', 'v/bias', 'out/kernel', 'out/bias'].map((p) => weight(layer, p)));
   const out = new Float64Array(batch * n * d);
   for (let b = 0; b < batch; b++) {
     const xb = xs.subarray(b * n * d, (b + 1) * n * d);
-    const q = project(xb, n, d, wq!, bq);
-    const v = project(xb, n, d, wv!, bv);
+    const q = linearRows(xb, n, d, wq!, bq);
+    const v = linearRows(xb, n, d, wv!, bv);
     const valid = (j: number) => !mask || mask[b * n + j] !== 0;
     const mixed = new Float64Array(n * d);
     for (let head = 0; head < h; head++) {
@@ -83,7 +68,12 @@ export async function lshDenseReference(layer: LshAttention, x: tf.Tensor3D, opt
         });
       }
     }
-    out.set(project(mixed, n, d, wo!, bo), b * n * d);
+    out.set(linearRows(mixed, n, d, wo!, bo), b * n * d);
   }
   return tf.tensor3d(Float32Array.from(out), [batch, n, d]);
+}
+
+/** x W + b for x `[rows, d]` flat, W `[d, d]`: test-utils' float64 `linear` on flat arrays. */
+function linearRows(x: Float64Array, rows: number, d: number, w: Float64Array, b: Float64Array | null): Float64Array {
+  return linear(mat(rows, d, Float64Array.from(x)), w, d, b).a;
 }

@@ -1,22 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { AttentionCallOptions } from '@attention-zoo/attention-core';
+import { linear, mat, weight } from '@attention-zoo/test-utils/float64';
 import type { SinkhornAttention } from '@attention-zoo/sparse-patterns';
-
-async function read(layer: SinkhornAttention, path: string): Promise<Float64Array | null> {
-  return layer.weightPaths().includes(path) ? Float64Array.from(await layer.weight(path).read().data()) : null;
-}
-
-function project(x: Float64Array, rows: number, d: number, w: Float64Array, b: Float64Array | null): Float64Array {
-  const out = new Float64Array(rows * d);
-  for (let r = 0; r < rows; r++) {
-    for (let o = 0; o < d; o++) {
-      let s = b ? b[o]! : 0;
-      for (let i = 0; i < d; i++) s += x[r * d + i]! * w[i * d + o]!;
-      out[r * d + o] = s;
-    }
-  }
-  return out;
-}
 
 const lse = (xs: number[]) => {
   const m = Math.max(...xs);
@@ -40,12 +25,12 @@ export async function sinkhornDenseReference(layer: SinkhornAttention, x: tf.Ten
   const xs = Float64Array.from(await x.data());
   const mask = options.keyPaddingMask ? await options.keyPaddingMask.data() : null;
   const [wq, bq, wk, bk, wv, bv, wo, bo, ws] = await Promise.all(
-    ['q/kernel', 'q/bias', 'k/kernel', 'k/bias', 'v/kernel', 'v/bias', 'out/kernel', 'out/bias', 'sort/kernel'].map((p) => read(layer, p)),
+    ['q/kernel', 'q/bias', 'k/kernel', 'k/bias', 'v/kernel', 'v/bias', 'out/kernel', 'out/bias', 'sort/kernel'].map((p) => weight(layer, p)),
   );
   const out = new Float64Array(batch * n * d);
   for (let b = 0; b < batch; b++) {
     const xb = xs.subarray(b * n * d, (b + 1) * n * d);
-    const [q, k, v] = [project(xb, n, d, wq!, bq), project(xb, n, d, wk!, bk), project(xb, n, d, wv!, bv)];
+    const [q, k, v] = [linearRows(xb, n, d, wq!, bq), linearRows(xb, n, d, wk!, bk), linearRows(xb, n, d, wv!, bv)];
     const valid = (j: number) => (!mask || mask[b * n + j] !== 0 ? 1 : 0);
     const mixed = new Float64Array(n * d);
     for (let head = 0; head < h; head++) {
@@ -87,7 +72,12 @@ export async function sinkhornDenseReference(layer: SinkhornAttention, x: tf.Ten
         for (const kk of keys) for (let e = 0; e < dh; e++) mixed[i * d + head * dh + e] += Math.exp(kk.l - z) * kk.val[e]!;
       }
     }
-    out.set(project(mixed, n, d, wo!, bo), b * n * d);
+    out.set(linearRows(mixed, n, d, wo!, bo), b * n * d);
   }
   return tf.tensor3d(Float32Array.from(out), [batch, n, d]);
+}
+
+/** x W + b for x `[rows, d]` flat, W `[d, d]`: test-utils' float64 `linear` on flat arrays. */
+function linearRows(x: Float64Array, rows: number, d: number, w: Float64Array, b: Float64Array | null): Float64Array {
+  return linear(mat(rows, d, Float64Array.from(x)), w, d, b).a;
 }
