@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { torch, type HostTensor } from '@attention-zoo/attention-core';
+import { torch, type HostTensor } from '@attention-zoo/attention-core/weights';
 import {
   dwcBranch,
   FLattenAttention,

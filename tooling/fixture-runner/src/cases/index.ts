@@ -6,6 +6,7 @@ import { LINFORMER_HANDLERS } from './linformer.js';
 import { SPARSE_HANDLERS } from './sparse-patterns.js';
 import { SYNTHESIZER_HANDLERS } from './synthesizer.js';
 import { VISION_BACKBONES_HANDLERS } from './vision-backbones.js';
+import { fixtureHandlerFor } from '@attention-zoo/attention-core/testing';
 import type { FixtureHandler } from './handler.js';
 
 export type { FixtureHandler } from './handler.js';
@@ -26,6 +27,10 @@ export const HANDLERS: readonly FixtureHandler[] = [
   ...VISION_BACKBONES_HANDLERS,
 ];
 
-export function handlerFor(variant: string): FixtureHandler | undefined {
-  return HANDLERS.find((h) => h.variants.includes(variant));
+/** The handler of a case: the one a package registered (`fixtures` in a descriptor), else one of this folder's. */
+export function handlerFor(variant: string): { owner: string; run: FixtureHandler['run'] } | undefined {
+  const registered = fixtureHandlerFor(variant);
+  if (registered) return { owner: registered.owner, run: registered.run as FixtureHandler['run'] };
+  const local = HANDLERS.find((h) => h.variants.includes(variant));
+  return local && { owner: local.package, run: local.run };
 }
