@@ -1,4 +1,5 @@
-import { getAttention, growthExponent } from '@attention-zoo/attention-core';
+import { getAttention } from '@attention-zoo/attention-core';
+import { growthExponent } from '@attention-zoo/attention-core/analysis';
 import * as tf from '@tensorflow/tfjs-core';
 import { useBackend } from '@attention-zoo/test-utils';
 import { beforeAll, describe, expect, it } from 'vitest';

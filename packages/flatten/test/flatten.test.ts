@@ -1,14 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import {
-  AttentionConfigError,
-  dense,
-  getAttention,
-  mergeHeads,
-  splitHeads,
-  WeightLoadError,
-  type HostTensor,
-} from '@attention-zoo/attention-core';
+import { AttentionConfigError, getAttention, WeightLoadError } from '@attention-zoo/attention-core';
+import { dense, mergeHeads, splitHeads } from '@attention-zoo/attention-core/ops';
+import { type HostTensor } from '@attention-zoo/attention-core/weights';
 import { useBackend } from '@attention-zoo/test-utils';
 import {
   adaptiveAvgPool2d,
@@ -114,12 +108,12 @@ describe('cost model', () => {
   it('counts the official FLOPs terms (matmuls, linears, convs; one MAC = one FLOP)', () => {
     const [n, c, h, d, k] = [3136, 64, 1, 64, 5];
     const terms = 4 * n * c * c + n * c + n * c * d + n * c * d + n * c * k * k;
-    expect(getAttention('flatten').cost({ tokens: n, dim: c, heads: h }).flops).toBe(terms);
+    expect(getAttention('flatten').cost({ tokens: n, dim: c, numHeads: h }).flops).toBe(terms);
     // sr_ratio 2: K/V from n/4 tokens, plus the Conv2d(C, C, 2, stride 2).
     const m = n / 4;
     const sr = 2 * n * c * c + 2 * m * c * c + m * c * c * 4 + n * c + m * c * d + n * c * d + n * c * k * k;
-    expect(getAttention('flatten').cost({ tokens: n, dim: c, heads: h, srRatio: 2 }).flops).toBe(sr);
-    expect(getAttention('flatten-cswin').cost({ tokens: n, dim: c, heads: h }).flops).toBe(terms + n * c * 9);
+    expect(getAttention('flatten').cost({ tokens: n, dim: c, numHeads: h, srRatio: 2 }).flops).toBe(sr);
+    expect(getAttention('flatten-cswin').cost({ tokens: n, dim: c, numHeads: h }).flops).toBe(terms + n * c * 9);
   });
 });
 

@@ -1,6 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { AttentionConfigError, AttentionInputError, createAttention, getAttention, type AttentionCallOptions, type AttentionLayer } from '@attention-zoo/attention-core';
+import {
+  AttentionConfigError,
+  AttentionInputError,
+  createAttention,
+  getAttention,
+  type AttentionCallOptions,
+  type AttentionLayer,
+} from '@attention-zoo/attention-core';
 import { conformanceChecks } from '@attention-zoo/attention-core/testing';
 import { backendSuite, testBackends } from '@attention-zoo/test-utils';
 import { compressSequence, compressedCausalKeep, type MemoryCompressedAttention } from '../src/index.js';
@@ -82,6 +89,6 @@ for (const backend of await testBackends(['cpu', 'webgpu'])) {
 describe('compressed registry', () => {
   it('cost falls with the compression factor', () => {
     const c = getAttention('compressed').cost;
-    expect(c({ tokens: 4096, dim: 64, heads: 4, compressionFactor: 8 }).activationBytes).toBeLessThan(c({ tokens: 4096, dim: 64, heads: 4, compressionFactor: 2 }).activationBytes);
+    expect(c({ tokens: 4096, dim: 64, numHeads: 4, compressionFactor: 8 }).activationBytes).toBeLessThan(c({ tokens: 4096, dim: 64, numHeads: 4, compressionFactor: 2 }).activationBytes);
   });
 });

@@ -1,6 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { AttentionConfigError, AttentionInputError, createAttention, getAttention, loadStateDict, type AttentionLayer } from '@attention-zoo/attention-core';
+import {
+  AttentionConfigError,
+  AttentionInputError,
+  createAttention,
+  getAttention,
+  type AttentionLayer,
+} from '@attention-zoo/attention-core';
+import { loadStateDict } from '@attention-zoo/attention-core/weights';
 import { conformanceChecks } from '@attention-zoo/attention-core/testing';
 import { backendSuite, testBackends } from '@attention-zoo/test-utils';
 import { linearSpatialReduction, spatialReduction, spatialReductionKeyMaps, type SpatialReductionAttention } from '../src/index.js';
@@ -133,7 +140,7 @@ for (const backend of await testBackends(['cpu', 'webgpu'])) {
 describe('spatial-reduction registry', () => {
   it('cost shrinks with R², and the linear form is linear in N', () => {
     const c = getAttention('spatial-reduction').cost;
-    const at = (tokens: number, extra: Record<string, number>) => c({ tokens, dim: 64, heads: 4, ...extra }).flops;
+    const at = (tokens: number, extra: Record<string, number>) => c({ tokens, dim: 64, numHeads: 4, ...extra }).flops;
     expect(at(4096, { srRatio: 4 })).toBeLessThan(at(4096, { srRatio: 2 }));
     expect(at(8192, { linear: 1 }) / at(4096, { linear: 1 })).toBeCloseTo(2, 1);
   });

@@ -1,4 +1,4 @@
-export { growthExponent } from '@attention-zoo/attention-core';
+export { growthExponent } from '@attention-zoo/attention-core/analysis';
 export { crossover, series, summarize } from './analysis.js';
 export type { SeriesSummary } from './analysis.js';
 export { regressions } from './baseline.js';

@@ -59,7 +59,7 @@ export async function measure(c: BenchCase): Promise<BenchRecord> {
   const skip = (why: string): BenchRecord => ({
     ...base, ms_median: NaN, ms_min: NaN, ms_max: NaN, peak_bytes: NaN, rss_bytes: process.memoryUsage().rss, skipped: why,
   });
-  const cost = getAttention(c.variant).cost({ ...c.options, tokens: c.tokens, dim: c.dim, heads: c.heads, batch: c.batch });
+  const cost = getAttention(c.variant).cost({ ...c.options, tokens: c.tokens, dim: c.dim, numHeads: c.heads, batch: c.batch });
   const predicted = cost.activationBytes * (c.mode === 'train' ? 2 : 1);
   if (predicted > c.memoryBudgetBytes) {
     return skip(`predicted ${(predicted / 2 ** 30).toFixed(1)} GiB of activations > budget ${(c.memoryBudgetBytes / 2 ** 30).toFixed(1)} GiB`);

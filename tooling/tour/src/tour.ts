@@ -1,9 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import {
-  listAttentions,
-  TransformerEncoder,
-  type RegisteredAttention,
-} from '@attention-zoo/attention-core';
+import { listAttentions, TransformerEncoder, type RegisteredAttention } from '@attention-zoo/attention-core';
 import { VARIANT_PACKAGES } from './variants.js';
 
 export interface TourOptions {

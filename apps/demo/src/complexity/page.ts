@@ -5,7 +5,7 @@ import type { Page } from '../app.js';
 import { BROWSER_BACKENDS, type BrowserBackend } from '../backend.js';
 import { field, h, numberInput, select } from '../dom.js';
 import { logLogChart } from './chart.js';
-import { growthExponent } from '@attention-zoo/attention-core';
+import { growthExponent } from '@attention-zoo/attention-core/analysis';
 import { measurePoint, type BenchPoint } from './measure.js';
 
 function parseTokens(s: string): number[] {

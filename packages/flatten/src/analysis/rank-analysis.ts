@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { dense, matrixRankOf, softmaxAttentionWeights, splitHeads } from '@attention-zoo/attention-core';
+import { dense, softmaxAttentionWeights, splitHeads } from '@attention-zoo/attention-core/ops';
+import { matrixRankOf } from '@attention-zoo/attention-core/analysis';
 import { dwcMixingMatrix } from '../ops/dwc.js';
 import { FLattenAttention } from '../pvt/layer.js';
 

@@ -1,13 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { serialization } from '@tensorflow/tfjs-core';
 import {
   AttentionConfigError,
   AttentionInputError,
-  softmaxKeyMaps,
-  type AttentionCapabilities,
+  defineCapabilities,
   type MixContext,
-  type StateDictKeyMap,
 } from '@attention-zoo/attention-core';
+import { softmaxKeyMaps, type StateDictKeyMap } from '@attention-zoo/attention-core/weights';
 import { FocusedLinearLayer, type FocusedLinearConfig } from '../layers/focused-layer.js';
 
 export interface FLattenClsAttentionConfig extends FocusedLinearConfig {
@@ -34,15 +32,7 @@ export interface FLattenClsAttentionConfig extends FocusedLinearConfig {
  */
 export class FLattenClsAttention extends FocusedLinearLayer {
   static className = 'AttentionZoo>FLattenClsAttention';
-  static override capabilities: AttentionCapabilities = {
-    causal: false,
-    keyPaddingMask: false,
-    crossAttention: false,
-    variableLength: false,
-    needsGrid: true,
-    needsMaxTokens: false,
-    attentionMap: 'approximate',
-  };
+  static override capabilities = defineCapabilities({ variableLength: false, needsGrid: true, attentionMap: 'approximate' });
 
   private cls: number | undefined;
 
@@ -116,4 +106,3 @@ export class FLattenClsAttention extends FocusedLinearLayer {
   }
 }
 
-serialization.registerClass(FLattenClsAttention);

@@ -10,6 +10,6 @@ registerAttention({
   paper: FLATTEN_PAPER,
   layer: FLattenClsAttention,
   complexity: { time: 'O(N·d²·h + N·C·k²)', memory: 'O(N·C + h·d²)' },
-  cost: ({ tokens, dim, heads, batch = 1, kernelSize = 5, clsTokens = 1 }) =>
-    focusedCost({ tokens, keyTokens: tokens, dim, heads, kernelSize, batch, dwcTokens: Math.max(tokens - clsTokens, 1) }),
+  cost: ({ tokens, dim, numHeads, batch = 1, kernelSize = 5, clsTokens = 1 }) =>
+    focusedCost({ tokens, keyTokens: tokens, dim, numHeads, kernelSize, batch, dwcTokens: Math.max(tokens - clsTokens, 1) }),
 });

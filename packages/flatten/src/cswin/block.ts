@@ -1,5 +1,12 @@
 import { serialization } from '@tensorflow/tfjs-core';
-import { type HostTensor, type LoadStateDictOptions, type LoadStateDictReport, type StateDictKeyMap, timmBlockKeyMap, TransformerBlock } from '@attention-zoo/attention-core';
+import { TransformerBlock, registerLayerClass } from '@attention-zoo/attention-core';
+import {
+  type HostTensor,
+  type LoadStateDictOptions,
+  type LoadStateDictReport,
+  type StateDictKeyMap,
+  timmBlockKeyMap,
+} from '@attention-zoo/attention-core/weights';
 import { loadBlockStateDict, nestedKeyMap } from '../layers/official-block.js';
 import { FLattenCSwinAttention } from './layer.js';
 
@@ -87,4 +94,4 @@ export class FlattenCSwinBlock extends TransformerBlock {
   }
 }
 
-serialization.registerClass(FlattenCSwinBlock);
+registerLayerClass(FlattenCSwinBlock);

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { serialization } from '@tensorflow/tfjs-core';
-import { type AttentionCapabilities, AttentionInputError, depthwiseConv2dSame, type MixContext, softmaxKeyMaps, type StateDictKeyMap, torch } from '@attention-zoo/attention-core';
+import { defineCapabilities, AttentionInputError, type MixContext } from '@attention-zoo/attention-core';
+import { depthwiseConv2dSame } from '@attention-zoo/attention-core/ops';
+import { softmaxKeyMaps, type StateDictKeyMap, torch } from '@attention-zoo/attention-core/weights';
 import { FocusedLinearLayer, type FocusedLinearConfig } from '../layers/focused-layer.js';
 
 type Shape = (number | null)[];
@@ -28,15 +29,7 @@ export type FLattenCSwinAttentionConfig = FocusedLinearConfig;
  */
 export class FLattenCSwinAttention extends FocusedLinearLayer {
   static className = 'AttentionZoo>FLattenCSwinAttention';
-  static override capabilities: AttentionCapabilities = {
-    causal: false,
-    keyPaddingMask: false,
-    crossAttention: false,
-    variableLength: false,
-    needsGrid: true,
-    needsMaxTokens: false,
-    attentionMap: 'approximate',
-  };
+  static override capabilities = defineCapabilities({ variableLength: false, needsGrid: true, attentionMap: 'approximate' });
 
   constructor(config: FLattenCSwinAttentionConfig) {
     super(config);
@@ -106,4 +99,3 @@ export class FLattenCSwinAttention extends FocusedLinearLayer {
   }
 }
 
-serialization.registerClass(FLattenCSwinAttention);

@@ -10,6 +10,6 @@ registerAttention({
   paper: FLATTEN_PAPER,
   layer: FLattenCSwinAttention,
   complexity: { time: 'O(N·d²·h + N·C·k²)', memory: 'O(N·C + h·d²)' },
-  cost: ({ tokens, dim, heads, batch = 1, kernelSize = 5 }) =>
-    focusedCost({ tokens, keyTokens: tokens, dim, heads, kernelSize, batch, extraConvFlops: tokens * dim * LEPE_KERNEL * LEPE_KERNEL }),
+  cost: ({ tokens, dim, numHeads, batch = 1, kernelSize = 5 }) =>
+    focusedCost({ tokens, keyTokens: tokens, dim, numHeads, kernelSize, batch, extraConvFlops: tokens * dim * LEPE_KERNEL * LEPE_KERNEL }),
 });

@@ -6,7 +6,7 @@ export interface FocusedCostShape {
   /** Key/value tokens n (N unless K/V are reduced). */
   keyTokens: number;
   dim: number;
-  heads: number;
+  numHeads: number;
   kernelSize: number;
   batch: number;
   /** MACs of the K/V reduction (PVT `sr` conv), 0 without one. */
@@ -31,7 +31,7 @@ export interface FocusedCostShape {
  * Windowed forms (Swin) sum the same terms over windows, which gives the same total.
  */
 export function focusedCost(s: FocusedCostShape): Cost {
-  const { tokens: n, keyTokens: m, dim: c, heads: h, kernelSize: k, batch } = s;
+  const { tokens: n, keyTokens: m, dim: c, numHeads: h, kernelSize: k, batch } = s;
   const d = c / h;
   const dwcTokens = s.dwcTokens ?? n;
   const flops =

@@ -2,17 +2,18 @@ import * as tf from '@tensorflow/tfjs-core';
 import {
   AttentionConfigError,
   AttentionLayer,
-  loadStateDict,
-  mergeHeads,
-  splitHeads,
-  torch,
   WeightLoadError,
   type AttentionConfig,
+} from '@attention-zoo/attention-core';
+import { mergeHeads, splitHeads } from '@attention-zoo/attention-core/ops';
+import {
+  loadStateDict,
+  torch,
   type HostTensor,
   type LoadStateDictOptions,
   type LoadStateDictReport,
   type StateDictKeyMap,
-} from '@attention-zoo/attention-core';
+} from '@attention-zoo/attention-core/weights';
 import { dwcBranch } from '../ops/dwc.js';
 import { focusedKernel } from '../ops/focusing.js';
 import { focusedLinearCore, focusedLinearWeights } from '../ops/focused-linear-attention.js';

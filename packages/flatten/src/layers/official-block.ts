@@ -1,13 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { TransformerBlock, WeightLoadError } from '@attention-zoo/attention-core';
 import {
   loadStateDict,
-  TransformerBlock,
-  WeightLoadError,
   type HostTensor,
   type LoadStateDictOptions,
   type LoadStateDictReport,
   type StateDictKeyMap,
-} from '@attention-zoo/attention-core';
+} from '@attention-zoo/attention-core/weights';
 import type { FocusedLinearLayer } from './focused-layer.js';
 
 /** The attention's own key map, re-rooted: keys under `keyPrefix`, weights under `attn/`. */

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { AttentionInputError, depthwiseConv2dSame, mergeHeads, splitHeads } from '@attention-zoo/attention-core';
+import { AttentionInputError } from '@attention-zoo/attention-core';
+import { depthwiseConv2dSame, mergeHeads, splitHeads } from '@attention-zoo/attention-core/ops';
 
 export interface DwcOptions {
   /** Heads h: the conv runs on each head's `[H, W, d]` value map, one set of d filters shared by all heads. */

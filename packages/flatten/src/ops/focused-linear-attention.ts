@@ -1,12 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { AttentionInputError } from '@attention-zoo/attention-core';
 import {
-  AttentionInputError,
   checkQKV,
   linearAttention,
   linearAttentionWeights,
   mergeHeads,
   splitHeads,
-} from '@attention-zoo/attention-core';
+} from '@attention-zoo/attention-core/ops';
 import { focusedKernel } from './focusing.js';
 
 /** The `+1e-6` in the official normaliser z = 1 / (φ(q)·mean φ(k) + 1e-6). */

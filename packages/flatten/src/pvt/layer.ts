@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { serialization } from '@tensorflow/tfjs-core';
-import { type AttentionCapabilities, AttentionConfigError, gelu, layerNorm, mergeHeads, type MixContext, patchConv2d, splitHeads, type StateDictKeyMap, torch } from '@attention-zoo/attention-core';
+import { defineCapabilities, AttentionConfigError, type MixContext } from '@attention-zoo/attention-core';
+import { gelu, layerNorm, mergeHeads, patchConv2d, splitHeads } from '@attention-zoo/attention-core/ops';
+import { type StateDictKeyMap, torch } from '@attention-zoo/attention-core/weights';
 import { adaptiveAvgPool2d } from '../ops/adaptive-pool.js';
 import { interpolateTokens } from '../ops/interpolate.js';
 import { FocusedLinearLayer, type FocusedLinearConfig } from '../layers/focused-layer.js';
@@ -41,15 +42,7 @@ export interface FLattenAttentionConfig extends FocusedLinearConfig {
  */
 export class FLattenAttention extends FocusedLinearLayer {
   static className = 'AttentionZoo>FLattenAttention';
-  static override capabilities: AttentionCapabilities = {
-    causal: true,
-    keyPaddingMask: false,
-    crossAttention: false,
-    variableLength: false,
-    needsGrid: true,
-    needsMaxTokens: false,
-    attentionMap: 'approximate',
-  };
+  static override capabilities = defineCapabilities({ causal: true, variableLength: false, needsGrid: true, attentionMap: 'approximate' });
 
   readonly srRatio: number;
   readonly linear: boolean;
@@ -155,4 +148,3 @@ export class FLattenAttention extends FocusedLinearLayer {
   }
 }
 
-serialization.registerClass(FLattenAttention);

@@ -1,5 +1,12 @@
 import { serialization } from '@tensorflow/tfjs-core';
-import { type HostTensor, type LoadStateDictOptions, type LoadStateDictReport, type StateDictKeyMap, timmBlockKeyMap, TransformerBlock } from '@attention-zoo/attention-core';
+import { TransformerBlock, registerLayerClass } from '@attention-zoo/attention-core';
+import {
+  type HostTensor,
+  type LoadStateDictOptions,
+  type LoadStateDictReport,
+  type StateDictKeyMap,
+  timmBlockKeyMap,
+} from '@attention-zoo/attention-core/weights';
 import { loadBlockStateDict, nestedKeyMap } from '../layers/official-block.js';
 import { FLattenSwinAttention } from './layer.js';
 
@@ -102,4 +109,4 @@ export class FlattenSwinBlock extends TransformerBlock {
   }
 }
 
-serialization.registerClass(FlattenSwinBlock);
+registerLayerClass(FlattenSwinBlock);

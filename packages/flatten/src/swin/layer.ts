@@ -1,12 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { serialization } from '@tensorflow/tfjs-core';
-import {
-  AttentionConfigError,
-  softmaxKeyMaps,
-  type AttentionCapabilities,
-  type MixContext,
-  type StateDictKeyMap,
-} from '@attention-zoo/attention-core';
+import { AttentionConfigError, defineCapabilities, type MixContext } from '@attention-zoo/attention-core';
+import { softmaxKeyMaps, type StateDictKeyMap } from '@attention-zoo/attention-core/weights';
 import { FocusedLinearLayer, type FocusedLinearConfig } from '../layers/focused-layer.js';
 import { roll2d, windowPartition, windowReverse, windowTokenOrder } from './windows.js';
 
@@ -38,15 +32,7 @@ export interface FLattenSwinAttentionConfig extends FocusedLinearConfig {
  */
 export class FLattenSwinAttention extends FocusedLinearLayer {
   static className = 'AttentionZoo>FLattenSwinAttention';
-  static override capabilities: AttentionCapabilities = {
-    causal: false,
-    keyPaddingMask: false,
-    crossAttention: false,
-    variableLength: false,
-    needsGrid: true,
-    needsMaxTokens: false,
-    attentionMap: 'approximate',
-  };
+  static override capabilities = defineCapabilities({ variableLength: false, needsGrid: true, attentionMap: 'approximate' });
 
   /** The configured window and shift (as given). */
   readonly windowSize: number;
@@ -134,4 +120,3 @@ export class FLattenSwinAttention extends FocusedLinearLayer {
   }
 }
 
-serialization.registerClass(FLattenSwinAttention);

@@ -11,5 +11,5 @@ registerAttention({
   layer: FLattenSwinAttention,
   complexity: { time: 'O(N·d²·h + N·C·k²)', memory: 'O(N·C + nW·h·d²)' },
   // Per window the PVT-form count with n = N = ws²; summed over windows it is the same total.
-  cost: ({ tokens, dim, heads, batch = 1, kernelSize = 5 }) => focusedCost({ tokens, keyTokens: tokens, dim, heads, kernelSize, batch }),
+  cost: ({ tokens, dim, numHeads, batch = 1, kernelSize = 5 }) => focusedCost({ tokens, keyTokens: tokens, dim, numHeads, kernelSize, batch }),
 });

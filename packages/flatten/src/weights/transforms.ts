@@ -1,4 +1,4 @@
-import type { HostTensor, WeightTransform } from '@attention-zoo/attention-core';
+import type { HostTensor, WeightTransform } from '@attention-zoo/attention-core/weights';
 
 /**
  * Drops the leading size-1 axes of an official parameter: `scale` `[1, 1, C]` → `[C]`,

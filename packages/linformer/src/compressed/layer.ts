@@ -2,12 +2,11 @@ import type * as tf from '@tensorflow/tfjs-core';
 import {
   AttentionConfigError,
   AttentionLayer,
-  mergeHeads,
-  splitHeads,
-  type AttentionCapabilities,
+  defineCapabilities,
   type AttentionConfig,
   type MixContext,
 } from '@attention-zoo/attention-core';
+import { mergeHeads, splitHeads } from '@attention-zoo/attention-core/ops';
 import { compressSequence, memoryCompressedAttention } from './memory-compressed.js';
 
 export interface MemoryCompressedAttentionConfig extends AttentionConfig {
@@ -25,15 +24,7 @@ export interface MemoryCompressedAttentionConfig extends AttentionConfig {
  */
 export class MemoryCompressedAttention extends AttentionLayer {
   static className = 'AttentionZoo>MemoryCompressedAttention';
-  static override capabilities: AttentionCapabilities = {
-    causal: true,
-    keyPaddingMask: false, // a block mixes real and padded tokens through the conv
-    crossAttention: true,
-    variableLength: true,
-    needsGrid: false,
-    needsMaxTokens: false,
-    attentionMap: 'none', // the conv mixes channels: no N×N matrix acts on the value projection
-  };
+  static override capabilities = defineCapabilities({ causal: true, crossAttention: true });
 
   readonly compressionFactor: number;
 

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { AttentionInputError, maskedSoftmax, patchConv2d, scaledDotProductAttention } from '@attention-zoo/attention-core';
+import { AttentionInputError } from '@attention-zoo/attention-core';
+import { maskedSoftmax, patchConv2d, scaledDotProductAttention } from '@attention-zoo/attention-core/ops';
 
 export interface StridedConvWeights {
   /** Conv1d kernel `[c, C, C]` (tfjs `[width, in, out]`; PyTorch `Conv1d.weight` `[out, in, c]` permuted (2, 1, 0)), stride c. */

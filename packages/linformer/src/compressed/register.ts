@@ -13,7 +13,7 @@ registerAttention({
   },
   layer: MemoryCompressedAttention,
   complexity: { time: 'O(N²·d/c)', memory: 'O(N²/c)' },
-  cost: ({ tokens: n, keyTokens, dim: d, heads: h, batch = 1, compressionFactor: c = 3 }) => {
+  cost: ({ tokens: n, keyTokens, dim: d, numHeads: h, batch = 1, compressionFactor: c = 3 }) => {
     const m = keyTokens ?? n;
     const mc = Math.ceil(m / c);
     return {

@@ -1,5 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { AttentionInputError, checkQKV, headMatMul, scaledDotProductAttention, softmaxAttentionWeights } from '@attention-zoo/attention-core';
+import { AttentionInputError } from '@attention-zoo/attention-core';
+import {
+  checkQKV,
+  headMatMul,
+  scaledDotProductAttention,
+  softmaxAttentionWeights,
+} from '@attention-zoo/attention-core/ops';
 
 /** A sequence projection: `[k, n]` shared by every head, or `[heads, k, n]` one per head. */
 export type SequenceProjection = tf.Tensor2D | tf.Tensor3D;

@@ -13,7 +13,7 @@ registerAttention({
   },
   layer: LinformerAttention,
   complexity: { time: 'O(N·k·d)', memory: 'O(N·k)' },
-  cost: ({ tokens: n, keyTokens, dim: d, heads: h, batch = 1, k: kGiven }) => {
+  cost: ({ tokens: n, keyTokens, dim: d, numHeads: h, batch = 1, k: kGiven }) => {
     const m = keyTokens ?? n;
     const k = kGiven ?? Math.max(1, Math.floor(m / 4));
     return {

@@ -2,12 +2,11 @@ import type * as tf from '@tensorflow/tfjs-core';
 import {
   AttentionConfigError,
   AttentionLayer,
-  mergeHeads,
-  scaledDotProductAttention,
-  type AttentionCapabilities,
+  defineCapabilities,
   type AttentionConfig,
   type MixContext,
 } from '@attention-zoo/attention-core';
+import { mergeHeads, scaledDotProductAttention } from '@attention-zoo/attention-core/ops';
 import { linearSpatialReduction, spatialReduction, type SpatialReductionWeights } from './spatial-reduction.js';
 
 export interface SpatialReductionAttentionConfig extends AttentionConfig {
@@ -31,15 +30,7 @@ export interface SpatialReductionAttentionConfig extends AttentionConfig {
  */
 export class SpatialReductionAttention extends AttentionLayer {
   static className = 'AttentionZoo>SpatialReductionAttention';
-  static override capabilities: AttentionCapabilities = {
-    causal: false,
-    keyPaddingMask: false,
-    crossAttention: false,
-    variableLength: false,
-    needsGrid: true,
-    needsMaxTokens: false,
-    attentionMap: 'none', // keys come from LayerNorm(conv(x)): no N×N matrix acts on the value projection of x
-  };
+  static override capabilities = defineCapabilities({ variableLength: false, needsGrid: true });
 
   readonly srRatio: number;
   readonly linear: boolean;

@@ -13,7 +13,7 @@ registerAttention({
   },
   layer: SpatialReductionAttention,
   complexity: { time: 'O(N²·d/R²)', memory: 'O(N²/R²)' },
-  cost: ({ tokens: n, dim: d, heads: h, batch = 1, srRatio = 2, linear, poolSize = 7 }) => {
+  cost: ({ tokens: n, dim: d, numHeads: h, batch = 1, srRatio = 2, linear, poolSize = 7 }) => {
     const m = linear ? poolSize * poolSize : Math.max(1, Math.floor(n / (srRatio * srRatio)));
     // q/out projections on N tokens; the conv (R²·d² per reduced token, 1×1 for linear); k/v on M; QKᵀ and AV.
     const conv = linear ? m * d * d + n * d : n * d * d;

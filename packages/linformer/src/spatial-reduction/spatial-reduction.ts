@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { AttentionInputError, gelu, layerNorm, patchConv2d } from '@attention-zoo/attention-core';
+import { AttentionInputError } from '@attention-zoo/attention-core';
+import { gelu, layerNorm, patchConv2d } from '@attention-zoo/attention-core/ops';
 
 export interface SpatialReductionWeights {
   /** Conv kernel `[R, R, C, C]` (tfjs HWIO; PyTorch `sr.weight` `[C, C, R, R]` via `torch.conv2d`), stride R. */

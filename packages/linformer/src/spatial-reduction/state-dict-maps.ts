@@ -1,4 +1,4 @@
-import { torch, type StateDictKeyMap } from '@attention-zoo/attention-core';
+import { torch, type StateDictKeyMap } from '@attention-zoo/attention-core/weights';
 
 /**
  * Key maps from the official PVT / PVTv2 `Attention` (whai362/PVT) to

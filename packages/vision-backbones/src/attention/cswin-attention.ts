@@ -1,17 +1,14 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { serialization } from '@tensorflow/tfjs-core';
 import {
   AttentionConfigError,
+  registerLayerClass,
   AttentionLayer,
-  mergeHeads,
-  softmaxKeyMaps,
-  splitHeads,
-  torch,
-  type AttentionCapabilities,
+  defineCapabilities,
   type AttentionConfig,
   type MixContext,
-  type StateDictKeyMap,
 } from '@attention-zoo/attention-core';
+import { mergeHeads, splitHeads } from '@attention-zoo/attention-core/ops';
+import { softmaxKeyMaps, torch, type StateDictKeyMap } from '@attention-zoo/attention-core/weights';
 import { depthwiseTorch } from '../ops/conv.js';
 import { stripePartition, stripeReverse } from '../ops/stripes.js';
 
@@ -34,15 +31,7 @@ export interface CSwinAttentionConfig extends AttentionConfig {
  */
 export class CSwinAttention extends AttentionLayer {
   static className = 'AttentionZoo>CSwinAttention';
-  static override capabilities: AttentionCapabilities = {
-    causal: false,
-    keyPaddingMask: false,
-    crossAttention: false,
-    variableLength: false,
-    needsGrid: true,
-    needsMaxTokens: false,
-    attentionMap: 'none',
-  };
+  static override capabilities = defineCapabilities({ variableLength: false, needsGrid: true });
 
   readonly splitSize: number;
   readonly branches: 1 | 2;
@@ -120,4 +109,6 @@ export class CSwinAttention extends AttentionLayer {
   }
 }
 
-serialization.registerClass(CSwinAttention);
+
+// Not a registry variant yet: registered for save/load only.
+registerLayerClass(CSwinAttention);

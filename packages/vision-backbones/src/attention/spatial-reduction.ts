@@ -1,18 +1,14 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { serialization } from '@tensorflow/tfjs-core';
 import {
   AttentionConfigError,
+  registerLayerClass,
   AttentionLayer,
-  layerNorm,
-  mergeHeads,
-  scaledDotProductAttention,
-  splitHeads,
-  torch,
-  type AttentionCapabilities,
+  defineCapabilities,
   type AttentionConfig,
   type MixContext,
-  type StateDictKeyMap,
 } from '@attention-zoo/attention-core';
+import { layerNorm, mergeHeads, scaledDotProductAttention, splitHeads } from '@attention-zoo/attention-core/ops';
+import { torch, type StateDictKeyMap } from '@attention-zoo/attention-core/weights';
 
 type Shape = (number | null)[];
 
@@ -33,15 +29,7 @@ export interface PvtAttentionConfig extends AttentionConfig {
  */
 export class PvtAttention extends AttentionLayer {
   static className = 'AttentionZoo>PvtAttention';
-  static override capabilities: AttentionCapabilities = {
-    causal: false,
-    keyPaddingMask: false,
-    crossAttention: false,
-    variableLength: false,
-    needsGrid: true,
-    needsMaxTokens: false,
-    attentionMap: 'none',
-  };
+  static override capabilities = defineCapabilities({ variableLength: false, needsGrid: true });
 
   readonly srRatio: number;
 
@@ -110,4 +98,6 @@ export class PvtAttention extends AttentionLayer {
   }
 }
 
-serialization.registerClass(PvtAttention);
+
+// Not a registry variant yet: registered for save/load only.
+registerLayerClass(PvtAttention);

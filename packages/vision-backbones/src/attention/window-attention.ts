@@ -1,17 +1,15 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { serialization } from '@tensorflow/tfjs-core';
 import { initializers } from '@tensorflow/tfjs-layers';
 import {
   AttentionConfigError,
+  registerLayerClass,
   AttentionLayer,
-  mergeHeads,
-  softmaxKeyMaps,
-  splitHeads,
-  type AttentionCapabilities,
+  defineCapabilities,
   type AttentionConfig,
   type MixContext,
-  type StateDictKeyMap,
 } from '@attention-zoo/attention-core';
+import { mergeHeads, splitHeads } from '@attention-zoo/attention-core/ops';
+import { softmaxKeyMaps, type StateDictKeyMap } from '@attention-zoo/attention-core/weights';
 import { roll2d, windowPartition, windowReverse } from '@attention-zoo/flatten';
 
 type Shape = (number | null)[];
@@ -70,15 +68,7 @@ export function shiftedWindowMask(h: number, w: number, ws: number, shift: numbe
  */
 export class SwinWindowAttention extends AttentionLayer {
   static className = 'AttentionZoo>SwinWindowAttention';
-  static override capabilities: AttentionCapabilities = {
-    causal: false,
-    keyPaddingMask: false,
-    crossAttention: false,
-    variableLength: false,
-    needsGrid: true,
-    needsMaxTokens: false,
-    attentionMap: 'none',
-  };
+  static override capabilities = defineCapabilities({ variableLength: false, needsGrid: true });
 
   readonly windowSize: number;
   readonly shiftSize: number;
@@ -167,4 +157,6 @@ export class SwinWindowAttention extends AttentionLayer {
   }
 }
 
-serialization.registerClass(SwinWindowAttention);
+
+// Not a registry variant yet: registered for save/load only.
+registerLayerClass(SwinWindowAttention);

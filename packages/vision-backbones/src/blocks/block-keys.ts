@@ -1,4 +1,4 @@
-import { torch, type StateDictKeyMap } from '@attention-zoo/attention-core';
+import { torch, type StateDictKeyMap } from '@attention-zoo/attention-core/weights';
 
 /** `nn.LayerNorm` keys → `<path>/gamma`, `<path>/beta`. */
 export function layerNormKeys(key: string, path: string): StateDictKeyMap {

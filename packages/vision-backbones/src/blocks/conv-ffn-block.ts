@@ -1,7 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { serialization } from '@tensorflow/tfjs-core';
 import { initializers, layers, type LayerVariable } from '@tensorflow/tfjs-layers';
-import { AttentionLayer, dense, dropPath, gelu, layerNorm, torch, type StateDictKeyMap } from '@attention-zoo/attention-core';
+import { AttentionLayer } from '@attention-zoo/attention-core';
+import { dense, dropPath, gelu, layerNorm } from '@attention-zoo/attention-core/ops';
+import { torch, type StateDictKeyMap } from '@attention-zoo/attention-core/weights';
 import { depthwiseTorch } from '../ops/conv.js';
 
 type Shape = (number | null)[];

@@ -1,4 +1,5 @@
-import { type AttentionLayer, type StateDictKeyMap, timmBlockKeyMap, TransformerBlock } from '@attention-zoo/attention-core';
+import { type AttentionLayer, TransformerBlock } from '@attention-zoo/attention-core';
+import { type StateDictKeyMap, timmBlockKeyMap } from '@attention-zoo/attention-core/weights';
 import { FLattenCSwinAttention, FlattenCSwinBlock, FLattenSwinAttention, FlattenSwinBlock } from '@attention-zoo/flatten';
 import { CSwinAttention } from '../attention/cswin-attention.js';
 import type { PathLayer } from '../core/backbone.js';

@@ -1,16 +1,14 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { serialization } from '@tensorflow/tfjs-core';
 import { initializers, layers, type LayerVariable } from '@tensorflow/tfjs-layers';
+import { AttentionConfigError, AttentionInputError, WeightLoadError } from '@attention-zoo/attention-core';
 import {
-  AttentionConfigError,
-  AttentionInputError,
   loadStateDict,
-  WeightLoadError,
   type HostTensor,
   type LoadStateDictOptions,
   type LoadStateDictReport,
   type StateDictKeyMap,
-} from '@attention-zoo/attention-core';
+} from '@attention-zoo/attention-core/weights';
 
 type Shape = (number | null)[];
 

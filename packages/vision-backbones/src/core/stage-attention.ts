@@ -3,12 +3,11 @@ import {
   AttentionLayer,
   createAttention,
   getAttention,
-  softmaxKeyMaps,
   SoftmaxAttention,
   type AttentionConfig,
   type AttentionSpec,
-  type StateDictKeyMap,
 } from '@attention-zoo/attention-core';
+import { softmaxKeyMaps, type StateDictKeyMap } from '@attention-zoo/attention-core/weights';
 import { FocusedLinearLayer } from '@attention-zoo/flatten';
 import { CSwinAttention } from '../attention/cswin-attention.js';
 import { PvtAttention } from '../attention/spatial-reduction.js';

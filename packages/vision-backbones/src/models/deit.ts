@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { serialization } from '@tensorflow/tfjs-core';
-import { AttentionConfigError, layerNorm, type StateDictKeyMap } from '@attention-zoo/attention-core';
+import { AttentionConfigError, registerLayerClass } from '@attention-zoo/attention-core';
+import { layerNorm } from '@attention-zoo/attention-core/ops';
+import { type StateDictKeyMap } from '@attention-zoo/attention-core/weights';
 import { Backbone, nestKeyMap, type BackboneBaseConfig, type FlopTerm, type PathLayer } from '../core/backbone.js';
 import { choiceName, createStageAttention, type AttentionChoice } from '../core/stage-attention.js';
 import { makeBlock } from '../blocks/make-block.js';
@@ -156,4 +157,4 @@ export class DeiT extends Backbone {
   }
 }
 
-serialization.registerClass(DeiT);
+registerLayerClass(DeiT);

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { serialization } from '@tensorflow/tfjs-core';
-import { AttentionConfigError, dense, layerNorm, type StateDictKeyMap } from '@attention-zoo/attention-core';
+import { AttentionConfigError, registerLayerClass } from '@attention-zoo/attention-core';
+import { dense, layerNorm } from '@attention-zoo/attention-core/ops';
+import { type StateDictKeyMap } from '@attention-zoo/attention-core/weights';
 import { FLattenSwinAttention } from '@attention-zoo/flatten';
 import { Backbone, nestKeyMap, type BackboneBaseConfig, type FlopTerm, type PathLayer } from '../core/backbone.js';
 import { choiceName, createStageAttention, type AttentionChoice } from '../core/stage-attention.js';
@@ -209,4 +210,4 @@ export class Swin extends Backbone {
   }
 }
 
-serialization.registerClass(Swin);
+registerLayerClass(Swin);

@@ -34,14 +34,14 @@ export function attentionFlops(attn: AttentionLayer, tokens: number, registryNam
   const d = getAttention(registryName);
   if (attn instanceof FLattenSwinAttention) {
     const ws2 = attn.window * attn.window;
-    return (n / ws2) * d.cost({ tokens: ws2, dim: c, heads, kernelSize: attn.kernelSize }).flops;
+    return (n / ws2) * d.cost({ tokens: ws2, dim: c, numHeads: heads, kernelSize: attn.kernelSize }).flops;
   }
-  if (attn instanceof FLattenAttention) return d.cost({ tokens: n, dim: c, heads, srRatio: attn.srRatio, linear: attn.linear ? 1 : 0, kernelSize: attn.kernelSize }).flops;
-  if (attn instanceof FLattenCSwinAttention) return d.cost({ tokens: n, dim: c, heads, kernelSize: attn.kernelSize }).flops;
-  if (attn instanceof FLattenClsAttention) return d.cost({ tokens: n, dim: c, heads, kernelSize: attn.kernelSize, clsTokens: attn.clsTokens ?? 0 }).flops;
-  if (attn instanceof SoftmaxAttention) return d.cost({ tokens: n, dim: c, heads }).flops;
+  if (attn instanceof FLattenAttention) return d.cost({ tokens: n, dim: c, numHeads: heads, srRatio: attn.srRatio, linear: attn.linear ? 1 : 0, kernelSize: attn.kernelSize }).flops;
+  if (attn instanceof FLattenCSwinAttention) return d.cost({ tokens: n, dim: c, numHeads: heads, kernelSize: attn.kernelSize }).flops;
+  if (attn instanceof FLattenClsAttention) return d.cost({ tokens: n, dim: c, numHeads: heads, kernelSize: attn.kernelSize, clsTokens: attn.clsTokens ?? 0 }).flops;
+  if (attn instanceof SoftmaxAttention) return d.cost({ tokens: n, dim: c, numHeads: heads }).flops;
   const cfg = attn.getConfig() as Record<string, unknown>;
   const numeric: Record<string, number> = {};
   for (const [k, v] of Object.entries(cfg)) if (typeof v === 'number') numeric[k] = v;
-  return d.cost({ ...numeric, tokens: n, dim: c, heads }).flops;
+  return d.cost({ ...numeric, tokens: n, dim: c, numHeads: heads }).flops;
 }

@@ -1,4 +1,4 @@
-import type { HostTensor, WeightTransform } from '@attention-zoo/attention-core';
+import type { HostTensor, WeightTransform } from '@attention-zoo/attention-core/weights';
 
 /** Drops leading size-1 axes of an official parameter (`cls_token [1, 1, C]` → `[C]`, `pos_embed [1, N, C]` → `[N, C]`). */
 export const squeezeTo =

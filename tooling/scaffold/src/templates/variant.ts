@@ -14,7 +14,7 @@ export interface VariantContext {
 }
 
 export const op = ({ n }: VariantContext): string => `import * as tf from '@tensorflow/tfjs-core';
-import { eluFeatureMap, linearAttention, linearAttentionWeights } from '@attention-zoo/attention-core';
+import { eluFeatureMap, linearAttention, linearAttentionWeights } from '@attention-zoo/attention-core/ops';
 
 export interface ${n.pascal}Options {
   /** Query i sees keys j ≤ i. */
@@ -48,7 +48,7 @@ export const layer = ({ n }: VariantContext): string => `import * as tf from '@t
 import {
   AttentionConfigError,
   AttentionLayer,
-  type AttentionCapabilities,
+  defineCapabilities,
   type AttentionConfig,
   type MixContext,
 } from '@attention-zoo/attention-core';
@@ -63,15 +63,7 @@ export interface ${n.layer}Config extends AttentionConfig {
 export class ${n.layer} extends AttentionLayer {
   static className = 'AttentionZoo>${n.layer}';
   // TODO: declare what your variant really supports; the conformance kit tests each true entry.
-  static override capabilities: AttentionCapabilities = {
-    causal: true,
-    keyPaddingMask: true,
-    crossAttention: true,
-    variableLength: true,
-    needsGrid: false,
-    needsMaxTokens: false,
-    attentionMap: 'exact',
-  };
+  static override capabilities = defineCapabilities({ causal: true, keyPaddingMask: true, crossAttention: true, attentionMap: 'exact' });
 
   readonly eps: number;
 
@@ -116,7 +108,7 @@ registerAttention({
   layer: ${n.layer},
   complexity: { time: 'O(N·d²)', memory: 'O(N·d)' },
   // MACs and activation bytes of one forward pass; keep it honest — the benchmark prints it next to what it measures.
-  cost: ({ tokens: n, keyTokens, dim: d, heads: h, batch = 1 }) => {
+  cost: ({ tokens: n, keyTokens, dim: d, numHeads: h, batch = 1 }) => {
     const m = keyTokens ?? n;
     const dh = d / h;
     return {
