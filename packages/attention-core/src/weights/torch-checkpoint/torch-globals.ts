@@ -1,4 +1,4 @@
-import { isCallable, PyDict, PySet, PyTuple, typeName, type PyCallable, type UnpickleHooks } from './unpickler.js';
+import { isCallable, PyDict, PySet, PyTuple, show, typeName, type PyCallable, type UnpickleHooks } from './unpickler.js';
 import { itemSize, StorageRef, TensorRef, TORCH_DTYPES, viewProblem, type TorchDtype } from './tensor-rebuild.js';
 
 /**
@@ -76,7 +76,7 @@ const isInt = (v: unknown): v is number => typeof v === 'number' && Number.isSaf
 function intTuple(v: unknown, what: string, fail: (msg: string) => never): number[] {
   if (!(v instanceof PyTuple) && !Array.isArray(v)) fail(`${what} must be a tuple of ints, got ${typeName(v)}`);
   const items = v instanceof PyTuple ? v.items : (v as unknown[]);
-  if (!items.every((d) => isInt(d) && d >= 0)) fail(`${what} must hold non-negative ints, got (${items.map(String).join(', ')})`);
+  if (!items.every((d) => isInt(d) && d >= 0)) fail(`${what} must hold non-negative ints, got (${items.map(show).join(', ')})`);
   return items as number[];
 }
 
@@ -93,7 +93,7 @@ function rebuildTensorRef(args: readonly unknown[], dtype: TorchDtype | null, fa
   if (!(storage instanceof StorageRef)) return fail(`a tensor's storage must be a persistent storage record, got ${typeName(storage)}`);
   if (dtype && storage.dtype !== 'untyped' && storage.dtype !== dtype) fail(`a ${dtype} tensor on ${storage.dtype} storage '${storage.key}'`);
   const type = dtype ?? (storage.dtype === 'untyped' ? fail(`tensor storage '${storage.key}' is untyped but no dtype was given`) : storage.dtype);
-  if (!isInt(offset) || offset < 0) fail(`a tensor's storage offset must be a non-negative int, got ${String(offset)}`);
+  if (!isInt(offset) || offset < 0) fail(`a tensor's storage offset must be a non-negative int, got ${show(offset)}`);
   const shape = intTuple(size, 'a tensor size', fail);
   const strides = intTuple(stride, 'a tensor stride', fail);
   const problem = viewProblem(Math.floor(storage.byteLength / itemSize(type)), offset as number, shape, strides);
@@ -221,12 +221,12 @@ export function torchUnpickleHooks(ctx: TorchGlobalsContext): UnpickleHooks {
   const persistentLoad = (pid: unknown): StorageRef => {
     const t = pid instanceof PyTuple ? pid.items : null;
     if (!t || t[0] !== 'storage' || t.length !== 5) {
-      return fail(`a persistent id other than ('storage', type, key, location, numel): ${typeName(pid)} ${t ? `starting ${String(t[0])}` : ''}`);
+      return fail(`a persistent id other than ('storage', type, key, location, numel): ${t ? `a tuple of ${t.length} starting ${show(t[0])}` : show(pid)}`);
     }
     const [, type, key, location, numel] = t;
     if (!(type instanceof StorageType)) fail(`a storage whose type is ${typeName(type)}, not a torch storage type`);
     if (typeof key !== 'string' || typeof location !== 'string') fail('a storage key and location must be strings');
-    if (!isInt(numel) || numel < 0) fail(`storage '${String(key)}' declares ${String(numel)} items`);
+    if (!isInt(numel) || numel < 0) fail(`storage '${String(key)}' declares ${show(numel)} items`);
     return ctx.storage(key as string, type as StorageType, numel as number, location as string);
   };
 

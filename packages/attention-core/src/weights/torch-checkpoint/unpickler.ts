@@ -78,6 +78,14 @@ export function typeName(v: unknown): string {
   return (v as object).constructor?.name ?? typeof v;
 }
 
+/** A value in a message: scalars as Python writes them, anything else by its type. */
+export function show(v: unknown): string {
+  if (typeof v === 'string') return `'${v.length > 40 ? `${v.slice(0, 40)}…` : v}'`;
+  if (typeof v === 'number' || typeof v === 'bigint') return String(v);
+  if (typeof v === 'boolean') return v ? 'True' : 'False';
+  return typeName(v);
+}
+
 /** A tuple key stands for itself by its Python repr; lists and dicts are unhashable in Python too. */
 function dictKey(k: unknown, fail: (msg: string) => never): DictKey {
   if (typeof k === 'string' || typeof k === 'number' || typeof k === 'boolean' || k === null) return k;

@@ -18,6 +18,8 @@ export interface ZipEntry {
   compressedSize: number;
   size: number;
   localHeaderOffset: number;
+  /** Where the entry's bytes start: past its local header, whose name was checked against this one. */
+  dataOffset: number;
 }
 
 export interface ZipArchive {
@@ -147,7 +149,16 @@ export function readZipArchive(u8: Uint8Array, { verifyCrc, fail }: ReadZipOptio
     }
     if (disk !== 0 && disk !== MAX16) fail(`entry '${name}' lives on disk ${disk} of a multi-part archive`);
     if (entries.has(name)) fail(`the archive holds two entries named '${name}'`);
-    entries.set(name, { name, method, flags, crc, compressedSize, size, localHeaderOffset });
+    // The local header must agree on the name: a damaged name in either copy is caught here, read or not.
+    within(localHeaderOffset, LOCAL_SIZE, `the local header of '${name}'`);
+    if (view.getUint32(localHeaderOffset, true) !== LOCAL_SIG) fail(`no local header for '${name}' at byte ${localHeaderOffset}`);
+    const localNameLen = view.getUint16(localHeaderOffset + 26, true);
+    const dataOffset = localHeaderOffset + LOCAL_SIZE + localNameLen + view.getUint16(localHeaderOffset + 28, true);
+    within(dataOffset, compressedSize, `the data of '${name}'`);
+    if (names.decode(u8.subarray(localHeaderOffset + LOCAL_SIZE, localHeaderOffset + LOCAL_SIZE + localNameLen)) !== name) {
+      fail(`the local header at byte ${localHeaderOffset} does not name '${name}'`);
+    }
+    entries.set(name, { name, method, flags, crc, compressedSize, size, localHeaderOffset, dataOffset });
     at = next;
   }
 
@@ -163,16 +174,7 @@ export function readZipArchive(u8: Uint8Array, { verifyCrc, fail }: ReadZipOptio
     }
     if (e.method !== 0) fail(`entry '${name}' uses compression method ${e.method}; only stored (uncompressed) entries are read`);
     if (e.compressedSize !== e.size) fail(`stored entry '${name}' claims ${e.compressedSize} bytes stored for ${e.size} bytes of content`);
-    within(e.localHeaderOffset, LOCAL_SIZE, `the local header of '${name}'`);
-    if (view.getUint32(e.localHeaderOffset, true) !== LOCAL_SIG) fail(`no local header for '${name}' at byte ${e.localHeaderOffset}`);
-    const nameLen = view.getUint16(e.localHeaderOffset + 26, true);
-    const extraLen = view.getUint16(e.localHeaderOffset + 28, true);
-    const start = e.localHeaderOffset + LOCAL_SIZE + nameLen + extraLen;
-    within(start, e.size, `the data of '${name}'`);
-    if (names.decode(u8.subarray(e.localHeaderOffset + LOCAL_SIZE, e.localHeaderOffset + LOCAL_SIZE + nameLen)) !== name) {
-      fail(`the local header at byte ${e.localHeaderOffset} does not name '${name}'`);
-    }
-    const data = u8.subarray(start, start + e.size);
+    const data = u8.subarray(e.dataOffset, e.dataOffset + e.size);
     if (verifyCrc) {
       const got = crc32(data);
       if (got !== e.crc) {
