@@ -39,7 +39,6 @@ export class TensorRef {
     readonly offset: number,
     readonly shape: readonly number[],
     readonly stride: readonly number[],
-    readonly requiresGrad: boolean,
   ) {}
 }
 

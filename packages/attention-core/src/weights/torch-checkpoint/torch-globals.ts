@@ -38,14 +38,15 @@ class OpaqueClass implements PyCallable {
   }
 }
 
-const STORAGE_DTYPES: Record<string, TorchDtype> = {
+// Maps, not object literals: names come from the file, and `'toString' in {}` is true.
+const STORAGE_DTYPES = new Map<string, TorchDtype>(Object.entries({
   FloatStorage: 'float32', HalfStorage: 'float16', BFloat16Storage: 'bfloat16', DoubleStorage: 'float64',
   LongStorage: 'int64', IntStorage: 'int32', ShortStorage: 'int16', CharStorage: 'int8', ByteStorage: 'uint8', BoolStorage: 'bool',
-};
-const DTYPE_NAMES: Record<string, TorchDtype> = {
+} as const));
+const DTYPE_NAMES = new Map<string, TorchDtype>(Object.entries({
   float32: 'float32', float: 'float32', float16: 'float16', half: 'float16', bfloat16: 'bfloat16', float64: 'float64', double: 'float64',
   int64: 'int64', long: 'int64', int32: 'int32', int: 'int32', int16: 'int16', short: 'int16', int8: 'int8', uint8: 'uint8', bool: 'bool',
-};
+} as const));
 const UNTYPED_STORAGE = new Set(['torch.UntypedStorage', 'torch.storage.UntypedStorage', 'torch._UntypedStorage', 'torch.storage._UntypedStorage']);
 const SUPPORTED = Object.keys(TORCH_DTYPES).join(', ');
 
@@ -98,7 +99,7 @@ function rebuildTensorRef(args: readonly unknown[], dtype: TorchDtype | null, fa
   const strides = intTuple(stride, 'a tensor stride', fail);
   const problem = viewProblem(Math.floor(storage.byteLength / itemSize(type)), offset as number, shape, strides);
   if (problem) fail(`tensor on storage '${storage.key}' (${type}): ${problem}`);
-  return new TensorRef(storage, type, offset as number, shape, strides, args[4] === true);
+  return new TensorRef(storage, type, offset as number, shape, strides);
 }
 
 /** The items of a list or tuple argument (none when absent). */
@@ -195,9 +196,11 @@ export function torchUnpickleHooks(ctx: TorchGlobalsContext): UnpickleHooks {
     const qualname = `${module}.${name}`;
     const fn = callables.get(qualname);
     if (fn) return fn;
-    if ((module === 'torch' || module === 'torch.cuda') && name in STORAGE_DTYPES) return new StorageType(qualname, STORAGE_DTYPES[name]!);
+    const storageDtype = module === 'torch' || module === 'torch.cuda' ? STORAGE_DTYPES.get(name) : undefined;
+    if (storageDtype) return new StorageType(qualname, storageDtype);
     if (UNTYPED_STORAGE.has(qualname)) return new StorageType(qualname, 'untyped');
-    if (module === 'torch' && name in DTYPE_NAMES) return new DtypeValue(qualname, DTYPE_NAMES[name]!);
+    const dtype = module === 'torch' ? DTYPE_NAMES.get(name) : undefined;
+    if (dtype) return new DtypeValue(qualname, dtype);
     if (qualname === 'torch.Tensor' || qualname === 'torch._tensor.Tensor' || qualname === 'torch.nn.parameter.Parameter') return new ClassValue(qualname);
     if ((module === 'torch' || module === 'torch.cuda') && name.endsWith('Storage')) {
       refuse(`${qualname}: tensors of this storage type are not supported (supported dtypes: ${SUPPORTED})`);

@@ -303,7 +303,7 @@ export function unpickle(bytes: Uint8Array, hooks: UnpickleHooks): unknown {
 
       default:
         fail(
-          op in REFUSED
+          Object.hasOwn(REFUSED, op)
             ? `opcode ${REFUSED[op]} is not supported (torch.save writes protocol 2 and newer)`
             : `unknown opcode 0x${op.toString(16).padStart(2, '0')} (corrupt pickle?)`,
         );
