@@ -48,7 +48,7 @@ export function itemSize(dtype: TorchDtype): number {
 }
 
 /** tfjs (and typed arrays) index with 32-bit signed integers. */
-export const MAX_TENSOR_ELEMENTS = 2 ** 31 - 1;
+const MAX_TENSOR_ELEMENTS = 2 ** 31 - 1;
 
 /** Element count of `shape`, or Infinity once it passes `MAX_TENSOR_ELEMENTS` (no float overflow). */
 export function elementCount(shape: readonly number[]): number {
