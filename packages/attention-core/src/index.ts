@@ -12,6 +12,7 @@ export {
   NumericsError,
   RegistryError,
   SafetensorsError,
+  TorchCheckpointError,
   WeightLoadError,
 } from './errors.js';
 

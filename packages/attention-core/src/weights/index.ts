@@ -13,3 +13,5 @@ export type {
 } from './state-dict.js';
 export { softmaxKeyMaps } from '../softmax/torch-keys.js';
 export { timmBlockKeyMap } from '../blocks/state-dict-maps.js';
+export { readTorchCheckpoint } from './torch-checkpoint/index.js';
+export type { IgnoredEntry, ReadTorchCheckpointOptions, TorchCheckpoint, TorchDtype, UnknownClasses } from './torch-checkpoint/index.js';

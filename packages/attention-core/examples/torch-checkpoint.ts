@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
-import { createAttention, loadStateDict, readTorchCheckpoint, softmaxKeyMaps } from '@attention-zoo/attention-core';
+import { createAttention } from '@attention-zoo/attention-core';
+import { loadStateDict, readTorchCheckpoint, softmaxKeyMaps } from '@attention-zoo/attention-core/weights';
 
 // A file written by torch.save({'model': vit.state_dict(), 'epoch': 300}, 'attention.pth'):
 // block 0's attention of a timm ViT (dim 16, 2 heads). Any .pth works the same way.
