@@ -133,7 +133,7 @@ export function configFromArgs(p: ParsedArgs, attention: string, backend: string
   set(num(p, '--warmup', 'int'), (v) => (c.warmupSteps = v));
   set(num(p, '--dim', 'pos-int'), (v) => (c.model.dim = v));
   set(num(p, '--depth', 'pos-int'), (v) => (c.model.depth = v));
-  set(num(p, '--heads', 'pos-int'), (v) => (c.model.heads = v));
+  set(num(p, '--heads', 'pos-int'), (v) => (c.model.numHeads = v));
   set(num(p, '--mlp-ratio', 'number'), (v) => (c.model.mlpRatio = v));
   set(num(p, '--drop-path', 'number'), (v) => (c.model.dropPath = v));
   set(num(p, '--patch', 'pos-int'), (v) => (c.model.patch = v));

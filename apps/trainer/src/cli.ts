@@ -9,9 +9,9 @@ import { evalRun } from './commands/eval.js';
 import { exportRun } from './commands/export.js';
 import { helpText, USAGE } from './commands/help.js';
 import { listopsEval } from './commands/listops-eval.js';
-import { defaultRunDir } from './run-folder.js';
+import { defaultRunDir, readRunConfig } from './run-folder.js';
 import { Progress, type OutputMode } from './train/progress.js';
-import { readRunConfig, runTraining } from './train/run.js';
+import { runTraining } from './train/run.js';
 
 function outputMode(p: ParsedArgs): OutputMode {
   if (p.switches.has('--json')) return 'json';

@@ -19,8 +19,10 @@ export { Checkpoints, CheckpointError, loadModelFolder } from './train/checkpoin
 export { MetricsLog } from './train/metrics.js';
 export type { Metric, TrainMetric, EvalMetric } from './train/metrics.js';
 export { Progress, formatTick } from './train/progress.js';
-export { runTraining, readRunConfig } from './train/run.js';
-export type { RunSummary } from './train/run.js';
+export { runTraining } from './train/run.js';
+export type { RunOptions } from './train/run.js';
+export { readRunConfig } from './run-folder.js';
+export type { RunSummary } from './report/run-summary.js';
 export { compare, compareTable } from './commands/compare.js';
 export { exportRun } from './commands/export.js';
 export type { ExportMetadata } from './commands/export.js';

@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useBackend } from '@attention-zoo/test-utils';
 import {
-  CheckpointError, compare, exportRun, loadModelFolder, MetricsLog, Progress, runTraining, type TrainMetric,
+  CheckpointError, compare, evalRun, exportRun, loadModelFolder, MetricsLog, Progress, readRunConfig, runTraining, type TrainConfig, type TrainMetric,
 } from '../src/index.js';
 import { registerMeanValues, tinyConfig, tmp } from './helpers.js';
 
@@ -50,6 +50,23 @@ describe('training runs (cpu, tiny ListOps config)', () => {
     const c = tmp('c');
     await runTraining({ config: tinyConfig(), runDir: c, progress: quiet() });
     expect(trainLosses(c)).toEqual(trainLosses(a));
+  });
+
+  it('reads and resumes a run folder whose config.json says model.heads (before numHeads)', async () => {
+    const dir = tmp('legacy');
+    await runTraining({ config: tinyConfig(), runDir: dir, progress: quiet(), stopAfter: 3 });
+    const path = join(dir, 'config.json');
+    const written = JSON.parse(readFileSync(path, 'utf8')) as TrainConfig;
+    const { numHeads, ...model } = written.model;
+    writeFileSync(path, JSON.stringify({ ...written, model: { ...model, heads: numHeads } }));
+    expect(readRunConfig(dir).model).toEqual(tinyConfig().model);
+    expect(readRunConfig(dir).model).not.toHaveProperty('heads');
+    const s = (await runTraining({ config: tinyConfig(), runDir: dir, resume: true, progress: quiet() }))!;
+    expect(s.steps).toBe(8);
+    const report = readFileSync(join(dir, 'report.md'), 'utf8');
+    expect(report).toContain('depth 1, 2 heads');
+    expect(report).toContain('"numHeads": 2');
+    expect((await evalRun(dir, 'test')).n).toBe(32);
   });
 
   it('resume ignores a checkpoint write that was cut off, and refuses a corrupted checkpoint with a clear error', async () => {

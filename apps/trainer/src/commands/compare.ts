@@ -14,7 +14,8 @@ import { lineChart } from '../report/svg-plot.js';
 import { writeAtomic } from '../train/atomic.js';
 import { MetricsLog, type EvalMetric, type TrainMetric } from '../train/metrics.js';
 import type { Progress } from '../train/progress.js';
-import { runTraining, type RunSummary } from '../train/run.js';
+import type { RunSummary } from '../report/run-summary.js';
+import { runTraining } from '../train/run.js';
 
 export interface CompareRow {
   attention: string;
@@ -59,7 +60,7 @@ export async function compare(o: CompareOptions): Promise<CompareRow[]> {
       `# Compare on ${c.task}`,
       '',
       `Same seed (${c.seed}), data and budget for every attention: ${c.steps ?? `${c.epochs} epoch(s)`} ${c.steps ? 'steps' : ''} × batch ${c.batchSize}, ` +
-        `dim ${c.model.dim}, depth ${c.model.depth}, ${c.model.heads} heads, backend ${c.backend}.`,
+        `dim ${c.model.dim}, depth ${c.model.depth}, ${c.model.numHeads} heads, backend ${c.backend}.`,
       '',
       table,
       '',

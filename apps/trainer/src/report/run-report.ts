@@ -1,6 +1,6 @@
 import type { TrainConfig } from '../config.js';
 import type { Metric, TrainMetric, EvalMetric } from '../train/metrics.js';
-import type { RunSummary } from '../train/run.js';
+import type { RunSummary } from './run-summary.js';
 import { lineChart, type Series } from './svg-plot.js';
 
 const train = (ms: Metric[]) => ms.filter((m): m is TrainMetric => m.kind === 'train');
