@@ -7,7 +7,7 @@ import {
   type MixContext,
 } from '@attention-zoo/attention-core';
 import { mergeHeads, splitHeads } from '@attention-zoo/attention-core/ops';
-import { compressSequence, memoryCompressedAttention } from './memory-compressed.js';
+import { compressSequence, memoryCompressedAttention } from './op.js';
 
 export interface MemoryCompressedAttentionConfig extends AttentionConfig {
   /** Kernel size and stride c of the compressing convolutions; default 3 (the paper's). */
