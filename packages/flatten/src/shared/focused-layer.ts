@@ -14,10 +14,10 @@ import {
   type LoadStateDictReport,
   type StateDictKeyMap,
 } from '@attention-zoo/attention-core/weights';
-import { dwcBranch } from '../ops/dwc.js';
-import { focusedKernel } from '../ops/focusing.js';
-import { focusedLinearCore, focusedLinearWeights } from '../ops/focused-linear-attention.js';
-import { dropLeadingOnes } from '../weights/transforms.js';
+import { dropLeadingOnes } from './drop-leading-ones.js';
+import { dwcBranch } from './dwc.js';
+import { focusedLinearCore, focusedLinearWeights } from './focused-linear.js';
+import { focusedKernel } from './focusing.js';
 
 type Shape = (number | null)[];
 
@@ -115,7 +115,7 @@ export abstract class FocusedLinearLayer extends AttentionLayer {
   /** DWC(V) on a value map `[B', H·W, C]` of grid `[H, W]` (Eq. 12's rank-restoration term). */
   protected dwcOf(vGrid: tf.Tensor3D, grid: [number, number]): tf.Tensor3D {
     return dwcBranch(vGrid, this.read('dwc/kernel') as tf.Tensor4D, this.read('dwc/bias') as tf.Tensor1D, {
-      heads: this.numHeads,
+      numHeads: this.numHeads,
       grid,
       causal: this.causal,
     });

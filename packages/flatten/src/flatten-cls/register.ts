@@ -1,6 +1,6 @@
 import { registerAttention } from '@attention-zoo/attention-core';
-import { focusedCost } from '../layers/cost.js';
-import { FLATTEN_PAPER } from '../layers/paper.js';
+import { focusedCost } from '../shared/cost.js';
+import { FLATTEN_PAPER } from '../paper.js';
 import { FLattenClsAttention } from './layer.js';
 
 registerAttention({
@@ -12,4 +12,6 @@ registerAttention({
   complexity: { time: 'O(N·d²·h + N·C·k²)', memory: 'O(N·C + h·d²)' },
   cost: ({ tokens, dim, numHeads, batch = 1, kernelSize = 5, clsTokens = 1 }) =>
     focusedCost({ tokens, keyTokens: tokens, dim, numHeads, kernelSize, batch, dwcTokens: Math.max(tokens - clsTokens, 1) }),
+  // DeiT / timm `Attention` keys with FLatten's `scale`, `positional_encoding`, `dwc`.
+  torchKeyMap: (layer) => layer.torchKeyMap(),
 });

@@ -1,13 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { defineCapabilities, AttentionInputError, type MixContext } from '@attention-zoo/attention-core';
-import { depthwiseConv2dSame } from '@attention-zoo/attention-core/ops';
 import { softmaxKeyMaps, type StateDictKeyMap, torch } from '@attention-zoo/attention-core/weights';
-import { FocusedLinearLayer, type FocusedLinearConfig } from '../layers/focused-layer.js';
+import { FocusedLinearLayer, type FocusedLinearConfig } from '../shared/focused-layer.js';
+import { LEPE_KERNEL, lepe } from './op.js';
 
 type Shape = (number | null)[];
-
-/** Kernel of CSwin's LePE (`get_v = Conv2d(C, C, 3, padding=1, groups=C)`). */
-export const LEPE_KERNEL = 3;
 
 export type FLattenCSwinAttentionConfig = FocusedLinearConfig;
 
@@ -59,12 +56,8 @@ export class FLattenCSwinAttention extends FocusedLinearLayer {
     }
     if (!this.built) throw new AttentionInputError(`${this.who}: build the layer (call it once, or loadTorchStateDict) before attendProjected`);
     return tf.tidy(() => {
-      const b = v.shape[0];
-      const lepe = tf.add(
-        depthwiseConv2dSame(tf.reshape(v, [b, h, w, this.dim]) as tf.Tensor4D, this.read('lepe/kernel') as tf.Tensor4D),
-        this.read('lepe/bias'),
-      ); // LePE(v) = get_v(v): [B, H, W, C]
-      return tf.add(this.attend({ q, k, v }, [h, w]), tf.reshape(lepe, [b, h * w, this.dim])) as tf.Tensor3D;
+      const positional = lepe(v, this.read('lepe/kernel') as tf.Tensor4D, this.read('lepe/bias') as tf.Tensor1D, [h, w]); // get_v(v): [B, H·W, C]
+      return tf.add(this.attend({ q, k, v }, [h, w]), positional) as tf.Tensor3D;
     });
   }
 

@@ -2,9 +2,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import { defineCapabilities, AttentionConfigError, type MixContext } from '@attention-zoo/attention-core';
 import { gelu, layerNorm, mergeHeads, patchConv2d, splitHeads } from '@attention-zoo/attention-core/ops';
 import { type StateDictKeyMap, torch } from '@attention-zoo/attention-core/weights';
-import { adaptiveAvgPool2d } from '../ops/adaptive-pool.js';
-import { interpolateTokens } from '../ops/interpolate.js';
-import { FocusedLinearLayer, type FocusedLinearConfig } from '../layers/focused-layer.js';
+import { adaptiveAvgPool2d } from '../shared/adaptive-pool.js';
+import { FocusedLinearLayer, type FocusedLinearConfig } from '../shared/focused-layer.js';
+import { interpolateTokens } from '../shared/interpolate.js';
 
 type Shape = (number | null)[];
 

@@ -1,14 +1,14 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { dense, softmaxAttentionWeights, splitHeads } from '@attention-zoo/attention-core/ops';
 import { matrixRankOf } from '@attention-zoo/attention-core/analysis';
-import { dwcMixingMatrix } from '../ops/dwc.js';
-import { FLattenAttention } from '../pvt/layer.js';
+import { dwcMixingMatrix } from '../shared/dwc.js';
+import { FLattenAttention } from './layer.js';
 
 export interface RankAnalysisOptions {
   /** Token grid; default [14, 14] (DeiT-T at 224², N = 196). */
   grid?: [number, number];
   /** Default 3 (DeiT-T). */
-  heads?: number;
+  numHeads?: number;
   /** Default 64 (DeiT-T). */
   headDim?: number;
   /** Default 3. */
@@ -33,7 +33,7 @@ export interface RankAnalysisRow {
 
 export interface RankAnalysis {
   tokens: number;
-  heads: number;
+  numHeads: number;
   headDim: number;
   rows: RankAnalysisRow[];
 }
@@ -73,7 +73,7 @@ function ranksOf(data: Float32Array | Float64Array, heads: number, n: number): n
  */
 export async function flattenRankAnalysis(options: RankAnalysisOptions = {}): Promise<RankAnalysis> {
   const grid = options.grid ?? [14, 14];
-  const heads = options.heads ?? 3;
+  const heads = options.numHeads ?? 3;
   const d = options.headDim ?? 64;
   const k = options.kernelSize ?? 5;
   const seed = options.seed ?? 0;
@@ -97,7 +97,7 @@ export async function flattenRankAnalysis(options: RankAnalysisOptions = {}): Pr
     for (let h = 0; h < heads; h++) for (let i = 0; i < n * n; i++) withDwc[h * n * n + i] = fd[h * n * n + i]! + m[i]!;
     return {
       tokens: n,
-      heads,
+      numHeads: heads,
       headDim: d,
       rows: [
         { form: 'softmax', ranks: ranksOf(sd as Float32Array, heads, n), bound: n, entropy: rowEntropy(sd as Float32Array, heads, n) },
@@ -115,7 +115,7 @@ export async function flattenRankAnalysis(options: RankAnalysisOptions = {}): Pr
 /** The analysis as a plain-text table (one line per form). */
 export function formatRankTable(a: RankAnalysis): string {
   const lines = [
-    `FLatten rank analysis: N = ${a.tokens} tokens, ${a.heads} heads of d = ${a.headDim} (random weights)`,
+    `FLatten rank analysis: N = ${a.tokens} tokens, ${a.numHeads} heads of d = ${a.headDim} (random weights)`,
     `${'form'.padEnd(15)} ${'rank per head'.padEnd(18)} ${'bound'.padEnd(6)} row entropy (nats; uniform = ${Math.log(a.tokens).toFixed(2)})`,
   ];
   for (const r of a.rows) {

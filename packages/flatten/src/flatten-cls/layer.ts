@@ -6,7 +6,8 @@ import {
   type MixContext,
 } from '@attention-zoo/attention-core';
 import { softmaxKeyMaps, type StateDictKeyMap } from '@attention-zoo/attention-core/weights';
-import { FocusedLinearLayer, type FocusedLinearConfig } from '../layers/focused-layer.js';
+import { FocusedLinearLayer, type FocusedLinearConfig } from '../shared/focused-layer.js';
+import { patchDwcBranch } from './op.js';
 
 export interface FLattenClsAttentionConfig extends FocusedLinearConfig {
   /**
@@ -32,7 +33,7 @@ export interface FLattenClsAttentionConfig extends FocusedLinearConfig {
  */
 export class FLattenClsAttention extends FocusedLinearLayer {
   static className = 'AttentionZoo>FLattenClsAttention';
-  static override capabilities = defineCapabilities({ variableLength: false, needsGrid: true, attentionMap: 'approximate' });
+  static override capabilities = defineCapabilities({ variableLength: false, needsGrid: true, classTokens: true, attentionMap: 'approximate' });
 
   private cls: number | undefined;
 
@@ -82,13 +83,12 @@ export class FLattenClsAttention extends FocusedLinearLayer {
   }
 
   protected override mixTokens(x: tf.Tensor3D, _context: tf.Tensor3D, _ctx: MixContext): tf.Tensor3D {
-    const [b, t] = x.shape;
-    const cls = this.cls!;
     const qkv = { q: this.project('q', x), k: this.project('k', x), v: this.project('v', x) };
-    if (cls === 0) return this.attend(qkv, this.grid!);
     // Focused linear attention over all T tokens; DWC over the patches only (class tokens get no DWC term).
-    const patches = tf.slice(qkv.v, [0, cls, 0], [b, t - cls, this.dim]) as tf.Tensor3D;
-    const dwc = tf.concat([tf.zeros([b, cls, this.dim]), this.dwcOf(patches, this.grid!)], 1);
+    const dwc = patchDwcBranch(qkv.v, this.cls!, this.read('dwc/kernel') as tf.Tensor4D, this.read('dwc/bias') as tf.Tensor1D, {
+      numHeads: this.numHeads,
+      grid: this.grid!,
+    });
     return tf.add(this.focusedOutput(qkv), dwc) as tf.Tensor3D;
   }
 

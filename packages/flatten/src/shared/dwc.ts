@@ -4,7 +4,7 @@ import { depthwiseConv2dSame, mergeHeads, splitHeads } from '@attention-zoo/atte
 
 export interface DwcOptions {
   /** Heads h: the conv runs on each head's `[H, W, d]` value map, one set of d filters shared by all heads. */
-  heads: number;
+  numHeads: number;
   /** `[H, W]` of the token grid, row-major tokens. */
   grid: [number, number];
   /**
@@ -35,11 +35,11 @@ export function causalTapMask(k: number): tf.Tensor4D {
  */
 export function dwcBranch(v: tf.Tensor3D, kernel: tf.Tensor4D, bias: tf.Tensor1D | undefined, options: DwcOptions): tf.Tensor3D {
   const [b, n, c] = v.shape;
-  const { heads: h, grid } = options;
+  const { numHeads: h, grid } = options;
   const [gh, gw] = grid;
   if (v.rank !== 3) throw new AttentionInputError(`dwcBranch: v must be [batch, tokens, C], got [${v.shape}]`);
   if (n !== gh * gw) throw new AttentionInputError(`dwcBranch: v has ${n} tokens but grid [${gh}, ${gw}] holds ${gh * gw}`);
-  if (c % h !== 0) throw new AttentionInputError(`dwcBranch: C=${c} is not divisible by heads=${h}`);
+  if (c % h !== 0) throw new AttentionInputError(`dwcBranch: C=${c} is not divisible by numHeads=${h}`);
   const d = c / h;
   const [kh, kw, kc, mult] = kernel.shape;
   if (kernel.rank !== 4 || kh !== kw || kh % 2 !== 1 || kc !== d || mult !== 1) {
