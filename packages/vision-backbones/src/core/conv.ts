@@ -16,8 +16,3 @@ export function conv2dTorch(x: tf.Tensor4D, kernel: tf.Tensor4D, bias: tf.Tensor
 export function convOut(n: number, k: number, stride: number, pad: number): number {
   return Math.floor((n + 2 * pad - k) / stride) + 1;
 }
-
-/** A depthwise 3×3-style conv with 'same' zero padding and bias on NHWC, kernel `[k, k, C, 1]` (PyTorch `groups = C`, padding k//2). */
-export function depthwiseTorch(x: tf.Tensor4D, kernel: tf.Tensor4D, bias: tf.Tensor1D): tf.Tensor4D {
-  return tf.tidy(() => tf.add(tf.depthwiseConv2d(x, kernel, 1, 'same'), bias) as tf.Tensor4D);
-}

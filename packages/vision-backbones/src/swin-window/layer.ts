@@ -1,103 +1,62 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { initializers } from '@tensorflow/tfjs-layers';
-import {
-  AttentionConfigError,
-  registerLayerClass,
-  AttentionLayer,
-  defineCapabilities,
-  type AttentionConfig,
-  type MixContext,
-} from '@attention-zoo/attention-core';
-import { mergeHeads, splitHeads } from '@attention-zoo/attention-core/ops';
-import { softmaxKeyMaps, type StateDictKeyMap } from '@attention-zoo/attention-core/weights';
-import { roll2d, windowPartition, windowReverse } from '@attention-zoo/flatten';
+import { AttentionLayer, defineCapabilities, type AttentionConfig, type MixContext } from '@attention-zoo/attention-core';
+import { mergeHeads, splitHeads, swinWindow, tokensToWindows, windowsToTokens, type SwinWindow } from '@attention-zoo/attention-core/ops';
+import { tilingSide } from '../shared/tiling-side.js';
+import { relativePositionIndex, shiftedWindowMask, windowAttention } from './op.js';
 
-type Shape = (number | null)[];
+/** Swin's window side (official `window_size`). */
+export const SWIN_WINDOW = 7;
 
 export interface SwinWindowAttentionConfig extends AttentionConfig {
-  /** Side of the windows (official `window_size`). Default 7; ≥ min(grid) → one window, no shift (as Swin's block). */
+  /**
+   * Side of the windows (official `window_size`); ≥ min(grid) → one window, no shift (as Swin's block).
+   * Default 7 where 7×7 windows tile the grid (every stage of the Swin models at 224²), else the
+   * largest side below 7 that does (4 on an 8×8 grid).
+   */
   windowSize?: number;
-  /** Cyclic shift of SW-MSA blocks (official `shift_size`). Default 0. */
-  shiftSize?: number;
-}
-
-/** Swin's `relative_position_index`: for tokens i, j of a ws×ws window, (Δy + ws − 1)(2ws − 1) + (Δx + ws − 1). */
-export function relativePositionIndex(ws: number): Int32Array {
-  const n = ws * ws;
-  const idx = new Int32Array(n * n);
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j < n; j++) {
-      const dy = Math.floor(i / ws) - Math.floor(j / ws) + ws - 1;
-      const dx = (i % ws) - (j % ws) + ws - 1;
-      idx[i * n + j] = dy * (2 * ws - 1) + dx;
-    }
-  }
-  return idx;
-}
-
-/**
- * Swin's SW-MSA mask `[nW, ws², ws²]`: 0 within a region of the shifted map, −100 across
- * regions (the official constant), so tokens brought together by the cyclic shift do not attend.
- */
-export function shiftedWindowMask(h: number, w: number, ws: number, shift: number): Float32Array {
-  const label = (p: number, n: number) => (p < n - ws ? 0 : p < n - shift ? 1 : 2);
-  const nw = (h / ws) * (w / ws);
-  const n = ws * ws;
-  const out = new Float32Array(nw * n * n);
-  let win = 0;
-  for (let wy = 0; wy < h / ws; wy++) {
-    for (let wx = 0; wx < w / ws; wx++) {
-      const lab = new Int32Array(n);
-      for (let t = 0; t < n; t++) lab[t] = label(wy * ws + Math.floor(t / ws), h) * 3 + label(wx * ws + (t % ws), w);
-      for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) out[win * n * n + i * n + j] = lab[i] === lab[j] ? 0 : -100;
-      win++;
-    }
-  }
-  return out;
+  /** Cyclic shift of SW-MSA blocks (official `shift_size`); `'half'`: ⌊windowSize/2⌋, Swin's choice. Default 0. */
+  shiftSize?: number | 'half';
 }
 
 /**
  * Swin Transformer's window attention (Liu et al. 2021, Eq. 4; official `WindowAttention`
  * run by `SwinTransformerBlock`): the grid is cyclically shifted by −shift, cut into ws×ws
- * windows, and in each window
+ * windows, and in each window softmax(Q Kᵀ / √d + B [+ mask]) V, with the relative position
+ * bias B gathered from a (2ws−1)² × heads table and, for shifted windows, the SW-MSA mask.
  *
- *   Attention(Q, K, V) = softmax(Q Kᵀ / √d + B [+ mask]) V,   B from a (2ws−1)² × heads table
- *
- * Only ws² tokens attend to each other: O(N·ws²·C), never N×N.
  * Weights: `q`, `k`, `v` (official `qkv`), `out` (`proj`), `relativePositionBiasTable [(2ws−1)², heads]`.
  */
 export class SwinWindowAttention extends AttentionLayer {
   static className = 'AttentionZoo>SwinWindowAttention';
   static override capabilities = defineCapabilities({ variableLength: false, needsGrid: true });
 
+  /** The configured window and shift (as given, or the default window). */
   readonly windowSize: number;
   readonly shiftSize: number;
-  /** Window and shift after Swin's clamp (window ≥ min(grid) → window = min(grid), shift 0). */
-  readonly window: number;
-  readonly shift: number;
+  /** The window and shift in use after Swin's clamp (window ≥ min(grid) → window = min(grid), shift 0). */
+  private readonly windows: SwinWindow;
   private index: tf.Tensor1D | undefined;
-  private mask: tf.Tensor4D | undefined;
+  private mask: tf.Tensor3D | undefined;
 
   constructor(config: SwinWindowAttentionConfig) {
     super(config);
-    this.windowSize = config.windowSize ?? 7;
-    this.shiftSize = config.shiftSize ?? 0;
-    if (!Number.isInteger(this.windowSize) || this.windowSize < 1) {
-      throw new AttentionConfigError(`${this.who}: windowSize must be a positive integer, got ${JSON.stringify(config.windowSize)}`);
-    }
-    const [h, w] = this.grid!;
-    const global = Math.min(h, w) <= this.windowSize;
-    this.window = global ? Math.min(h, w) : this.windowSize;
-    this.shift = global ? 0 : this.shiftSize;
-    if (!Number.isInteger(this.shiftSize) || this.shift < 0 || this.shift >= this.window) {
-      throw new AttentionConfigError(`${this.who}: shiftSize must be an integer in [0, ${this.window}), got ${JSON.stringify(config.shiftSize)}`);
-    }
-    if (h % this.window !== 0 || w % this.window !== 0) {
-      throw new AttentionConfigError(`${this.who}: grid [${h}, ${w}] is not divisible into ${this.window}×${this.window} windows`);
-    }
+    this.windowSize = config.windowSize ?? tilingSide(this.grid!, SWIN_WINDOW);
+    this.shiftSize = config.shiftSize === 'half' ? Math.floor(this.windowSize / 2) : (config.shiftSize ?? 0);
+    this.windows = swinWindow(this.who, this.grid!, this.windowSize, this.shiftSize);
   }
 
-  protected override buildMixing(_inputShape: Shape): void {
+  /** Side of the windows in use. */
+  get window(): number {
+    return this.windows.window;
+  }
+
+  /** Cyclic shift in use. */
+  get shift(): number {
+    return this.windows.shift;
+  }
+
+  protected override buildMixing(): void {
     const side = 2 * this.window - 1;
     this.addPathWeight('relativePositionBiasTable', [side * side, this.numHeads], (seed) => initializers.truncatedNormal({ stddev: 0.02, seed }));
   }
@@ -110,28 +69,26 @@ export class SwinWindowAttention extends AttentionLayer {
     return tf.transpose(tf.reshape(g, [n, n, this.numHeads]), [2, 0, 1]) as tf.Tensor3D;
   }
 
-  protected override mixTokens(x: tf.Tensor3D, _context: tf.Tensor3D, ctx: MixContext): tf.Tensor3D {
-    const [b, n] = x.shape;
+  /** The SW-MSA mask `[nW, ws², ws²]` of shifted windows (built once). */
+  private shiftMask(): tf.Tensor3D | undefined {
+    if (!this.shift) return undefined;
     const [h, w] = this.grid!;
-    const ws = this.window;
-    const map = tf.reshape(x, [b, h, w, this.dim]) as tf.Tensor4D;
-    const win = windowPartition(this.shift ? roll2d(map, -this.shift) : map, ws); // [B·nW, ws², C]
-    const hd = this.numHeads;
-    const q = tf.mul(splitHeads(this.project('q', win), hd), 1 / Math.sqrt(this.headDim)) as tf.Tensor4D;
-    const k = splitHeads(this.project('k', win), hd);
-    const v = splitHeads(this.project('v', win), hd);
-    let logits = tf.add(tf.matMul(q, k, false, true), this.bias()) as tf.Tensor4D; // [B·nW, h, ws², ws²]
-    if (this.shift) {
-      const nw = (h / ws) * (w / ws);
-      if (!this.mask) this.mask = tf.keep(tf.tensor4d(shiftedWindowMask(h, w, ws, this.shift), [1, nw, ws * ws, ws * ws]));
-      const l5 = tf.reshape(logits, [b, nw, hd, ws * ws, ws * ws]);
-      logits = tf.reshape(tf.add(l5, tf.expandDims(this.mask, 2)), [b * nw, hd, ws * ws, ws * ws]) as tf.Tensor4D;
-    }
-    let a = tf.softmax(logits) as tf.Tensor4D;
-    if (ctx.training && this.dropout > 0) a = tf.dropout(a, this.dropout, undefined, ctx.seed) as tf.Tensor4D;
-    const out = mergeHeads(tf.matMul(a, v)); // [B·nW, ws², C]
-    const merged = windowReverse(out, ws, h, w);
-    return tf.reshape(this.shift ? roll2d(merged, this.shift) : merged, [b, n, this.dim]) as tf.Tensor3D;
+    const n = this.window * this.window;
+    if (!this.mask) this.mask = tf.keep(tf.tensor3d(shiftedWindowMask(h, w, this.window, this.shift), [(h * w) / n, n, n]));
+    return this.mask;
+  }
+
+  protected override mixTokens(x: tf.Tensor3D, _context: tf.Tensor3D, ctx: MixContext): tf.Tensor3D {
+    const win = tokensToWindows(x, this.grid!, this.windows); // [B·nW, ws², C] of the grid shifted by −shift
+    const h = this.numHeads;
+    const out = windowAttention(splitHeads(this.project('q', win), h), splitHeads(this.project('k', win), h), splitHeads(this.project('v', win), h), {
+      bias: this.bias(),
+      mask: this.shiftMask(),
+      dropout: this.dropout,
+      training: ctx.training,
+      seed: ctx.seed,
+    }); // [B·nW, h, ws², d]
+    return windowsToTokens(mergeHeads(out), this.grid!, this.windows); // [B, N, C]
   }
 
   /** Frees the cached index and mask constants (they are rebuilt on the next call). */
@@ -150,13 +107,4 @@ export class SwinWindowAttention extends AttentionLayer {
   protected override variantConfig(): Record<string, unknown> {
     return { windowSize: this.windowSize, shiftSize: this.shiftSize };
   }
-
-  /** Official keys: `qkv` (rows q, k, v), `proj`, `relative_position_bias_table` (`relative_position_index` is recomputed). */
-  torchKeyMap(): StateDictKeyMap {
-    return { ...softmaxKeyMaps.timm({ qkvBias: this.qkvBias }), relative_position_bias_table: 'relativePositionBiasTable' };
-  }
 }
-
-
-// Not a registry variant yet: registered for save/load only.
-registerLayerClass(SwinWindowAttention);
