@@ -1,9 +1,8 @@
 export { growthExponent } from '@attention-zoo/attention-core/analysis';
 export { crossover, series, summarize } from './analysis.js';
 export type { SeriesSummary } from './analysis.js';
-export { regressions } from './baseline.js';
+export { readBaseline, regressions } from './baseline.js';
 export type { Regression } from './baseline.js';
-export { nearlySquareGrid } from './grid.js';
 export { benchLayer, measure } from './measure.js';
 export type { BenchCase } from './measure.js';
 export { parseBenchArgs, USAGE } from './options.js';

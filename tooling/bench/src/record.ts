@@ -8,7 +8,7 @@ export interface BenchRecord {
   backend: BackendName;
   tokens: number;
   dim: number;
-  heads: number;
+  numHeads: number;
   batch: number;
   mode: BenchMode;
   /** Layer options the bench set for this variant (e.g. Linformer's fixed k), when any. */
