@@ -9,7 +9,7 @@ export { parseBenchArgs, USAGE } from './options.js';
 export type { BenchOptions } from './options.js';
 export { BENCH_VARIANT_DEFAULTS, parseSetting, variantOptions } from './variant-options.js';
 export type { VariantOptions } from './variant-options.js';
-export type { BenchMode, BenchRecord } from './record.js';
+export type { BenchMode, BenchRecord, BenchSetting } from './record.js';
 export { markdownReport, svgPlot } from './report.js';
 export { runBench } from './run.js';
 export { runTorch, torchAvailable, torchTable } from './torch.js';

@@ -2,23 +2,14 @@ import { loadavg } from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
 import { createAttention, getAttention, layoutConfig, type AttentionLayer } from '@attention-zoo/attention-core';
 import { nearlySquareGrid } from '@attention-zoo/attention-core/ops';
-import type { BackendName } from '@attention-zoo/backends';
-import type { BenchMode, BenchRecord } from './record.js';
+import type { BenchMode, BenchRecord, BenchSetting } from './record.js';
 import type { VariantOptions } from './variant-options.js';
 
-export interface BenchCase {
-  variant: string;
-  backend: BackendName;
-  tokens: number;
-  dim: number;
-  numHeads: number;
-  batch: number;
-  mode: BenchMode;
+export interface BenchCase extends BenchSetting {
+  /** Timed runs after the warm-up. */
   runs: number;
   /** Cases whose predicted activations (the variant's cost model) exceed this are skipped. */
   memoryBudgetBytes: number;
-  /** The variant's layer options for this case (see variant-options.ts). */
-  options?: VariantOptions;
 }
 
 /** Activations above which a wasm case is not tried (its heap, with room for weights and fragmentation). */

@@ -30,13 +30,7 @@ function parse(argv: string[]): { backend: string; only?: string; tokens: number
 }
 
 async function main(): Promise<number> {
-  let args: ReturnType<typeof parse>;
-  try {
-    args = parse(process.argv.slice(2).filter((a) => a !== '--'));
-  } catch (err) {
-    console.error((err as Error).message);
-    return 2;
-  }
+  const args = parse(process.argv.slice(2).filter((a) => a !== '--')); // a usage error exits 2, below
   await import('@attention-zoo/variants'); // every published package: its registrations run
   const choice = await selectBackend({ backend: args.backend as never });
   console.log(formatChoice(choice));
