@@ -38,11 +38,12 @@ export async function compare(o: CompareOptions): Promise<CompareRow[]> {
   for (const a of o.attentions) getAttention(a); // unknown names fail before any training, listing the registered ones
   mkdirSync(o.outDir, { recursive: true });
   const rows: CompareRow[] = [];
+  for (const l of o.header ?? []) o.progress.info(l); // the backend block, once for every run
   for (const attention of o.attentions) {
     o.progress.info(`\n=== ${attention} ===`);
     const config: TrainConfig = { ...structuredClone(o.config), attention, attentionFallback: undefined };
     try {
-      const summary = await runTraining({ config, runDir: join(o.outDir, attention), progress: o.progress, header: o.header });
+      const summary = await runTraining({ config, runDir: join(o.outDir, attention), progress: o.progress, printedHeader: o.header });
       rows.push({ attention, ok: true, summary });
     } catch (err) {
       o.progress.result(`${attention}: FAILED — ${(err as Error).message}`);

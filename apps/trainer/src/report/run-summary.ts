@@ -16,8 +16,12 @@ export interface RunSummary {
   trainLoss: number;
   wallSeconds: number;
   samplesPerSec: number;
-  /** Peak bytes held by tensors during one training step (tf.profile). */
+  /** Peak bytes of tensor buffers during one training step (each buffer once; weights and Adam's state included). */
   peakTensorBytes: number;
-  /** Peak resident memory of the process, bytes. */
+  /**
+   * Peak resident memory during this run, bytes: sampled after every training step,
+   * validation and the test evaluation of this process (not the process's lifetime
+   * peak, which in `compare` would carry over from the runs before).
+   */
   peakRssBytes: number;
 }

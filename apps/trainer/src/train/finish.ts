@@ -35,7 +35,7 @@ export async function finishRun(run: OpenRun, loop: LoopResult, progress: Progre
     wallSeconds: run.wallSeconds(),
     samplesPerSec: trainLines.length ? trainLines.reduce((a, m) => a + m.samplesPerSec, 0) / trainLines.length : loop.lastTrain.samplesPerSec,
     peakTensorBytes: loop.peakTensorBytes,
-    peakRssBytes: process.resourceUsage().maxRSS * 1024,
+    peakRssBytes: Math.max(loop.peakRssBytes, process.memoryUsage.rss()),
   };
   writeAtomic(join(runDir, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
   for (const [file, svg] of Object.entries(runPlots(all, `${config.task} · ${config.attention}`))) writeAtomic(join(runDir, file), svg);

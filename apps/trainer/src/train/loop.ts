@@ -17,8 +17,10 @@ import { profiledTrainStep, trainStep } from './step.js';
 export interface LoopResult {
   /** The step reached: the run's total when it is complete. */
   step: number;
-  /** Peak bytes held by tensors during this process's second training step (0 before it). */
+  /** Peak bytes of tensor buffers during this process's second training step (0 before it). */
   peakTensorBytes: number;
+  /** Highest resident set size sampled after each of this process's steps and evaluations of this run. */
+  peakRssBytes: number;
   /** Mean loss and speed of the last logged window (NaN, 0 before one). */
   lastTrain: { loss: number; samplesPerSec: number };
   lastValidation?: EvalResult;
@@ -58,7 +60,7 @@ export async function trainLoop(run: OpenRun, progress: Progress, stopAfter?: nu
     run.metrics.append(m);
     progress.metric(m);
   };
-  const result: LoopResult = { step: run.start.step, peakTensorBytes: 0, lastTrain: { loss: NaN, samplesPerSec: 0 } };
+  const result: LoopResult = { step: run.start.step, peakTensorBytes: 0, peakRssBytes: process.memoryUsage.rss(), lastTrain: { loss: NaN, samplesPerSec: 0 } };
   let { step, samples } = run.start;
   let win = new TrainWindow();
   let order: Int32Array = new Int32Array(0);
@@ -88,6 +90,7 @@ export async function trainLoop(run: OpenRun, progress: Progress, stopAfter?: nu
     if (!Number.isFinite(l)) throw new Error(`training diverged at step ${step + 1}: loss is ${l}; try a lower --lr`);
     step++;
     samples += config.batchSize;
+    result.peakRssBytes = Math.max(result.peakRssBytes, process.memoryUsage.rss());
     win.add(l, h, config.batchSize, (performance.now() - began) / 1000);
     const speed = win.samplesPerSec;
     progress.tick({ step, totalSteps: total, epoch, epochs, loss: win.meanLoss, accuracy: win.accuracy, samplesPerSec: speed, etaSeconds: ((total - step) * config.batchSize) / speed });
@@ -99,6 +102,7 @@ export async function trainLoop(run: OpenRun, progress: Progress, stopAfter?: nu
     }
     if (step % config.evalEvery === 0 || last) {
       result.lastValidation = await evaluate(model, data, 'validation', config.batchSize);
+      result.peakRssBytes = Math.max(result.peakRssBytes, process.memoryUsage.rss());
       log({ kind: 'eval', split: 'validation', step, loss: result.lastValidation.loss, accuracy: result.lastValidation.accuracy, wallSeconds: run.wallSeconds() });
     }
     if (step % config.checkpointEvery === 0 || last) {

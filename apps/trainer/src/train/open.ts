@@ -24,6 +24,8 @@ export interface OpenOptions {
   resume?: boolean;
   /** Lines for the header besides the run's own (backend choice). */
   header?: string[];
+  /** Lines that belong to this run's header but were printed once for several runs (compare's backend block): in report.md, not printed again. */
+  printedHeader?: string[];
 }
 
 /** An open run: what the loop trains and the finish reports. */
@@ -61,6 +63,7 @@ export async function openRun(o: OpenOptions, progress: Progress): Promise<OpenR
   const opened = o.resume ? await resumeRun(checkpoints, metrics, optimizer) : createRun(runDir, config, task, data);
   const parameters = countParams(opened.model);
   const header = [
+    ...(o.printedHeader ?? []),
     ...(o.header ?? []),
     `task: ${data.describe}`,
     `model: ${task.model}; dim ${config.model.dim}, depth ${config.model.depth}, ${config.model.numHeads} heads — ${parameters.toLocaleString('en-US')} parameters`,
@@ -69,7 +72,7 @@ export async function openRun(o: OpenOptions, progress: Progress): Promise<OpenR
     `training: ${total} steps (${perEpoch} per epoch) × batch ${config.batchSize}, Adam lr ${config.learningRate} (warm-up ${config.warmupSteps}, cosine), seed ${config.seed}`,
     `run folder: ${runDir}${opened.resumedFrom ? ` — resumed from ${opened.resumedFrom}` : ''}`,
   ];
-  for (const l of header) progress.info(l);
+  for (const l of header.slice(o.printedHeader?.length ?? 0)) progress.info(l);
   progress.event({
     kind: 'header', runDir, task: config.task, attention: config.attention, attentionFallback: config.attentionFallback, backend: config.backend,
     totalSteps: total, parameters, resumedFrom: opened.resumedFrom, lines: header,
