@@ -28,4 +28,3 @@ export { exportRun } from './commands/export.js';
 export type { ExportMetadata } from './commands/export.js';
 export { evalRun } from './commands/eval.js';
 export { listopsEval } from './commands/listops-eval.js';
-export { lineChart } from './report/svg-plot.js';

@@ -32,7 +32,7 @@ describe('training runs (cpu, tiny ListOps config)', () => {
     }
     expect(readdirSync(join(dir, 'checkpoints')).sort()).toEqual(['step-00000012', 'step-00000024']);
     expect(readFileSync(join(dir, 'checkpoints/step-00000024/model.json'), 'utf8')).toContain('"format":"layers-model"');
-    expect(readFileSync(join(dir, 'loss.svg'), 'utf8')).toMatch(/^<svg[\s\S]*<polyline[\s\S]*<\/svg>\n$/);
+    expect(readFileSync(join(dir, 'loss.svg'), 'utf8')).toMatch(/^<svg[\s\S]*class="mark-line role-mark[\s\S]*<\/svg>\n$/);
     expect(readFileSync(join(dir, 'report.md'), 'utf8')).toMatch(/\| test accuracy \| \d+\.\d\d% \(32 examples\) \|/);
   });
 
@@ -105,7 +105,7 @@ describe('training runs (cpu, tiny ListOps config)', () => {
     expect(rows[0]!.summary!.parameters).toBe(rows[1]!.summary!.parameters);
     expect(rows[0]!.summary!.trainLoss).not.toBe(rows[1]!.summary!.trainLoss);
     for (const f of ['loss.svg', 'accuracy.svg', 'loss-wall.svg', 'compare.json']) expect(existsSync(join(out, f)), f).toBe(true);
-    expect(readFileSync(join(out, 'loss.svg'), 'utf8').match(/<polyline/g)).toHaveLength(2);
+    expect(readFileSync(join(out, 'loss.svg'), 'utf8').match(/class="mark-line role-mark/g)).toHaveLength(2); // a line per attention
     await expect(compare({ config: tinyConfig(), attentions: ['softmax', 'no-such-attention'], outDir: tmp('bad'), progress: quiet() })).rejects.toThrow(
       /unknown attention 'no-such-attention'; registered: .*softmax/,
     );

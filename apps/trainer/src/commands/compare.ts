@@ -8,9 +8,9 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { getAttention } from '@attention-zoo/attention-core';
+import { lineChartSvg } from '@attention-zoo/plots';
 import type { TrainConfig } from '../config.js';
 import { mib } from '../report/run-report.js';
-import { lineChart } from '../report/svg-plot.js';
 import { writeAtomic } from '../train/atomic.js';
 import { MetricsLog, type EvalMetric, type TrainMetric } from '../train/metrics.js';
 import type { Progress } from '../train/progress.js';
@@ -51,7 +51,7 @@ export async function compare(o: CompareOptions): Promise<CompareRow[]> {
     }
   }
   const table = compareTable(rows);
-  const plots = comparePlots(rows, o.outDir, `${o.config.task}`);
+  const plots = await comparePlots(rows, o.outDir, `${o.config.task}`);
   writeAtomic(join(o.outDir, 'compare.json'), `${JSON.stringify(rows, null, 2)}\n`);
   for (const [f, svg] of Object.entries(plots)) writeAtomic(join(o.outDir, f), svg);
   const c = o.config;
@@ -92,13 +92,17 @@ export function compareTable(rows: CompareRow[]): string {
   return lines.join('\n');
 }
 
-function comparePlots(rows: CompareRow[], outDir: string, task: string): Record<string, string> {
+async function comparePlots(rows: CompareRow[], outDir: string, task: string): Promise<Record<string, string>> {
   const runs = rows.filter((r) => r.ok).map((r) => ({ name: r.attention, ms: new MetricsLog(join(outDir, r.attention, 'metrics.jsonl')).read() }));
   const train = (ms: ReturnType<MetricsLog['read']>) => ms.filter((m): m is TrainMetric => m.kind === 'train');
   const val = (ms: ReturnType<MetricsLog['read']>) => ms.filter((m): m is EvalMetric => m.kind === 'eval');
+  const loss = { title: 'cross-entropy' };
   return {
-    'loss.svg': lineChart({ title: `${task}: train loss`, xLabel: 'step', yLabel: 'cross-entropy', series: runs.map((r) => ({ name: r.name, points: train(r.ms).map((m) => [m.step, m.loss]) })) }),
-    'accuracy.svg': lineChart({ title: `${task}: validation accuracy`, xLabel: 'step', yLabel: 'accuracy (%)', series: runs.map((r) => ({ name: r.name, points: val(r.ms).map((m) => [m.step, 100 * m.accuracy]) })) }),
-    'loss-wall.svg': lineChart({ title: `${task}: train loss`, xLabel: 'wall-clock seconds', yLabel: 'cross-entropy', series: runs.map((r) => ({ name: r.name, points: train(r.ms).map((m) => [m.wallSeconds, m.loss]) })) }),
+    'loss.svg': await lineChartSvg({ title: `${task}: train loss`, x: { title: 'step' }, y: loss, series: runs.map((r) => ({ name: r.name, points: train(r.ms).map((m) => [m.step, m.loss]) })) }),
+    'accuracy.svg': await lineChartSvg({
+      title: `${task}: validation accuracy`, x: { title: 'step' }, y: { title: 'accuracy (%)', domain: [0, 100] },
+      series: runs.map((r) => ({ name: r.name, points: val(r.ms).map((m) => [m.step, 100 * m.accuracy]) })),
+    }),
+    'loss-wall.svg': await lineChartSvg({ title: `${task}: train loss`, x: { title: 'wall-clock seconds' }, y: loss, series: runs.map((r) => ({ name: r.name, points: train(r.ms).map((m) => [m.wallSeconds, m.loss]) })) }),
   };
 }

@@ -38,7 +38,7 @@ export async function finishRun(run: OpenRun, loop: LoopResult, progress: Progre
     peakRssBytes: Math.max(loop.peakRssBytes, process.memoryUsage.rss()),
   };
   writeAtomic(join(runDir, 'summary.json'), `${JSON.stringify(summary, null, 2)}\n`);
-  for (const [file, svg] of Object.entries(runPlots(all, `${config.task} · ${config.attention}`))) writeAtomic(join(runDir, file), svg);
+  for (const [file, svg] of Object.entries(await runPlots(all, `${config.task} · ${config.attention}`))) writeAtomic(join(runDir, file), svg);
   writeAtomic(join(runDir, 'report.md'), runReport(config, summary, run.header, all));
   progress.event({ kind: 'summary', ...summary });
   progress.result(
