@@ -18,7 +18,8 @@ export { PositionEmbedding, TokenEmbedding } from '@attention-zoo/attention-core
 export { Checkpoints, CheckpointError, loadModelFolder } from './train/checkpoint.js';
 export { MetricsLog } from './train/metrics.js';
 export type { Metric, TrainMetric, EvalMetric } from './train/metrics.js';
-export { Progress, formatTick } from './train/progress.js';
+export { EtaClock, Progress, formatTick } from './train/progress.js';
+export type { ProgressTick } from './train/progress.js';
 export { runTraining } from './train/run.js';
 export type { RunOptions } from './train/run.js';
 export { readRunConfig } from './run-folder.js';

@@ -11,7 +11,7 @@ import { makeBatch } from './batch.js';
 import { evaluate, type EvalResult } from './evaluate.js';
 import type { Metric } from './metrics.js';
 import type { OpenRun } from './open.js';
-import type { Progress } from './progress.js';
+import { EtaClock, type Progress } from './progress.js';
 import { profiledTrainStep, trainStep } from './step.js';
 
 export interface LoopResult {
@@ -65,6 +65,7 @@ export async function trainLoop(run: OpenRun, progress: Progress, stopAfter?: nu
   let win = new TrainWindow();
   let order: Int32Array = new Int32Array(0);
   let orderEpoch = -1;
+  const clock = new EtaClock();
   for (let ran = 0; step < total && (stopAfter === undefined || ran < stopAfter); ran++) {
     const epoch = Math.floor(step / perEpoch);
     if (epoch !== orderEpoch) {
@@ -93,7 +94,7 @@ export async function trainLoop(run: OpenRun, progress: Progress, stopAfter?: nu
     result.peakRssBytes = Math.max(result.peakRssBytes, process.memoryUsage.rss());
     win.add(l, h, config.batchSize, (performance.now() - began) / 1000);
     const speed = win.samplesPerSec;
-    progress.tick({ step, totalSteps: total, epoch, epochs, loss: win.meanLoss, accuracy: win.accuracy, samplesPerSec: speed, etaSeconds: ((total - step) * config.batchSize) / speed });
+    progress.tick({ step, totalSteps: total, epoch, epochs, loss: win.meanLoss, accuracy: win.accuracy, samplesPerSec: speed, etaSeconds: clock.eta(step, total) });
     const last = step === total;
     if (step % config.logEvery === 0 || last) {
       result.lastTrain = { loss: win.meanLoss, samplesPerSec: speed };
