@@ -21,6 +21,7 @@ export type { Metric, TrainMetric, EvalMetric } from './train/metrics.js';
 export { EtaClock, Progress, formatTick } from './train/progress.js';
 export type { ProgressTick } from './train/progress.js';
 export { runTraining } from './train/run.js';
+export { lockRunFolder, RunLockedError } from './train/run-lock.js';
 export type { RunOptions } from './train/run.js';
 export { readRunConfig } from './run-folder.js';
 export type { RunSummary } from './report/run-summary.js';

@@ -15,6 +15,7 @@ import { getTask, prepareTask } from '../tasks/index.js';
 import type { PreparedTask, TaskSpec } from '../tasks/task.js';
 import { Checkpoints, type CheckpointState } from './checkpoint.js';
 import { MetricsLog } from './metrics.js';
+import { lockRunFolder } from './run-lock.js';
 import type { Progress } from './progress.js';
 
 export interface OpenOptions {
@@ -47,6 +48,8 @@ export interface OpenRun {
   resumedFrom?: string;
   parameters: number;
   header: string[];
+  /** Releases the run folder's lock (runTraining does, when the run ends or fails). */
+  release(): void;
   /** Wall-clock seconds of training so far, a resumed run's earlier seconds included (opening not counted). */
   wallSeconds(): number;
 }
@@ -60,7 +63,17 @@ export async function openRun(o: OpenOptions, progress: Progress): Promise<OpenR
   const checkpoints = new Checkpoints(runDir);
   const metrics = new MetricsLog(join(runDir, 'metrics.jsonl'));
   const optimizer = tf.train.adam(config.learningRate, 0.9, 0.999, 1e-8);
-  const opened = o.resume ? await resumeRun(checkpoints, metrics, optimizer) : createRun(runDir, config, task, data);
+  // One writer per run folder: taken before anything in it is read for resuming or written.
+  mkdirSync(runDir, { recursive: true });
+  const release = lockRunFolder(runDir);
+  let opened: Opened;
+  try {
+    opened = o.resume ? await resumeRun(checkpoints, metrics, optimizer) : createRun(runDir, config, task, data);
+  } catch (err) {
+    release();
+    optimizer.dispose();
+    throw err;
+  }
   const parameters = countParams(opened.model);
   const header = [
     ...(o.printedHeader ?? []),
@@ -79,7 +92,7 @@ export async function openRun(o: OpenOptions, progress: Progress): Promise<OpenR
   });
   const t0 = performance.now();
   return {
-    runDir, config, task, data, total, perEpoch, epochs: Math.ceil(total / perEpoch), optimizer, checkpoints, metrics, parameters, header, ...opened,
+    runDir, config, task, data, total, perEpoch, epochs: Math.ceil(total / perEpoch), optimizer, checkpoints, metrics, parameters, header, release, ...opened,
     wallSeconds: () => opened.start.wallSeconds + (performance.now() - t0) / 1000,
   };
 }
@@ -88,7 +101,6 @@ type Opened = Pick<OpenRun, 'model' | 'start' | 'resumedFrom'>;
 
 function createRun(runDir: string, config: TrainConfig, task: TaskSpec, data: PreparedTask): Opened {
   if (existsSync(join(runDir, 'config.json'))) throw new Error(`${runDir} already holds a run; use --resume ${runDir} to continue it, or another --run folder`);
-  mkdirSync(runDir, { recursive: true });
   writeRunConfig(runDir, config);
   writeTaskInfo(runDir, taskInfo(task.name, task.causal, data));
   return { model: data.buildModel(encoderOptions(config)), start: { step: 0, wallSeconds: 0, samples: 0 } };

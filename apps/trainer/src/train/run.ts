@@ -24,5 +24,6 @@ export async function runTraining(o: RunOptions): Promise<RunSummary | undefined
   } finally {
     run.model.dispose();
     run.optimizer.dispose();
+    run.release();
   }
 }
