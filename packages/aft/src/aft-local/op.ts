@@ -1,10 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { AttentionConfigError } from '@attention-zoo/attention-core';
 import { shiftedExp } from '@attention-zoo/attention-core/ops';
-import { bandBias, bandKeep, bandLayout, bandProduct, keyBlocks } from '../band.js';
-import { gatedRatio } from '../gated-ratio.js';
-import { checkPositionBias, type PositionBias } from '../position-bias.js';
-import { checkTokensChannels } from '../shapes.js';
+import { bandBias, bandKeep, bandLayout, bandProduct, keyBlocks } from './band.js';
+import { gatedRatio } from '../shared/gated-ratio.js';
+import { checkPositionBias, type PositionBias } from '../shared/position-bias.js';
+import { checkTokensChannels } from '../shared/shapes.js';
 
 export interface AftLocalOptions {
   /** Window s: w_{t,t'} is learned where |t − t'| < s (s = 1 keeps only the diagonal). */

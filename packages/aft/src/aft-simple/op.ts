@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { shiftedExp } from '@attention-zoo/attention-core/ops';
-import { gatedRatio } from '../gated-ratio.js';
-import { checkTokensChannels } from '../shapes.js';
+import { gatedRatio } from '../shared/gated-ratio.js';
+import { checkTokensChannels } from '../shared/shapes.js';
 import { runningMaxScan } from './running-max-scan.js';
 
 export interface AftSimpleOptions {

@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { causalKeep, shiftedExp } from '@attention-zoo/attention-core/ops';
-import { gatedRatio } from '../gated-ratio.js';
-import { checkPositionBias, denseBias, type PositionBias } from '../position-bias.js';
-import { checkTokensChannels } from '../shapes.js';
+import { gatedRatio } from '../shared/gated-ratio.js';
+import { checkPositionBias, denseBias, type PositionBias } from '../shared/position-bias.js';
+import { checkTokensChannels } from '../shared/shapes.js';
 
 export interface AftFullOptions {
   /** Autoregressive: the sums run over t' ≤ t only (paper footnote 2). */

@@ -11,14 +11,14 @@ import { shiftedExp, splitHeads } from '@attention-zoo/attention-core/ops';
  * the effective biases (−1e30 where a pair is excluded, e.g. causal) → `[batch, heads, T, T]`.
  * Dense: small T only; the AFT ops themselves never build it.
  */
-export function impliedAttention(k: tf.Tensor3D, w: tf.Tensor3D, heads: number): tf.Tensor4D {
+export function impliedAttention(k: tf.Tensor3D, w: tf.Tensor3D, numHeads: number): tf.Tensor4D {
   const [b, t, ck] = k.shape;
   const hw = w.shape[0];
   return tf.tidy(() => {
-    const ek = shiftedExp(splitHeads(k, heads), 2).exp; // exp(K − max_t K): [B, H, T, dk]
-    const ew = tf.mul(tf.reshape(shiftedExp(w, 2).exp, [1, hw, t, t]), tf.ones([b, heads, t, t])); // exp(w − row max): [B, H, T, T]
+    const ek = shiftedExp(splitHeads(k, numHeads), 2).exp; // exp(K − max_t K): [B, H, T, dk]
+    const ew = tf.mul(tf.reshape(shiftedExp(w, 2).exp, [1, hw, t, t]), tf.ones([b, numHeads, t, t])); // exp(w − row max): [B, H, T, T]
     const den = tf.matMul(ew, ek); // Σ_t' exp(w) exp(K): [B, H, T, dk]
     // mean_c A^c_{t,t'} = exp(w_{t,t'}) · (1/dk) Σ_c exp(K_{t',c}) / den_{t,c}
-    return tf.mul(ew, tf.div(tf.matMul(tf.reciprocal(den), ek, false, true), ck / heads)) as tf.Tensor4D;
+    return tf.mul(ew, tf.div(tf.matMul(tf.reciprocal(den), ek, false, true), ck / numHeads)) as tf.Tensor4D;
   });
 }

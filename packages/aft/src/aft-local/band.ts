@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { isFactorised, type PositionBias } from './position-bias.js';
+import { isFactorised, type PositionBias } from '../shared/position-bias.js';
 
 /**
  * The band |t − t'| < s of AFT-local in blocks, so that only the band is ever

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { AttentionConfigError, AttentionInputError } from '@attention-zoo/attention-core';
 import { depthwiseConv2dSame, shiftedExp } from '@attention-zoo/attention-core/ops';
-import { gatedRatio } from '../gated-ratio.js';
+import { gatedRatio } from '../shared/gated-ratio.js';
 
 export interface AftConvOptions {
   /** `[height, width]` of the token grid; tokens are row-major (index = y·width + x). */
