@@ -81,6 +81,8 @@ for (const backend of await testBackends(['cpu', 'webgpu'])) {
       expect(() => compressSequence(tf.randomNormal([2, 2, 4]) as tf.Tensor3D, k)).toThrow(/stride\) 3 is larger than the sequence \(2 tokens\)/);
       const layer = createAttention('compressed', { dim: 8, numHeads: 2, compressionFactor: 4 });
       expect(() => layer.apply(tf.zeros([1, 3, 8]))).toThrow(/larger than the sequence \(3 tokens\)/);
+      // built on a known, too short sequence (a backbone's last stage): refused as a configuration error
+      expect(() => createAttention('compressed', { dim: 8, numHeads: 2 }).build([null, 2, 8])).toThrow(AttentionConfigError);
       expect(() => createAttention('compressed', { dim: 8, numHeads: 2, compressionFactor: 0 })).toThrow(AttentionConfigError);
     });
   });

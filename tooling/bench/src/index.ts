@@ -1,16 +1,15 @@
 export { growthExponent } from '@attention-zoo/attention-core/analysis';
 export { crossover, series, summarize } from './analysis.js';
 export type { SeriesSummary } from './analysis.js';
-export { regressions } from './baseline.js';
+export { readBaseline, regressions } from './baseline.js';
 export type { Regression } from './baseline.js';
-export { nearlySquareGrid } from './grid.js';
 export { benchLayer, measure } from './measure.js';
 export type { BenchCase } from './measure.js';
 export { parseBenchArgs, USAGE } from './options.js';
 export type { BenchOptions } from './options.js';
 export { BENCH_VARIANT_DEFAULTS, parseSetting, variantOptions } from './variant-options.js';
 export type { VariantOptions } from './variant-options.js';
-export type { BenchMode, BenchRecord } from './record.js';
+export type { BenchMode, BenchRecord, BenchSetting } from './record.js';
 export { markdownReport, svgPlot } from './report.js';
 export { runBench } from './run.js';
 export { runTorch, torchAvailable, torchTable } from './torch.js';

@@ -2,7 +2,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { compare, unravel } from './compare.js';
-import { handlerFor } from './cases/index.js';
+import { handlerFor } from './handlers.js';
 import { loadFixture, type Fixture } from './fixture.js';
 
 export type Outcome = 'pass' | 'fail' | 'not-implemented';

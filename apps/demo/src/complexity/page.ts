@@ -85,7 +85,7 @@ export const complexityPage: Page = {
         for (const n of tokens) {
           if (cancelled) return;
           status.textContent = `measuring ${d.name} at N = ${n} on ${backend}…`;
-          points.push(await measurePoint(d, n, { dim, heads, repeats }));
+          points.push(await measurePoint(d, n, { dim, numHeads: heads, repeats }));
           render(points, chosen.map((c) => c.name), backend);
         }
       }

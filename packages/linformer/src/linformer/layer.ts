@@ -7,7 +7,7 @@ import {
   type AttentionConfig,
   type MixContext,
 } from '@attention-zoo/attention-core';
-import { linformerAttention, linformerAttentionWeights, type SequenceProjection } from './linformer-attention.js';
+import { linformerAttention, linformerAttentionWeights, type SequenceProjection } from './op.js';
 import { SharedProjection } from './shared-projection.js';
 
 /**
