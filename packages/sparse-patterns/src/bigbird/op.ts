@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { AttentionConfigError, AttentionInputError } from '@attention-zoo/attention-core';
 import { maskedSoftmax } from '@attention-zoo/attention-core/ops';
-import { maskConstant, keyValid } from '../ops/blocks.js';
-import { checkInt, checkMask, checkSelfQKV } from '../ops/checks.js';
-import { attendOverSources, type SoftmaxOptions } from '../ops/sources.js';
+import { maskConstant, keyValid } from '../shared/blocks.js';
+import { checkInt, checkMask, checkSelfQKV } from '../shared/checks.js';
+import { attendOverSources, type SoftmaxOptions } from '../shared/sources.js';
 import { resolveGlobalBlocks } from './random-blocks.js';
 
 export interface BigBirdOptions extends SoftmaxOptions {

@@ -10,9 +10,9 @@ import {
   paddedLength,
   toBlocks,
   unfoldDilation,
-} from '../ops/blocks.js';
-import { checkInt, checkMask, checkSelfQKV } from '../ops/checks.js';
-import { attendOverSources, type KeySource, type SoftmaxOptions } from '../ops/sources.js';
+} from '../shared/blocks.js';
+import { checkInt, checkMask, checkSelfQKV } from '../shared/checks.js';
+import { attendOverSources, type KeySource, type SoftmaxOptions } from '../shared/sources.js';
 
 export interface SlidingWindowOptions extends SoftmaxOptions {
   /** Keys within ±radius of the query (causal: the query and the `radius` keys before it). */

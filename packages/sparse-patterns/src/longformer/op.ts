@@ -1,10 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { AttentionConfigError, AttentionInputError } from '@attention-zoo/attention-core';
 import { maskedSoftmax } from '@attention-zoo/attention-core/ops';
-import { maskConstant, foldDilation, fromBlocks, keyValid, mergeBatchHeads, padTokens, paddedLength, unfoldDilation } from '../ops/blocks.js';
-import { checkInt, checkMask, checkSelfQKV } from '../ops/checks.js';
-import { attendOverSources, type KeySource, type SoftmaxOptions } from '../ops/sources.js';
-import { foldValid, windowSource } from '../local/sliding-window.js';
+import { maskConstant, foldDilation, fromBlocks, keyValid, mergeBatchHeads, padTokens, paddedLength, unfoldDilation } from '../shared/blocks.js';
+import { checkInt, checkMask, checkSelfQKV } from '../shared/checks.js';
+import { attendOverSources, type KeySource, type SoftmaxOptions } from '../shared/sources.js';
+import { foldValid, windowSource } from '../local/op.js';
 
 export interface LongformerOptions extends SoftmaxOptions {
   /** Sliding window: keys within ±radius·dilation (causal: the `radius` before), every `dilation`-th. */

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { AttentionConfigError } from '@attention-zoo/attention-core';
-import { SparseAttention, type AttendOptions, type SparseAttentionConfig } from '../layer/sparse-layer.js';
+import { SparseAttention, type AttendOptions, type SparseAttentionConfig } from '../shared/sparse-layer.js';
 import { LocalAttention } from '../local/layer.js';
 import { LongformerAttention } from '../longformer/layer.js';
 import { SparseFixedAttention } from '../sparse-fixed/layer.js';

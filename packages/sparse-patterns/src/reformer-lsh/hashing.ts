@@ -1,10 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { AttentionConfigError } from '@attention-zoo/attention-core';
-import { mulberry32 } from '../bigbird/random-blocks.js';
-import { checkInt } from '../ops/checks.js';
+import { mulberry32 } from '../shared/mulberry32.js';
+import { checkInt } from '../shared/checks.js';
 
 export interface RotationsOptions {
-  heads: number;
+  numHeads: number;
   headDim: number;
   /** n_rounds: independent hash rounds. */
   numHashes: number;
@@ -32,7 +32,7 @@ export function checkBuckets(op: string, numBuckets: unknown): number {
 export function lshRotations(o: RotationsOptions): Float32Array {
   const half = checkBuckets('lshRotations', o.numBuckets) / 2;
   const rand = mulberry32(o.seed);
-  const out = new Float32Array(o.heads * o.headDim * o.numHashes * half);
+  const out = new Float32Array(o.numHeads * o.headDim * o.numHashes * half);
   for (let i = 0; i < out.length; i++) {
     const u = 1 - rand(); // (0, 1]
     out[i] = Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * rand());

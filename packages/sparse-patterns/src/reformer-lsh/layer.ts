@@ -8,10 +8,10 @@ import {
   type Projection,
 } from '@attention-zoo/attention-core';
 import { mergeHeads, splitHeads } from '@attention-zoo/attention-core/ops';
-import { keyValid, mergeBatchHeads } from '../ops/blocks.js';
-import { checkInt } from '../ops/checks.js';
+import { keyValid, mergeBatchHeads } from '../shared/blocks.js';
+import { checkInt } from '../shared/checks.js';
 import { checkBuckets, hashBuckets, lshRotations } from './hashing.js';
-import { lshAttention } from './lsh.js';
+import { lshAttention } from './op.js';
 
 export interface LshAttentionConfig extends AttentionConfig {
   /** c: tokens per chunk of the sorted sequence; N must be a multiple. Default 16. */
@@ -60,7 +60,7 @@ export class LshAttention extends AttentionLayer {
 
   /** This layer's rotations `[heads, headDim, numHashes, numBuckets/2]`, reproducible from `hashSeed`. */
   rotations(): tf.Tensor4D {
-    this.rotationValues ??= lshRotations({ heads: this.numHeads, headDim: this.headDim, numHashes: this.numHashes, numBuckets: this.numBuckets, seed: this.hashSeed });
+    this.rotationValues ??= lshRotations({ numHeads: this.numHeads, headDim: this.headDim, numHashes: this.numHashes, numBuckets: this.numBuckets, seed: this.hashSeed });
     return tf.tensor4d(this.rotationValues, [this.numHeads, this.headDim, this.numHashes, this.numBuckets / 2]);
   }
 

@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { AttentionInputError } from '@attention-zoo/attention-core';
-import { keyValid, mergeBatchHeads } from '../ops/blocks.js';
-import { checkInt, checkMask, checkSelfQKV } from '../ops/checks.js';
-import type { SoftmaxOptions } from '../ops/sources.js';
+import { keyValid, mergeBatchHeads } from '../shared/blocks.js';
+import { checkInt, checkMask, checkSelfQKV } from '../shared/checks.js';
+import type { SoftmaxOptions } from '../shared/sources.js';
 import { checkBuckets, hashBuckets } from './hashing.js';
 
 /** Logit given to a token's own key: attended only when nothing else is (trax/HF `self_mask_value`). */

@@ -1,17 +1,13 @@
 import { registerAttention } from '@attention-zoo/attention-core';
-import { projectionCost } from '../ops/cost.js';
+import { REFORMER_PAPER } from '../paper.js';
+import { projectionCost } from '../shared/projection-cost.js';
 import { LshAttention } from './layer.js';
 
 registerAttention({
   name: 'reformer-lsh',
   family: 'sparse',
   summary: 'Reformer LSH attention: shared-QK, tokens hashed by random rotations, sorted by bucket and attended in chunks (own and previous), over several hash rounds combined by logsumexp.',
-  paper: {
-    title: 'Reformer: The Efficient Transformer',
-    authors: 'Kitaev, Kaiser, Levskaya',
-    year: 2020,
-    url: 'https://arxiv.org/abs/2001.04451',
-  },
+  paper: REFORMER_PAPER,
   layer: LshAttention,
   complexity: { time: 'O(R·N·(c·d + log N))', memory: 'O(R·N·c)' },
   // R rounds of chunks: every query scores 2c keys per round; the projections are three (q, v, out) but cost counts four.

@@ -6,7 +6,7 @@ import {
   type AttentionConfig,
   type MixContext,
 } from '@attention-zoo/attention-core';
-import type { SoftmaxOptions } from '../ops/sources.js';
+import type { SoftmaxOptions } from '../shared/sources.js';
 
 export interface SparseAttentionConfig extends AttentionConfig {
   /** Logit scale; default headDim^-½. */

@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { AttentionInputError } from '@attention-zoo/attention-core';
 import { maskedSoftmax } from '@attention-zoo/attention-core/ops';
-import { keyValid, mergeBatchHeads, toBlocks } from '../ops/blocks.js';
-import { checkInt, checkMask, checkSelfQKV } from '../ops/checks.js';
-import { attendOverSources, type SoftmaxOptions } from '../ops/sources.js';
+import { keyValid, mergeBatchHeads, toBlocks } from '../shared/blocks.js';
+import { checkInt, checkMask, checkSelfQKV } from '../shared/checks.js';
+import { attendOverSources, type SoftmaxOptions } from '../shared/sources.js';
 
 export interface SinkhornOptions extends SoftmaxOptions {
   /** b: tokens per block; N must be a multiple. */

@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { AttentionConfigError } from '@attention-zoo/attention-core';
-import { maskConstant, fromBlocks, keyValid, mergeBatchHeads, padTokens, paddedLength, toBlocks } from '../ops/blocks.js';
-import { checkInt, checkMask, checkSelfQKV } from '../ops/checks.js';
-import { attendOverSources, type KeySource, type SoftmaxOptions } from '../ops/sources.js';
+import { maskConstant, fromBlocks, keyValid, mergeBatchHeads, padTokens, paddedLength, toBlocks } from '../shared/blocks.js';
+import { checkInt, checkMask, checkSelfQKV } from '../shared/checks.js';
+import { attendOverSources, type KeySource, type SoftmaxOptions } from '../shared/sources.js';
 
 export interface FixedOptions extends SoftmaxOptions {
   /** ℓ: the block length of A⁽¹⁾. */

@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { maskConstant, fromBlocks, keyValid, mergeBatchHeads, padTokens, paddedLength } from '../ops/blocks.js';
-import { checkInt, checkMask, checkSelfQKV } from '../ops/checks.js';
-import { attendOverSources, type KeySource, type SoftmaxOptions } from '../ops/sources.js';
-import { windowSource } from '../local/sliding-window.js';
+import { maskConstant, fromBlocks, keyValid, mergeBatchHeads, padTokens, paddedLength } from '../shared/blocks.js';
+import { checkInt, checkMask, checkSelfQKV } from '../shared/checks.js';
+import { attendOverSources, type KeySource, type SoftmaxOptions } from '../shared/sources.js';
+import { windowSource } from '../local/op.js';
 
 export interface StridedOptions extends SoftmaxOptions {
   /** ℓ: the local part reaches ℓ keys back (and forward when not causal); the strided part every ℓ-th key. */
