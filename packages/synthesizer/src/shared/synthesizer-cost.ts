@@ -1,12 +1,5 @@
-import type { Cost, CostShape, PaperRef } from '@attention-zoo/attention-core';
+import type { Cost, CostShape } from '@attention-zoo/attention-core';
 import type { SynthesizerComponent } from './synthesizer-layer.js';
-
-export const SYNTHESIZER_PAPER: PaperRef = {
-  title: 'Synthesizer: Rethinking Self-Attention in Transformer Models',
-  authors: 'Tay, Bahri, Metzler, Juan, Zhao, Zheng',
-  year: 2021,
-  url: 'https://arxiv.org/abs/2005.00743',
-};
 
 /**
  * Forward cost of a synthesizer with the given components (one multiply-add = one FLOP).

@@ -9,10 +9,10 @@ import {
   type Projection,
 } from '@attention-zoo/attention-core';
 import { mergeHeads, splitHeads } from '@attention-zoo/attention-core/ops';
-import { denseSynthesizerLogits } from './dense/dense-logits.js';
-import { factorizedDenseLogits } from './factorized-dense/factorized-dense-logits.js';
-import { factorizedRandomLogits } from './factorized-random/factorized-random-logits.js';
-import { randomSynthesizerLogits } from './random/random-logits.js';
+import { denseSynthesizerLogits } from '../synthesizer-dense/op.js';
+import { factorizedDenseLogits } from '../synthesizer-factorized-dense/op.js';
+import { factorizedRandomLogits } from '../synthesizer-factorized-random/op.js';
+import { randomSynthesizerLogits } from '../synthesizer-random/op.js';
 import { syntheticAttention, syntheticAttentionWeights } from './synthetic-attention.js';
 
 /** A source of attention logits (Tay et al. 2021, §3): synthetic ones, or `dot` = Q·Kᵀ/√d (the "V" of R+V, D+V). */

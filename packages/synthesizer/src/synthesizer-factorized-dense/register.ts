@@ -1,5 +1,6 @@
 import { registerAttention } from '@attention-zoo/attention-core';
-import { synthesizerCost, SYNTHESIZER_PAPER } from '../cost.js';
+import { SYNTHESIZER_PAPER } from '../paper.js';
+import { synthesizerCost } from '../shared/synthesizer-cost.js';
 import { FactorizedDenseSynthesizer } from './layer.js';
 
 registerAttention({

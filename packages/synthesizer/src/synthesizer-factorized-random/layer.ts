@@ -1,4 +1,4 @@
-import { SynthesizerAttention, type SynthesizerConfig } from '../synthesizer-layer.js';
+import { SynthesizerAttention, type SynthesizerConfig } from '../shared/synthesizer-layer.js';
 
 /** Factorized Random Synthesizer (Tay et al. 2021, §3.1): R = R₁R₂ᵀ with R₁, R₂ ∈ R^{ℓ×k} per head. */
 export class FactorizedRandomSynthesizer extends SynthesizerAttention {

@@ -1,5 +1,5 @@
 import { AttentionConfigError } from '@attention-zoo/attention-core';
-import { SynthesizerAttention, type SynthesizerComponent, type SynthesizerConfig } from '../synthesizer-layer.js';
+import { SynthesizerAttention, type SynthesizerComponent, type SynthesizerConfig } from '../shared/synthesizer-layer.js';
 
 export interface SynthesizerMixConfig extends SynthesizerConfig {
   /** The logit sources to mix; default `['random', 'dot']` (the paper's R+V). `['dense', 'dot']` is D+V. */

@@ -1,4 +1,4 @@
-import { SynthesizerAttention, type SynthesizerConfig } from '../synthesizer-layer.js';
+import { SynthesizerAttention, type SynthesizerConfig } from '../shared/synthesizer-layer.js';
 
 /** Random Synthesizer (Tay et al. 2021, §3.1): the attention logits are a learned `[heads, ℓ, ℓ]` matrix R (`fixed: true` keeps it at its random start), independent of the input. */
 export class RandomSynthesizer extends SynthesizerAttention {
