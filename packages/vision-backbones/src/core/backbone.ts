@@ -20,6 +20,9 @@ import {
   type LoadStateDictReport,
   type StateDictKeyMap,
 } from '@attention-zoo/attention-core/weights';
+import type { InterpolateOptions } from '../weights/interpolate.js';
+import { chooseNaming, type TorchNaming } from '../weights/naming.js';
+import { resamplePosEmbed, resizeRelativePositionBiasTable } from '../weights/resize.js';
 import { choiceName, createStageAttention, type AttentionChoice, type StageGeometry } from './stage-attention.js';
 
 type Shape = (number | null)[];
@@ -52,6 +55,30 @@ export interface StageBlock extends AttentionBlock {
 export interface FlopTerm {
   part: string;
   flops: number;
+}
+
+/** Where a learned position embedding sits: its token grid and the class tokens before it. */
+export interface PositionEmbeddingGeometry {
+  grid: [number, number];
+  prefixTokens: number;
+  interpolation?: InterpolateOptions;
+}
+
+export interface LoadTorchOptions extends LoadStateDictOptions {
+  /** Resample position embeddings and relative position bias tables of another geometry. Default true. */
+  resize?: boolean;
+}
+
+/** What `loadTorchStateDict` did. */
+export interface BackboneLoadReport extends LoadStateDictReport {
+  /** The checkpoint's naming (`official`, `timm`). */
+  naming: string;
+  /** Tensors resampled to this model's geometry (`key [old] → [new]`). */
+  resized: string[];
+  /** Buffers of another geometry, skipped (this model recomputes them). */
+  recomputed: string[];
+  /** Checkpoint keys left unused: the classifier without a head, and unknown keys when not strict. */
+  unused: string[];
 }
 
 export type InitName = 'glorotUniform' | 'zeros' | 'ones' | 'truncNormal02';
@@ -315,24 +342,83 @@ export abstract class Backbone extends layers.Layer {
     return { ...super.getConfig(), ...(base as serialization.ConfigDict) };
   }
 
+  /** The namings of this model's checkpoints (official first); `loadTorchStateDict` picks one by the keys. */
+  protected abstract torchNamings(): TorchNaming[];
+
   /**
-   * Loads an official PyTorch `state_dict` (e.g. `readSafetensors(bytes).tensors` of a
-   * converted `.pth`) by the official key names. Builds the model first (no forward pass).
-   * Buffers recomputed here (Swin's `relative_position_index`, `attn_mask`) are checked
-   * for shape and skipped. Missing, unknown or mis-shaped keys: one `WeightLoadError`, nothing written.
+   * A learned position embedding under official key `key`, resampled when the checkpoint's grid
+   * differs from this model's: its grid, class tokens, and the interpolation. Default: none.
    */
-  loadTorchStateDict(stateDict: Map<string, HostTensor> | Record<string, HostTensor>, options: LoadStateDictOptions = {}): LoadStateDictReport {
+  protected positionEmbedding(_key: string): PositionEmbeddingGeometry | undefined {
+    return undefined;
+  }
+
+  /**
+   * Loads a PyTorch `state_dict` (from `readTorchCheckpoint`, `readSafetensors`, or `readCheckpoint`)
+   * in the official repository's names or timm's, told apart by the keys (`report.naming`).
+   * Builds the model first (no forward pass). Where the image size or window differs from the
+   * checkpoint's, position embeddings are resampled (timm's `resample_abs_pos_embed`) and Swin's
+   * relative position bias tables resized (bicubic, as Swin's `load_pretrained`); `resize: false` refuses instead.
+   * Buffers recomputed here (Swin's `relative_position_index`, `attn_mask`) are checked for shape
+   * and skipped. With `numClasses: 0` (or `features`), the checkpoint's classifier is left out and
+   * reported in `unused`. Missing, unknown or mis-shaped keys: one `WeightLoadError` (core's
+   * `loadStateDict`), nothing written; `strict: false` loads what matches and reports the rest.
+   */
+  loadTorchStateDict(stateDict: Map<string, HostTensor> | Record<string, HostTensor>, options: LoadTorchOptions = {}): BackboneLoadReport {
     this.ensureBuilt();
     const prefix = options.prefix ?? '';
-    const sd = new Map(stateDict instanceof Map ? stateDict : Object.entries(stateDict));
-    const problems: string[] = [];
-    for (const [key, shape] of Object.entries(this.torchBuffers())) {
-      const t = sd.get(prefix + key);
-      if (!t) continue;
-      if (t.shape.join() !== shape.join()) problems.push(`${prefix + key} [${t.shape.join(', ')}]: expected [${shape.join(', ')}] for this model's geometry`);
-      sd.delete(prefix + key);
+    const resize = options.resize ?? true;
+    const given = stateDict instanceof Map ? stateDict : new Map(Object.entries(stateDict));
+    const keyMap = this.torchKeyMap();
+    const buffers = this.torchBuffers();
+    const known = new Set([...Object.keys(keyMap), ...Object.keys(buffers)]);
+    let under = [...given.keys()].filter((k) => k.startsWith(prefix)).map((k) => k.slice(prefix.length));
+    // a checkpoint saved from DistributedDataParallel names everything `module.…`
+    const ddp = under.length > 0 && under.every((k) => k.startsWith('module.')) ? 'module.' : '';
+    under = under.map((k) => k.slice(ddp.length));
+    const { naming, renamed } = chooseNaming(under, this.torchNamings(), known);
+    const sd = new Map<string, HostTensor>();
+    for (const k of under) sd.set(renamed.get(k)!, given.get(prefix + ddp + k)!);
+    const unused: string[] = [];
+    if (this.numClasses === 0) {
+      for (const k of [...sd.keys()]) if (/^head(_dist)?\.(fc\.)?(weight|bias)$/.test(k)) (sd.delete(k), unused.push(k));
     }
+    const problems: string[] = [];
+    const recomputed: string[] = [];
+    for (const [key, shape] of Object.entries(buffers)) {
+      const t = sd.get(key);
+      if (!t) continue;
+      sd.delete(key);
+      if (t.shape.join() === shape.join()) continue;
+      if (resize) recomputed.push(key);
+      else problems.push(`${key} [${t.shape.join(', ')}]: expected [${shape.join(', ')}] for this model's geometry`);
+    }
+    const resized = resize ? this.resizeToGeometry(sd, keyMap, problems) : [];
     if (problems.length) throw new WeightLoadError(`loading a state_dict into '${this.name}' failed; nothing was changed:\n  ${problems.join('\n  ')}`);
-    return loadStateDict(this, sd, this.torchKeyMap(), options);
+    const report = loadStateDict(this, sd, keyMap, { strict: options.strict });
+    return { ...report, naming: naming.name, resized, recomputed, unused: [...unused, ...report.unexpected] };
+  }
+
+  /** Resamples, in place, the checkpoint's position embeddings and bias tables whose shape is another geometry's. */
+  private resizeToGeometry(sd: Map<string, HostTensor>, keyMap: StateDictKeyMap, problems: string[]): string[] {
+    const resized: string[] = [];
+    for (const [key, entry] of Object.entries(keyMap)) {
+      const t = sd.get(key);
+      const to = typeof entry === 'string' ? entry : entry.to;
+      if (!t || Array.isArray(to)) continue;
+      const target = this.weight(to).shape as number[];
+      const rows = target[target.length - 2]!;
+      if (t.shape[t.shape.length - 2] === rows) continue;
+      try {
+        const pos = this.positionEmbedding(key);
+        if (pos) sd.set(key, resamplePosEmbed(t, pos.grid, pos.prefixTokens, pos.interpolation));
+        else if (key.endsWith('relative_position_bias_table')) sd.set(key, resizeRelativePositionBiasTable(t, (Math.sqrt(rows) + 1) / 2));
+        else continue;
+        resized.push(`${key} [${t.shape.join(', ')}] → [${sd.get(key)!.shape.join(', ')}]`);
+      } catch (err) {
+        problems.push(`${key} [${t.shape.join(', ')}]: cannot resize to this model's geometry: ${(err as Error).message}`);
+      }
+    }
+    return resized;
   }
 }

@@ -5,6 +5,7 @@ import { type StateDictKeyMap } from '@attention-zoo/attention-core/weights';
 import { Backbone, type BackboneBaseConfig, type FlopTerm } from '../core/backbone.js';
 import { conv2dTorch } from '../core/conv.js';
 import type { AttentionChoice } from '../core/stage-attention.js';
+import { officialNaming, type TorchNaming } from '../weights/naming.js';
 import { convKeys, layerNormKeys, linearKeys } from '../core/torch-keys.js';
 
 type Quad = [number, number, number, number];
@@ -125,6 +126,11 @@ export class CSwin extends Backbone {
     Object.assign(map, layerNormKeys('norm', 'norm'));
     if (this.numClasses > 0) Object.assign(map, linearKeys('head', 'head'));
     return map;
+  }
+
+  /** The official names only: timm has no CSwin. */
+  protected torchNamings(): TorchNaming[] {
+    return [officialNaming('microsoft/CSWin-Transformer models/cswin.py, LeapLabTHU/FLatten-Transformer models/flatten_cswin.py')];
   }
 
   flopTerms(): FlopTerm[] {

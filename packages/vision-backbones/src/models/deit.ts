@@ -2,7 +2,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { AttentionConfigError, registerLayerClass } from '@attention-zoo/attention-core';
 import { layerNorm } from '@attention-zoo/attention-core/ops';
 import { type StateDictKeyMap } from '@attention-zoo/attention-core/weights';
-import { Backbone, type BackboneBaseConfig, type FlopTerm } from '../core/backbone.js';
+import { Backbone, type BackboneBaseConfig, type FlopTerm, type PositionEmbeddingGeometry } from '../core/backbone.js';
+import type { TorchNaming } from '../weights/naming.js';
 import { conv2dTorch } from '../core/conv.js';
 import type { AttentionChoice } from '../core/stage-attention.js';
 import { convKeys, layerNormKeys, linearKeys, squeezeTo } from '../core/torch-keys.js';
@@ -131,6 +132,15 @@ export class DeiT extends Backbone {
     if (this.numClasses > 0) Object.assign(map, linearKeys('head', 'head'));
     if (this.numClasses > 0 && this.cfg.distilled) Object.assign(map, linearKeys('head_dist', 'head_dist'));
     return map;
+  }
+
+  /** DeiT's repository is built on timm's `VisionTransformer`: its checkpoints and timm's share every name. */
+  protected torchNamings(): TorchNaming[] {
+    return [{ name: 'official/timm', source: 'facebookresearch/deit models.py = timm/models/vision_transformer.py, deit.py', toOfficial: (k) => k }];
+  }
+
+  protected override positionEmbedding(key: string): PositionEmbeddingGeometry | undefined {
+    return key === 'pos_embed' ? { grid: [this.grid(), this.grid()], prefixTokens: this.extraTokens() } : undefined;
   }
 
   flopTerms(): FlopTerm[] {

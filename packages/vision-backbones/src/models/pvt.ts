@@ -3,7 +3,9 @@ import { AttentionConfigError, registerLayerClass } from '@attention-zoo/attenti
 import { layerNorm } from '@attention-zoo/attention-core/ops';
 import { type StateDictKeyMap } from '@attention-zoo/attention-core/weights';
 import { convFfnBlock } from '../blocks/conv-ffn-block.js';
-import { Backbone, type BackboneBaseConfig, type FlopTerm } from '../core/backbone.js';
+import { Backbone, type BackboneBaseConfig, type FlopTerm, type PositionEmbeddingGeometry } from '../core/backbone.js';
+import { officialNaming, type TorchNaming } from '../weights/naming.js';
+import { TIMM_PVT_V2 } from '../weights/timm-names.js';
 import { conv2dTorch, convOut } from '../core/conv.js';
 import type { AttentionChoice } from '../core/stage-attention.js';
 import { convKeys, layerNormKeys, linearKeys, squeezeTo } from '../core/torch-keys.js';
@@ -182,6 +184,20 @@ export class Pvt extends Backbone {
     if (version === 1) Object.assign(map, layerNormKeys('norm', 'norm'));
     if (this.numClasses > 0) Object.assign(map, linearKeys('head', 'head'));
     return map;
+  }
+
+  /** PVT v1: the official names only (timm has no PVT v1); PVTv2: official or timm's. */
+  protected torchNamings(): TorchNaming[] {
+    if (this.cfg.version === 1) return [officialNaming('whai362/PVT classification/pvt.py, LeapLabTHU/FLatten-Transformer models/flatten_pvt.py')];
+    return [officialNaming('whai362/PVT classification/pvt_v2.py, LeapLabTHU/FLatten-Transformer models/flatten_pvt_v2.py'), TIMM_PVT_V2];
+  }
+
+  /** PVT v1's `pos_embed{i}`, resampled bilinearly as the official `_get_pos_embed` does at another size. */
+  protected override positionEmbedding(key: string): PositionEmbeddingGeometry | undefined {
+    const m = /^pos_embed(\d)$/.exec(key);
+    if (!m || this.cfg.version !== 1) return undefined;
+    const i = +m[1]! - 1;
+    return { grid: [this.grid(i), this.grid(i)], prefixTokens: this.clsIn(i), interpolation: { mode: 'bilinear', antialias: false } };
   }
 
   flopTerms(): FlopTerm[] {

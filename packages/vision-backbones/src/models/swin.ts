@@ -5,6 +5,8 @@ import { type StateDictKeyMap } from '@attention-zoo/attention-core/weights';
 import { Backbone, type BackboneBaseConfig, type FlopTerm } from '../core/backbone.js';
 import { conv2dTorch } from '../core/conv.js';
 import type { AttentionChoice } from '../core/stage-attention.js';
+import { officialNaming, type TorchNaming } from '../weights/naming.js';
+import { TIMM_SWIN } from '../weights/timm-names.js';
 import { convKeys, layerNormKeys, linearKeys } from '../core/torch-keys.js';
 import { patchMergeGather } from './patch-merging.js';
 
@@ -136,6 +138,10 @@ export class Swin extends Backbone {
     Object.assign(map, layerNormKeys('norm', 'norm'));
     if (this.numClasses > 0) Object.assign(map, linearKeys('head', 'head'));
     return map;
+  }
+
+  protected torchNamings(): TorchNaming[] {
+    return [officialNaming('microsoft/Swin-Transformer models/swin_transformer.py, LeapLabTHU/FLatten-Transformer models/flatten_swin.py'), TIMM_SWIN];
   }
 
   flopTerms(): FlopTerm[] {
