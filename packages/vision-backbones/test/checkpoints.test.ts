@@ -32,7 +32,7 @@ const cases = readdirSync(DIR)
   .filter((f) => f.endsWith('.pth'))
   .map((f) => f.slice(0, -4));
 const expectedOf = (name: string) => JSON.parse(readFileSync(new URL(`${name}.expected.json`, DIR), 'utf8')) as Expected;
-const nhwc = (j: Json) => tf.transpose(tf.tensor(j.values, j.shape), [0, 2, 3, 1]) as tf.Tensor4D;
+const nhwc = (j: Json) => tf.tidy(() => tf.transpose(tf.tensor4d(j.values, j.shape as [number, number, number, number]), [0, 2, 3, 1]) as tf.Tensor4D);
 
 /** |got − want| ≤ atol + rtol·|want| elementwise, float32 against PyTorch's float32. */
 function expectClose(got: tf.Tensor, want: Json, atol = 2e-4, rtol = 1e-3): void {

@@ -368,17 +368,9 @@ export abstract class Backbone extends layers.Layer {
     this.ensureBuilt();
     const prefix = options.prefix ?? '';
     const resize = options.resize ?? true;
-    const given = stateDict instanceof Map ? stateDict : new Map(Object.entries(stateDict));
+    const { naming, tensors: sd } = this.officialStateDict(stateDict, prefix);
     const keyMap = this.torchKeyMap();
     const buffers = this.torchBuffers();
-    const known = new Set([...Object.keys(keyMap), ...Object.keys(buffers)]);
-    let under = [...given.keys()].filter((k) => k.startsWith(prefix)).map((k) => k.slice(prefix.length));
-    // a checkpoint saved from DistributedDataParallel names everything `module.…`
-    const ddp = under.length > 0 && under.every((k) => k.startsWith('module.')) ? 'module.' : '';
-    under = under.map((k) => k.slice(ddp.length));
-    const { naming, renamed } = chooseNaming(under, this.torchNamings(), known);
-    const sd = new Map<string, HostTensor>();
-    for (const k of under) sd.set(renamed.get(k)!, given.get(prefix + ddp + k)!);
     const unused: string[] = [];
     if (this.numClasses === 0) {
       for (const k of [...sd.keys()]) if (/^head(_dist)?\.(fc\.)?(weight|bias)$/.test(k)) (sd.delete(k), unused.push(k));
@@ -396,7 +388,29 @@ export abstract class Backbone extends layers.Layer {
     const resized = resize ? this.resizeToGeometry(sd, keyMap, problems) : [];
     if (problems.length) throw new WeightLoadError(`loading a state_dict into '${this.name}' failed; nothing was changed:\n  ${problems.join('\n  ')}`);
     const report = loadStateDict(this, sd, keyMap, { strict: options.strict });
-    return { ...report, naming: naming.name, resized, recomputed, unused: [...unused, ...report.unexpected] };
+    this.loadReport = { ...report, naming: naming.name, resized, recomputed, unused: [...unused, ...report.unexpected] };
+    return this.loadReport;
+  }
+
+  /** What the last `loadTorchStateDict` did (also when `createBackbone` loaded the weights). */
+  loadReport: BackboneLoadReport | undefined;
+
+  /**
+   * A checkpoint's tensors under the official names (the naming chosen by the keys, as
+   * `loadTorchStateDict` does; keys outside `prefix` dropped, a `module.` prefix stripped).
+   */
+  officialStateDict(stateDict: Map<string, HostTensor> | Record<string, HostTensor>, prefix = ''): { naming: TorchNaming; tensors: Map<string, HostTensor> } {
+    this.ensureBuilt();
+    const given = stateDict instanceof Map ? stateDict : new Map(Object.entries(stateDict));
+    const known = new Set([...Object.keys(this.torchKeyMap()), ...Object.keys(this.torchBuffers())]);
+    let under = [...given.keys()].filter((k) => k.startsWith(prefix)).map((k) => k.slice(prefix.length));
+    // a checkpoint saved from DistributedDataParallel names everything `module.…`
+    const ddp = under.length > 0 && under.every((k) => k.startsWith('module.')) ? 'module.' : '';
+    under = under.map((k) => k.slice(ddp.length));
+    const { naming, renamed } = chooseNaming(under, this.torchNamings(), known);
+    const tensors = new Map<string, HostTensor>();
+    for (const k of under) tensors.set(renamed.get(k)!, given.get(prefix + ddp + k)!);
+    return { naming, tensors };
   }
 
   /** Resamples, in place, the checkpoint's position embeddings and bias tables whose shape is another geometry's. */
