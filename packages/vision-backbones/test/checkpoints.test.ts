@@ -84,6 +84,26 @@ describe('PyTorch checkpoints of timm and the official repositories', () => {
     });
   }
 
+  for (const name of cases.filter((n) => expectedOf(n).features)) {
+    it(`${name}: features: true gives timm's forward_intermediates maps (NHWC)`, () => {
+      const e = expectedOf(name);
+      const model = new CLASSES[e.class]!({ ...e.config, features: true, seed: 1 });
+      const report = model.loadTorchStateDict(readCheckpoint(readFileSync(new URL(`${name}.pth`, DIR))).tensors);
+      expect(report.unused.filter((k) => !k.startsWith('head'))).toEqual([]);
+      const x = nhwc(e.input);
+      const maps = model.apply(x) as tf.Tensor[];
+      expect(maps.length).toBe(e.features!.length);
+      maps.forEach((m, i) => {
+        const want = e.features![i]!;
+        const nchw = tf.transpose(m, [0, 3, 1, 2]);
+        expectClose(nchw, want);
+        nchw.dispose();
+      });
+      tf.dispose([x, ...maps]);
+      model.dispose();
+    });
+  }
+
   it('without a head (numClasses 0) the classifier is reported unused, not an error', () => {
     const e = expectedOf('swin-timm');
     const model = new Swin({ ...(e.config as object), numClasses: 0 } as never);

@@ -94,7 +94,20 @@ export interface BackboneBaseConfig {
   seed?: number;
   name?: string;
   trainable?: boolean;
+  /**
+   * Multi-scale feature maps instead of logits, as timm's `features_only`: the model has no head and
+   * returns one NHWC map `[batch, h, w, C]` per out index (for dense tasks: detection, segmentation).
+   */
+  features?: boolean;
+  /**
+   * Which maps `features` returns: stages (PVT, Swin, CSwin: every stage by default) or blocks (DeiT:
+   * the last three by default, class tokens dropped); negative indices count from the end. Implies `features`.
+   */
+  outIndices?: number[];
 }
+
+/** Called by a model's forward pass with each stage's (DeiT: each block's) grid tokens `[B, h·w, C]`. */
+export type FeatureTap = (index: number, tokens: tf.Tensor3D, grid: [number, number]) => void;
 
 /**
  * Base of every backbone: a tfjs layer from images `[batch, H, W, 3]` (NHWC) to
@@ -111,12 +124,18 @@ export abstract class Backbone extends layers.Layer {
   protected readonly seedValue: number | undefined;
   readonly imageSize: number;
   readonly numClasses: number;
+  private readonly requestedOutIndices: number[] | undefined;
   readonly dropPathRate: number;
 
   constructor(config: BackboneBaseConfig, defaultName: string) {
     super({ name: config.name ?? defaultName, trainable: config.trainable ?? true });
     this.imageSize = config.imageSize ?? 224;
-    this.numClasses = config.numClasses ?? 1000;
+    const features = config.features === true || config.outIndices !== undefined;
+    this.numClasses = features ? 0 : (config.numClasses ?? 1000);
+    this.requestedOutIndices = features ? (config.outIndices ?? []) : undefined;
+    if (features && config.outIndices !== undefined && (!Array.isArray(config.outIndices) || config.outIndices.some((i) => !Number.isInteger(i)))) {
+      throw new AttentionConfigError(`${this.who}: outIndices must be a list of integers, got ${JSON.stringify(config.outIndices)}`);
+    }
     this.dropPathRate = config.dropPathRate ?? 0;
     this.seedValue = config.seed;
     if (!Number.isInteger(this.imageSize) || this.imageSize <= 0) {
@@ -138,8 +157,31 @@ export abstract class Backbone extends layers.Layer {
   protected abstract modelConfig(): Record<string, unknown>;
   /** Creates the model's weights and builds its blocks (shapes only, no forward pass). */
   protected abstract buildParts(): void;
-  /** Images `[B, H, W, 3]` → logits `[B, numClasses]` (or features). */
-  protected abstract forward(x: tf.Tensor4D, training: boolean): tf.Tensor2D;
+  /** Images `[B, H, W, 3]` → logits `[B, numClasses]` (or pooled features); `tap` sees every stage's (DeiT: block's) grid tokens. */
+  protected abstract forward(x: tf.Tensor4D, training: boolean, tap?: FeatureTap): tf.Tensor2D;
+  /** How many maps the model can return (stages; DeiT: blocks) and the shape `[h, w, C]` of each. */
+  abstract featureShapes(): [number, number, number][];
+  /** The out indices when none are given: every stage (DeiT overrides: its last three blocks). */
+  protected defaultOutIndices(count: number): number[] {
+    return Array.from({ length: count }, (_, i) => i);
+  }
+
+  /** The feature maps the model returns (resolved, non-negative), or undefined when it returns logits. */
+  get outIndices(): number[] | undefined {
+    return this.resolveOutIndices();
+  }
+
+  /** `outIndices` resolved against the model's stages (negative from the end), checked. */
+  protected resolveOutIndices(): number[] | undefined {
+    if (!this.requestedOutIndices) return undefined;
+    const count = this.featureShapes().length;
+    const asked = this.requestedOutIndices.length ? this.requestedOutIndices : this.defaultOutIndices(count);
+    return asked.map((i) => {
+      const r = i < 0 ? count + i : i;
+      if (r < 0 || r >= count) throw new AttentionConfigError(`${this.who}: out index ${i} is outside the model's ${count} feature maps (0…${count - 1}, or −${count}…−1)`);
+      return r;
+    });
+  }
   /** Official PyTorch `state_dict` key → weight path (with layout transforms). */
   abstract torchKeyMap(): StateDictKeyMap;
   /** Official buffers that are recomputed here (the blocks'): key → expected shape (checked, then ignored when loading). */
@@ -188,9 +230,11 @@ export abstract class Backbone extends layers.Layer {
   }
 
   /** Runs the blocks of `stage` on x `[B, N, C]`. */
-  protected runStage(x: tf.Tensor3D, stage: number, training: boolean): tf.Tensor3D {
-    for (const b of this.blocks) {
-      if (b.spec.stage === stage) x = (b.layer as unknown as { call: (x: tf.Tensor, k: Record<string, unknown>) => tf.Tensor }).call(x, { training }) as tf.Tensor3D;
+  protected runStage(x: tf.Tensor3D, stage: number, training: boolean, afterBlock?: (index: number, x: tf.Tensor3D) => void): tf.Tensor3D {
+    for (const [i, b] of this.blocks.entries()) {
+      if (b.spec.stage !== stage) continue;
+      x = (b.layer as unknown as { call: (x: tf.Tensor, k: Record<string, unknown>) => tf.Tensor }).call(x, { training }) as tf.Tensor3D;
+      afterBlock?.(i, x);
     }
     return x;
   }
@@ -299,18 +343,35 @@ export abstract class Backbone extends layers.Layer {
     }
   }
 
-  override computeOutputShape(inputShape: Shape | Shape[]): Shape {
+  override computeOutputShape(inputShape: Shape | Shape[]): Shape | Shape[] {
     const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as Shape;
+    const out = this.resolveOutIndices();
+    if (out) {
+      const shapes = this.featureShapes();
+      return out.map((i) => [shape[0] ?? null, ...shapes[i]!]);
+    }
     return [shape[0] ?? null, this.numClasses > 0 ? this.numClasses : this.numFeatures()];
   }
 
   /** Width of the pooled features (the head's input). */
   abstract numFeatures(): number;
 
-  override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Record<string, unknown>): tf.Tensor {
+  override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Record<string, unknown>): tf.Tensor | tf.Tensor[] {
     const x = (Array.isArray(inputs) ? inputs[0] : inputs) as tf.Tensor4D;
     this.checkImageShape(x.shape);
-    return tf.tidy(() => this.forward(x, kwargs['training'] === true));
+    const training = kwargs['training'] === true;
+    const out = this.resolveOutIndices();
+    if (!out) return tf.tidy(() => this.forward(x, training));
+    return tf.tidy(() => {
+      const maps: tf.Tensor4D[] = [];
+      const b = x.shape[0];
+      this.forward(x, training, (index, tokens, [h, w]) => {
+        out.forEach((o, k) => {
+          if (o === index) maps[k] = tf.reshape(tokens, [b, h, w, tokens.shape[2]]) as tf.Tensor4D;
+        });
+      });
+      return maps;
+    });
   }
 
   /** The classifier (`head`) on pooled features `[B, F]`, or the features when numClasses is 0. */
@@ -334,6 +395,8 @@ export abstract class Backbone extends layers.Layer {
     const base: Record<string, unknown> = {
       imageSize: this.imageSize,
       numClasses: this.numClasses,
+      features: this.requestedOutIndices ? true : undefined,
+      outIndices: this.requestedOutIndices?.length ? this.requestedOutIndices : undefined,
       dropPathRate: this.dropPathRate,
       seed: this.seedValue,
       ...this.modelConfig(),

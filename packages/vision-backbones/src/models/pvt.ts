@@ -3,7 +3,7 @@ import { AttentionConfigError, registerLayerClass } from '@attention-zoo/attenti
 import { layerNorm } from '@attention-zoo/attention-core/ops';
 import { type StateDictKeyMap } from '@attention-zoo/attention-core/weights';
 import { convFfnBlock } from '../blocks/conv-ffn-block.js';
-import { Backbone, type BackboneBaseConfig, type FlopTerm, type PositionEmbeddingGeometry } from '../core/backbone.js';
+import { Backbone, type BackboneBaseConfig, type FeatureTap, type FlopTerm, type PositionEmbeddingGeometry } from '../core/backbone.js';
 import { officialNaming, type TorchNaming } from '../weights/naming.js';
 import { TIMM_PVT_V2 } from '../weights/timm-names.js';
 import { conv2dTorch, convOut } from '../core/conv.js';
@@ -145,7 +145,7 @@ export class Pvt extends Backbone {
     this.addHead(dims[3]);
   }
 
-  protected forward(images: tf.Tensor4D, training: boolean): tf.Tensor2D {
+  protected forward(images: tf.Tensor4D, training: boolean, tap?: FeatureTap): tf.Tensor2D {
     const { embedDims: dims, version, layerNormEpsilon } = this.cfg;
     // PVT v1's patch-embedding LayerNorm is the model's norm_layer; PVTv2's is nn.LayerNorm() (ε 1e-5)
     const embedEps = version === 2 ? 1e-5 : layerNormEpsilon;
@@ -161,6 +161,8 @@ export class Pvt extends Backbone {
       if (version === 1) x = tf.add(x, this.w(`pos_embed${i + 1}`)) as tf.Tensor3D; // pos_drop: rate 0 in every released config
       x = this.runStage(x, i, training);
       if (version === 2) x = layerNorm(x, this.w(`norm${i + 1}/gamma`) as tf.Tensor1D, this.w(`norm${i + 1}/beta`) as tf.Tensor1D, layerNormEpsilon) as tf.Tensor3D;
+      // each stage's map (PVTv2 after its norm{i}, as timm's forward_intermediates; the class token dropped)
+      tap?.(i, this.clsIn(i) ? (tf.slice(x, [0, 1, 0], [-1, -1, -1]) as tf.Tensor3D) : x, [h, w]);
       if (i < 3) map = tf.reshape(x, [b, h, w, c]) as tf.Tensor4D;
     }
     let feats: tf.Tensor3D = x!;
@@ -184,6 +186,10 @@ export class Pvt extends Backbone {
     if (version === 1) Object.assign(map, layerNormKeys('norm', 'norm'));
     if (this.numClasses > 0) Object.assign(map, linearKeys('head', 'head'));
     return map;
+  }
+
+  featureShapes(): [number, number, number][] {
+    return STAGES.map((i) => [this.grid(i), this.grid(i), this.cfg.embedDims[i]]);
   }
 
   /** PVT v1: the official names only (timm has no PVT v1); PVTv2: official or timm's. */
