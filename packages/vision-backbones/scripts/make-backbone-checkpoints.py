@@ -7,18 +7,22 @@ DeiT repository is built on timm and shares every name), PVTv2 (`PyramidVisionTr
 (`SwinTransformer`). Official-named checkpoints are timm's state dicts renamed by the exact inverse of
 timm's `checkpoint_filter_fn` (checked here: timm's filter maps them back to timm's names), with the
 buffers the official code saves (Swin's `relative_position_index`, `attn_mask`). timm has no PVT v1 or
-CSwin; their official names are covered by the FLatten model fixtures of tooling/fixture-runner.
+CSwin: their cases run the official modules, imported from clones given by --official-repos DIR
+(DIR/PVT = whai362/PVT, DIR/CSWin-Transformer = microsoft/CSWin-Transformer; their code is not copied
+here); without it those cases are skipped.
 
 Each case <name>.pth (and <name>.safetensors for timm's Hugging Face form) comes with
 <name>.expected.json: the TS model options, the input (NCHW), logits, and multi-scale features
 (timm's `forward_intermediates`, NCHW). Run only to regenerate:
 
     pip install torch timm     # CPU wheels are enough; torchvision is not needed (stubbed below)
-    python3 packages/vision-backbones/scripts/make-backbone-checkpoints.py
+    python3 packages/vision-backbones/scripts/make-backbone-checkpoints.py --official-repos ~/src
 """
 
+import argparse
 import importlib.abc
 import importlib.machinery
+import importlib.util
 import json
 import os
 import re
@@ -228,6 +232,43 @@ def swin():
     save("swin-official-window8", {"model": official}, {"class": "Swin", "config": {**SWIN_TS, "imageSize": 64, "windowSize": 8}, "naming": "official", "input": tensor_json(x64), **run(big, x64)})
 
 
+# ---- PVT v1 and CSwin: the official modules ----------------------------------------------------------
+
+def load_official(root, repo, path):
+    spec = importlib.util.spec_from_file_location(f"official_{repo.replace('-', '_')}", os.path.join(root, repo, path))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+PVT1 = dict(img_size=64, patch_size=4, embed_dims=[8, 16, 16, 24], num_heads=[1, 2, 2, 3], mlp_ratios=[2, 2, 2, 2], qkv_bias=True, depths=[1, 2, 1, 1], sr_ratios=[8, 4, 2, 1], num_classes=3)
+PVT1_TS = {"version": 1, "clsToken": True, "imageSize": 64, "embedDims": [8, 16, 16, 24], "numHeads": [1, 2, 2, 3], "mlpRatios": [2, 2, 2, 2], "depths": [1, 2, 1, 1], "srRatios": [8, 4, 2, 1], "numClasses": 3}
+
+
+def pvt_v1(root):
+    from functools import partial
+
+    pvt = load_official(root, "PVT", "classification/pvt.py")
+    m = randomise(pvt.PyramidVisionTransformer(**PVT1, norm_layer=partial(nn.LayerNorm, eps=1e-6)), 40)  # pvt_tiny's norm_layer
+    sd = m.state_dict()
+    x = torch.randn(2, 3, 64, 64, generator=torch.Generator().manual_seed(7))
+    save("pvt-official", {"model": sd}, {"class": "Pvt", "config": PVT1_TS, "naming": "official", "input": tensor_json(x), **run(m, x)})
+    # 96×96 images into the 64×64 model: the official forward interpolates pos_embed{i} bilinearly (_get_pos_embed)
+    x96 = torch.randn(2, 3, 96, 96, generator=torch.Generator().manual_seed(8))
+    save("pvt-official-at-96", {"model": sd}, {"class": "Pvt", "config": {**PVT1_TS, "imageSize": 96}, "naming": "official", "input": tensor_json(x96), **run(m, x96)})
+
+
+CSWIN = dict(img_size=64, embed_dim=8, depth=[1, 2, 1, 1], split_size=[1, 2, 2, 2], num_heads=[2, 2, 4, 4], mlp_ratio=2.0, num_classes=3)
+CSWIN_TS = {"imageSize": 64, "embedDim": 8, "depths": [1, 2, 1, 1], "splitSizes": [1, 2, 2, 2], "numHeads": [2, 2, 4, 4], "mlpRatio": 2, "numClasses": 3}
+
+
+def cswin(root):
+    mod = load_official(root, "CSWin-Transformer", "models/cswin.py")
+    m = randomise(mod.CSWinTransformer(**CSWIN), 50)
+    x = torch.randn(2, 3, 64, 64, generator=torch.Generator().manual_seed(9))
+    save("cswin-official", {"state_dict_ema": m.state_dict()}, {"class": "CSwin", "config": CSWIN_TS, "naming": "official", "input": tensor_json(x), **run(m, x)})
+
+
 # ---- torch's own interpolation (position embeddings, bias tables) -------------------------------------------
 
 def interpolation():
@@ -245,8 +286,16 @@ def interpolation():
 
 
 if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--official-repos", help="folder holding clones PVT/ and CSWin-Transformer/ (for PVT v1 and CSwin)")
+    args = parser.parse_args()
     os.makedirs(OUT, exist_ok=True)
     deit()
     pvt()
     swin()
+    if args.official_repos:
+        pvt_v1(args.official_repos)
+        cswin(args.official_repos)
+    else:
+        print("no --official-repos: PVT v1 and CSwin cases not regenerated")
     interpolation()
