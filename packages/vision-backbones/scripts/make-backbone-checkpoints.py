@@ -250,6 +250,10 @@ def pvt_v1(root):
 
     pvt = load_official(root, "PVT", "classification/pvt.py")
     m = randomise(pvt.PyramidVisionTransformer(**PVT1, norm_layer=partial(nn.LayerNorm, eps=1e-6)), 40)  # pvt_tiny's norm_layer
+    with torch.no_grad():  # small patch-embedding activations, so the LayerNorm ε there (nn.LayerNorm's 1e-5) shows
+        for i in range(1, 5):
+            getattr(m, f"patch_embed{i}").proj.weight.mul_(0.01)
+            getattr(m, f"patch_embed{i}").proj.bias.mul_(0.01)
     sd = m.state_dict()
     x = torch.randn(2, 3, 64, 64, generator=torch.Generator().manual_seed(7))
     save("pvt-official", {"model": sd}, {"class": "Pvt", "config": PVT1_TS, "naming": "official", "input": tensor_json(x), **run(m, x)})

@@ -31,8 +31,13 @@ export interface PvtConfig extends BackboneBaseConfig {
    * but never applies it (its forward has the line commented out), so its configs set false.
    */
   finalNorm?: boolean;
-  /** LayerNorm ε of blocks (and PVT v1 patch embeddings and final norm). Default 1e-6 (`partial(nn.LayerNorm, eps=1e-6)`). */
+  /** LayerNorm ε of blocks and the final norms. Default 1e-6 (`partial(nn.LayerNorm, eps=1e-6)`). */
   layerNormEpsilon?: number;
+  /**
+   * LayerNorm ε of the patch embeddings. Default 1e-5: both official `PatchEmbed`s use `nn.LayerNorm(embed_dim)`;
+   * FLatten-PVT's passes the model's `norm_layer` (1e-6), which its configs set.
+   */
+  patchEmbedEpsilon?: number;
 }
 
 const STAGES = [0, 1, 2, 3] as const;
@@ -74,6 +79,7 @@ export class Pvt extends Backbone {
       clsToken,
       finalNorm: config.finalNorm ?? true,
       layerNormEpsilon: config.layerNormEpsilon ?? 1e-6,
+      patchEmbedEpsilon: config.patchEmbedEpsilon ?? 1e-5,
     };
     for (const i of STAGES) {
       const s = this.grid(i);
@@ -146,9 +152,7 @@ export class Pvt extends Backbone {
   }
 
   protected forward(images: tf.Tensor4D, training: boolean, tap?: FeatureTap): tf.Tensor2D {
-    const { embedDims: dims, version, layerNormEpsilon } = this.cfg;
-    // PVT v1's patch-embedding LayerNorm is the model's norm_layer; PVTv2's is nn.LayerNorm() (ε 1e-5)
-    const embedEps = version === 2 ? 1e-5 : layerNormEpsilon;
+    const { embedDims: dims, version, layerNormEpsilon, patchEmbedEpsilon: embedEps } = this.cfg;
     let map: tf.Tensor4D = images;
     let x: tf.Tensor3D | undefined;
     for (const i of STAGES) {
