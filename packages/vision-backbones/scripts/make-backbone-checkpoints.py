@@ -87,12 +87,14 @@ def tensor_json(t):
     return {"shape": list(t.shape), "values": values(t)}
 
 
-def randomise(model, seed):
-    """Every parameter random (no default init survives), so a mis-mapped key shows in the outputs."""
+def randomise(model, seed, small=()):
+    """Every parameter random (no default init survives), so a mis-mapped key shows in the outputs.
+    Parameters named in `small` are scaled by 0.01: the LayerNorm after them then sees small activations,
+    so its ε (1e-5 or 1e-6) shows in the outputs."""
     g = torch.Generator().manual_seed(seed)
     with torch.no_grad():
-        for p in model.parameters():
-            p.copy_(torch.randn(p.shape, generator=g) * 0.2)
+        for name, p in model.named_parameters():
+            p.copy_(torch.randn(p.shape, generator=g) * (0.002 if name in small else 0.2))
     return model.eval()
 
 
@@ -177,7 +179,7 @@ def pvt_v2_official(sd):
 
 def pvt():
     x = torch.randn(2, 3, 64, 64, generator=torch.Generator().manual_seed(3))
-    m = randomise(pvt_v2.PyramidVisionTransformerV2(**PVT2), 20)
+    m = randomise(pvt_v2.PyramidVisionTransformerV2(**PVT2), 20, small=("patch_embed.proj.weight", "patch_embed.proj.bias"))
     sd = m.state_dict()
     expected = {"class": "Pvt", "config": PVT2_TS, "input": tensor_json(x), **run(m, x, [0, 1, 2, 3])}
     save("pvtv2-timm", sd, {**expected, "naming": "timm"}, sd)
@@ -210,7 +212,7 @@ def swin_official(sd, model):
 
 def swin():
     x = torch.randn(2, 3, 32, 32, generator=torch.Generator().manual_seed(4))
-    m = randomise(swin_transformer.SwinTransformer(**SWIN), 30)
+    m = randomise(swin_transformer.SwinTransformer(**SWIN), 30, small=("patch_embed.proj.weight", "patch_embed.proj.bias"))
     sd = m.state_dict()
     expected = {"class": "Swin", "config": SWIN_TS, "input": tensor_json(x), **run(m, x, [0, 1])}
     save("swin-timm", sd, {**expected, "naming": "timm"}, sd)
@@ -249,11 +251,8 @@ def pvt_v1(root):
     from functools import partial
 
     pvt = load_official(root, "PVT", "classification/pvt.py")
-    m = randomise(pvt.PyramidVisionTransformer(**PVT1, norm_layer=partial(nn.LayerNorm, eps=1e-6)), 40)  # pvt_tiny's norm_layer
-    with torch.no_grad():  # small patch-embedding activations, so the LayerNorm ε there (nn.LayerNorm's 1e-5) shows
-        for i in range(1, 5):
-            getattr(m, f"patch_embed{i}").proj.weight.mul_(0.01)
-            getattr(m, f"patch_embed{i}").proj.bias.mul_(0.01)
+    small = [f"patch_embed{i}.proj.{p}" for i in range(1, 5) for p in ("weight", "bias")]  # nn.LayerNorm's ε 1e-5 after them shows
+    m = randomise(pvt.PyramidVisionTransformer(**PVT1, norm_layer=partial(nn.LayerNorm, eps=1e-6)), 40, small)  # pvt_tiny's norm_layer
     sd = m.state_dict()
     x = torch.randn(2, 3, 64, 64, generator=torch.Generator().manual_seed(7))
     save("pvt-official", {"model": sd}, {"class": "Pvt", "config": PVT1_TS, "naming": "official", "input": tensor_json(x), **run(m, x)})
@@ -268,7 +267,7 @@ CSWIN_TS = {"imageSize": 64, "embedDim": 8, "depths": [1, 2, 1, 1], "splitSizes"
 
 def cswin(root):
     mod = load_official(root, "CSWin-Transformer", "models/cswin.py")
-    m = randomise(mod.CSWinTransformer(**CSWIN), 50)
+    m = randomise(mod.CSWinTransformer(**CSWIN), 50, small=("stage1_conv_embed.0.weight", "stage1_conv_embed.0.bias"))
     x = torch.randn(2, 3, 64, 64, generator=torch.Generator().manual_seed(9))
     save("cswin-official", {"state_dict_ema": m.state_dict()}, {"class": "CSwin", "config": CSWIN_TS, "naming": "official", "input": tensor_json(x), **run(m, x)})
 
