@@ -105,6 +105,25 @@ describe('PyTorch checkpoints of timm and the official repositories', () => {
     });
   }
 
+  it("a DistributedDataParallel checkpoint's module. prefix is stripped; prefix picks a sub-dict", () => {
+    const e = expectedOf('pvtv2-timm');
+    const sd = readCheckpoint(readFileSync(new URL('pvtv2-timm.pth', DIR))).tensors;
+    const ddp = new Map([...sd].map(([k, v]) => [`module.${k}`, v]));
+    const nested = new Map([...sd].map(([k, v]) => [`backbone.${k}`, v]));
+    nested.set('neck.weight', sd.get('head.weight')!);
+    for (const [dict, options] of [[ddp, {}], [nested, { prefix: 'backbone.' }]] as const) {
+      const model = new Pvt(e.config as never);
+      const report = model.loadTorchStateDict(dict, options);
+      expect(report.naming).toBe('timm');
+      expect(report.unused).toEqual([]);
+      const x = nhwc(e.input);
+      const y = model.apply(x) as tf.Tensor;
+      expectClose(y, e.logits);
+      tf.dispose([x, y]);
+      model.dispose();
+    }
+  });
+
   it('without a head (numClasses 0) the classifier is reported unused, not an error', () => {
     const e = expectedOf('swin-timm');
     const model = new Swin({ ...(e.config as object), numClasses: 0 } as never);

@@ -1,13 +1,14 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import * as tfl from '@tensorflow/tfjs-layers';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { WeightLoadError } from '@attention-zoo/attention-core';
-import { createBackbone } from '../src/index.js';
+import { createBackbone, tfjsModelArtifacts } from '../src/index.js';
 import { convert, parseArgs } from '../scripts/convert.js';
 
 await tf.setBackend('cpu');
@@ -63,6 +64,33 @@ describe('pnpm convert', () => {
     await expect(convert({ checkpoint: join(dir, 'nothere.pth'), model: 'swin-t' }, () => {})).rejects.toThrow("checkpoint '" + join(dir, 'nothere.pth') + "' does not exist");
     await expect(convert({ checkpoint: fixture('swin-timm.pth'), model: 'swin-x' }, () => {})).rejects.toThrow(/unknown model 'swin-x'; known: .*swin-t/);
     await expect(convert({ checkpoint: fixture('swin-timm.pth'), model: 'swin-t' }, () => {})).rejects.toThrow(WeightLoadError);
+  });
+
+  it('the CLI prints progress and exits 0; on a bad model it prints the reason and the usage and exits 1', () => {
+    const root = fileURLToPath(new URL('../../..', import.meta.url));
+    const cli = (...args: string[]) => spawnSync('pnpm', ['--silent', 'convert', ...args], { cwd: root, encoding: 'utf8' });
+    const ok = cli(fixture('pvtv2-official.pth'), '--model', 'pvtv2-b0', '--out', join(dir, 'cli'), '--options', JSON.stringify({ imageSize: 64, depths: [1, 2, 1, 1], embedDims: [8, 16, 16, 24], numHeads: [1, 2, 2, 3], mlpRatios: [2, 2, 2, 2], numClasses: 3 }));
+    expect(ok.status, ok.stderr).toBe(0);
+    expect(ok.stdout).toMatch(/reading .*pvtv2-official\.pth[\s\S]*official names; loaded \d+ tensors[\s\S]*wrote .*model\.json[\s\S]*wrote .*model\.safetensors/);
+    const bad = cli(fixture('pvtv2-official.pth'), '--model', 'pvtv9');
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toMatch(/convert: unknown model 'pvtv9'[\s\S]*usage: pnpm convert/);
+  }, 60_000);
+
+  it('a features backbone exports as a multi-output tfjs model', async () => {
+    const model = createBackbone('swin-t', { ...options, features: true, weights: fixture('swin-timm.pth') });
+    const files = await tfjsModelArtifacts(model);
+    const json = files.modelJson as { modelTopology: object; weightsManifest: { weights: tf.io.WeightsManifestEntry[] }[] };
+    const bin = files.weightsBin;
+    const loaded = await tfl.loadLayersModel(tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: json.weightsManifest[0]!.weights, weightData: bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength) as ArrayBuffer }));
+    const x = images();
+    const got = loaded.predict(x) as tf.Tensor[];
+    const want = model.apply(x) as tf.Tensor[];
+    expect(got.map((t) => t.shape)).toEqual(want.map((t) => t.shape));
+    got.forEach((g, i) => expect(tf.tidy(() => tf.max(tf.abs(tf.sub(g, want[i]!))).dataSync()[0])).toBe(0));
+    tf.dispose([x, ...got, ...want]);
+    loaded.dispose();
+    model.dispose();
   });
 
   it('createBackbone refuses bytes that are no checkpoint', () => {
