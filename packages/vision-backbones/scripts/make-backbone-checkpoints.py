@@ -272,6 +272,42 @@ def cswin(root):
     save("cswin-official", {"state_dict_ema": m.state_dict()}, {"class": "CSwin", "config": CSWIN_TS, "naming": "official", "input": tensor_json(x), **run(m, x)})
 
 
+# ---- the real models' keys and shapes (no weights): every named timm / official model loads by name ----------
+
+def manifests(root):
+    """{case: {model, naming, keys: {key: shape}}} of the full-size models, from the modules' own state dicts."""
+    out = {}
+
+    def add(case, model_name, naming, sd):
+        out[case] = {"model": model_name, "naming": naming, "keys": {k: list(v.shape) for k, v in sd.items()}}
+
+    for timm_name, ours in [("deit_tiny_patch16_224", "deit-t"), ("deit_small_patch16_224", "deit-s")]:
+        add(f"{ours} timm", ours, "official/timm", timm.create_model(timm_name).state_dict())
+    for timm_name, ours in [("pvt_v2_b0", "pvtv2-b0"), ("pvt_v2_b1", "pvtv2-b1")]:
+        sd = timm.create_model(timm_name).state_dict()
+        add(f"{ours} timm", ours, "timm", sd)
+        add(f"{ours} official", ours, "official", pvt_v2_official(sd))
+    for timm_name, ours in [("swin_tiny_patch4_window7_224", "swin-t"), ("swin_small_patch4_window7_224", "swin-s")]:
+        m = timm.create_model(timm_name)
+        sd = m.state_dict()
+        add(f"{ours} timm", ours, "timm", sd)
+        add(f"{ours} official", ours, "official", swin_official(sd, m))
+    if root:
+        from functools import partial
+
+        pvt = load_official(root, "PVT", "classification/pvt.py")
+        for depths, ours in [([2, 2, 2, 2], "pvt-t"), ([3, 4, 6, 3], "pvt-s")]:  # pvt_tiny, pvt_small
+            m = pvt.PyramidVisionTransformer(patch_size=4, embed_dims=[64, 128, 320, 512], num_heads=[1, 2, 5, 8], mlp_ratios=[8, 8, 4, 4], qkv_bias=True,
+                                             norm_layer=partial(nn.LayerNorm, eps=1e-6), depths=depths, sr_ratios=[8, 4, 2, 1])
+            add(f"{ours} official", ours, "official", m.state_dict())
+        cs = load_official(root, "CSWin-Transformer", "models/cswin.py")
+        m = cs.CSWinTransformer(patch_size=4, embed_dim=64, depth=[1, 2, 21, 1], split_size=[1, 2, 7, 7], num_heads=[2, 4, 8, 16], mlp_ratio=4.0)  # CSWin_64_12211_tiny_224
+        add("cswin-t official", "cswin-t", "official", m.state_dict())
+    with open(os.path.join(OUT, "manifests.json"), "w") as f:
+        json.dump({"torch": torch.__version__, "timm": timm.__version__, "cases": out}, f, separators=(",", ":"))
+        f.write("\n")
+
+
 # ---- torch's own interpolation (position embeddings, bias tables) -------------------------------------------
 
 def interpolation():
@@ -301,4 +337,5 @@ if __name__ == "__main__":
         cswin(args.official_repos)
     else:
         print("no --official-repos: PVT v1 and CSwin cases not regenerated")
+    manifests(args.official_repos)
     interpolation()
