@@ -220,6 +220,20 @@ def swin():
     inverse_check(official, sd, m, swin_transformer.checkpoint_filter_fn)
     save("swin-official", {"model": official}, {**expected, "naming": "official"})
 
+    # float16, every tensor a view into one shared storage (offsets; the weights transposed there and back, so
+    # strided views): what a checkpoint saved from sliced or tied parameters looks like
+    half = {k: v.to(torch.float16) for k, v in sd.items()}
+    flat = torch.cat([v.t().contiguous().flatten() if v.dim() == 2 else v.flatten() for v in half.values()])
+    views, at = {}, 0
+    for k, v in half.items():
+        n = v.numel()
+        views[k] = flat[at : at + n].view(v.t().shape).t() if v.dim() == 2 else flat[at : at + n].view(v.shape)
+        at += n
+    assert all(torch.equal(views[k], half[k]) for k in half) and len({t.untyped_storage().data_ptr() for t in views.values()}) == 1
+    r = swin_transformer.SwinTransformer(**SWIN).eval()
+    r.load_state_dict({k: v.float() for k, v in half.items()})
+    save("swin-timm-fp16-views", views, {"class": "Swin", "config": SWIN_TS, "naming": "timm", "input": tensor_json(x), **run(r, x)})
+
     # the window-4 checkpoint in a window-8 model at 64×64: tables resized as Swin's load_pretrained does (bicubic)
     x64 = torch.randn(2, 3, 64, 64, generator=torch.Generator().manual_seed(5))
     big = swin_transformer.SwinTransformer(**{**SWIN, "img_size": 64, "window_size": 8}).eval()
