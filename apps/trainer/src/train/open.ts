@@ -7,6 +7,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
+import { getAttention } from '@attention-zoo/attention-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { TrainConfig } from '../config.js';
 import type { EncoderOptions } from '../models/encoder.js';
@@ -68,7 +69,7 @@ export async function openRun(o: OpenOptions, progress: Progress): Promise<OpenR
   const release = lockRunFolder(runDir);
   let opened: Opened;
   try {
-    opened = o.resume ? await resumeRun(checkpoints, metrics, optimizer) : createRun(runDir, config, task, data);
+    opened = o.resume ? await resumeRun(checkpoints, metrics, optimizer, config, data) : createRun(runDir, config, task, data);
   } catch (err) {
     release();
     optimizer.dispose();
@@ -106,11 +107,17 @@ function createRun(runDir: string, config: TrainConfig, task: TaskSpec, data: Pr
   return { model: data.buildModel(encoderOptions(config)), start: { step: 0, wallSeconds: 0, samples: 0 } };
 }
 
-async function resumeRun(checkpoints: Checkpoints, metrics: MetricsLog, optimizer: tf.Optimizer): Promise<Opened> {
+async function resumeRun(checkpoints: Checkpoints, metrics: MetricsLog, optimizer: tf.Optimizer, config: TrainConfig, data: PreparedTask): Promise<Opened> {
   const left = checkpoints.cleanLeftovers();
   const latest = checkpoints.latest();
   if (!latest) throw new Error(`${checkpoints.runDir}: no complete checkpoint to resume from${left.length ? ` (removed the unfinished ${left.join(', ')})` : ''}`);
   const ck = await checkpoints.load(latest);
+  const foreign = mismatches(ck.model, config, data);
+  if (foreign.length) {
+    ck.model.dispose();
+    tf.dispose(ck.optimizerWeights.map((w) => w.tensor));
+    throw new Error(`${checkpoints.runDir}: checkpoint ${latest} is not of this run's config.json: ${foreign.join('; ')}. Refusing to resume from it.`);
+  }
   // Adam creates its moment variables on the first update; restoring sets them in the same order.
   await optimizer.setWeights(ck.optimizerWeights);
   tf.dispose(ck.optimizerWeights.map((w) => w.tensor));
@@ -131,4 +138,24 @@ function totalSteps(c: TrainConfig, trainN: number): { total: number; perEpoch: 
 
 function countParams(model: tfl.LayersModel): number {
   return model.trainableWeights.reduce((s, w) => s + w.shape.reduce((a: number, b) => a * (b ?? 1), 1), 0);
+}
+
+/** How a checkpoint's model differs from what the run's config builds: attention, encoder sizes, input and classes. */
+function mismatches(model: tfl.LayersModel, config: TrainConfig, data: PreparedTask): string[] {
+  let enc: Record<string, unknown>;
+  try {
+    enc = model.getLayer('encoder').getConfig() as Record<string, unknown>;
+  } catch {
+    return ['its model has no encoder layer'];
+  }
+  const out: string[] = [];
+  for (const k of ['dim', 'numHeads', 'depth'] as const) if (enc[k] !== config.model[k]) out.push(`${k} ${String(enc[k])} (the run: ${config.model[k]})`);
+  const want = (getAttention(config.attention).layer as unknown as { className: string }).className;
+  const got = [...new Set((enc['attention'] as { className: string }[]).map((a) => a.className))];
+  if (got.length !== 1 || got[0] !== want) out.push(`attention ${got.join(', ')} (the run: ${config.attention}, ${want})`);
+  const input = JSON.stringify(model.inputs[0]!.shape.slice(1));
+  if (input !== JSON.stringify(data.inputShape)) out.push(`input ${input} (the run's task ${config.task}: ${JSON.stringify(data.inputShape)})`);
+  const classes = model.outputs[0]!.shape.at(-1);
+  if (classes !== data.classes.length) out.push(`${String(classes)} classes (the run's task: ${data.classes.length})`);
+  return out;
 }

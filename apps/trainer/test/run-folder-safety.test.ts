@@ -1,11 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useBackend } from '@attention-zoo/test-utils';
 import { lockRunFolder, Progress, runTraining, RunLockedError } from '../src/index.js';
-import { tinyConfig, tmp } from './helpers.js';
+import { registerMeanValues, tinyConfig, tmp } from './helpers.js';
 
 const quiet = () => new Progress('quiet', () => {});
 /** The pid of a process that has exited. */
@@ -45,5 +45,25 @@ describe('one writer per run folder', () => {
     writeFileSync(join(dir, '.lock'), '{"pid": 12'); // cut off mid-write
     const s = await runTraining({ config: tinyConfig(), runDir: dir, resume: true, progress: quiet() });
     expect(s!.steps).toBe(8);
+  });
+});
+
+describe('resume checks the checkpoint against the run', () => {
+  beforeAll(async () => {
+    await useBackend('cpu');
+  });
+
+  it("refuses a checkpoint of another attention or other sizes, naming what differs", async () => {
+    const mine = tmp('own');
+    await runTraining({ config: tinyConfig(), runDir: mine, progress: quiet(), stopAfter: 2 });
+    const other = tmp('foreign');
+    await runTraining({ config: tinyConfig(['--heads', '1'], registerMeanValues()), runDir: other, progress: quiet(), stopAfter: 3 });
+    // The other run's newer checkpoint lands in this run's folder.
+    const theirs = readdirSync(join(other, 'checkpoints')).filter((f) => f.startsWith('step-')).sort().at(-1)!;
+    cpSync(join(other, 'checkpoints', theirs), join(mine, 'checkpoints', 'step-00000007'), { recursive: true });
+    const resumed = runTraining({ config: tinyConfig(), runDir: mine, resume: true, progress: quiet() });
+    await expect(resumed).rejects.toThrow(/checkpoint step-00000007 is not of this run's config\.json: numHeads 1 \(the run: 2\); attention TrainerTest>TestMeanValues \(the run: softmax/);
+    rmSync(join(mine, 'checkpoints', 'step-00000007'), { recursive: true });
+    expect((await runTraining({ config: tinyConfig(), runDir: mine, resume: true, progress: quiet() }))!.steps).toBe(8);
   });
 });
