@@ -5,6 +5,7 @@ import type { BackendName } from '@attention-zoo/backends';
 import { nearlySquareGrid } from './grid.js';
 import type { BenchMode, BenchRecord } from './record.js';
 import type { VariantOptions } from './variant-options.js';
+import { measureOrt, ortVariants, type Ort } from './ort.js';
 
 export interface BenchCase {
   variant: string;
@@ -19,6 +20,8 @@ export interface BenchCase {
   memoryBudgetBytes: number;
   /** The variant's layer options for this case (see variant-options.ts). */
   options?: VariantOptions;
+  /** Also time the same layer in onnxruntime (forward), when it is installed and has an ONNX form of the variant. */
+  ort?: { ort: Ort; version: string };
 }
 
 /** Activations above which a wasm case is not tried (its heap, with room for weights and fragmentation). */
@@ -48,6 +51,14 @@ function runOnce(layer: AttentionLayer, x: tf.Tensor3D, mode: BenchMode): tf.Ten
   if (mode === 'forward') return [layer.apply(x) as tf.Tensor];
   const { value, grads } = tf.variableGrads(() => tf.sum(layer.apply(x, { training: true }) as tf.Tensor) as tf.Scalar);
   return [value, ...Object.values(grads)];
+}
+
+/** Our forward output on `x`, then the same layer in onnxruntime on the same input (see ort.ts). */
+async function compareOrt(c: BenchCase, layer: AttentionLayer, x: tf.Tensor3D): Promise<BenchRecord['ort']> {
+  const y = layer.apply(x) as tf.Tensor;
+  const ours = (await y.data()) as Float32Array;
+  y.dispose();
+  return measureOrt(c.ort!.ort, c.ort!.version, layer, (await x.data()) as Float32Array, [c.batch, c.tokens, c.dim], ours, Math.max(c.runs, 3));
 }
 
 /** Warm-up, then `runs` timed runs; peak memory from `tf.profile` over one more run. */
@@ -93,8 +104,10 @@ export async function measure(c: BenchCase): Promise<BenchRecord> {
       tf.dispose(outs);
       return [] as unknown as tf.Tensor;
     });
+    const ort = c.ort && ortVariants().includes(c.variant) ? await compareOrt(c, layer, x) : undefined;
     return {
       ...base,
+      ...(ort ? { ort } : {}),
       runs: c.runs,
       ms_median: median(times),
       ms_min: Math.min(...times),
