@@ -24,6 +24,7 @@ export { layerNorm } from './ops/layer-norm.js';
 export { gelu } from './ops/gelu.js';
 export { dropPath } from './ops/drop-path.js';
 export { checkQKV } from './ops/shapes.js';
+export * from './kernels/index.js';
 
 // Softmax attention (the baseline variant: op, layer, registration)
 export * from './softmax/index.js';

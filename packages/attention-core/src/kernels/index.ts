@@ -1,0 +1,7 @@
+// Fused kernels: the hot paths of the attention forms as one tfjs kernel per backend (WebAssembly
+// SIMD on the wasm backend's memory, WGSL on webgpu), each with its stock-op chain as the fallback
+// on other backends and as the reference its tests compare with.
+export { setFusedKernels, fusedKernelsEnabled } from './registry.js';
+export type { KernelBackend } from './registry.js';
+export { linearAttentionKernel, linearAttentionReference } from './linear-attention/index.js';
+export type { LinearAttentionKernelOptions } from './linear-attention/index.js';

@@ -1,0 +1,71 @@
+import type * as tf from '@tensorflow/tfjs-core';
+
+/**
+ * The custom-program interface of @tensorflow/tfjs-backend-webgpu 4.x (`WebGPUProgram`,
+ * `backend.runWebGPUProgram`), structurally: the kernels never import that package.
+ * The backend binds `result` (the output) and one `array<f32>` per variable name, declares the
+ * uniforms after its own (shapes, strides), and calls `main(index)` for a flat dispatch.
+ */
+export interface WebGPUProgram {
+  variableNames: string[];
+  outputShape: number[];
+  shaderKey: string;
+  dispatchLayout: { x: number[] };
+  dispatch: [number, number, number];
+  workgroupSize: [number, number, number];
+  uniforms?: string;
+  getUserCode: () => string;
+}
+
+export interface WebGPUBackendLike {
+  runWebGPUProgram(program: WebGPUProgram, inputs: tf.TensorInfo[], dtype: 'float32', uniforms?: { type: string; data: number[] }[]): tf.TensorInfo;
+  disposeData(dataId: object): void;
+}
+
+/** A uniform value: `i32` unless written as `{ f32: x }`. */
+export type Uniform = number | { f32: number };
+
+/**
+ * A program of `threads` invocations, each running `main(index)` with `index` its flat
+ * invocation number (the backend folds a dispatch over 65,535 workgroups into 2-D, and the
+ * flat index accounts for it). `uniforms` are declared as `i32`/`f32` fields in order.
+ * Workgroup code can read `workgroupIndex()` (flat) and `localIndex`.
+ */
+export function flatProgram(opts: {
+  name: string;
+  /** Everything the generated code depends on besides input ranks (the backend adds those). */
+  key: string;
+  inputs: string[];
+  outputShape: number[];
+  threads: number;
+  workgroup?: number;
+  uniforms: Record<string, Uniform>;
+  code: string;
+}): { program: WebGPUProgram; uniforms: { type: string; data: number[] }[] } {
+  const wg = opts.workgroup ?? 64;
+  const names = Object.keys(opts.uniforms);
+  const program: WebGPUProgram = {
+    variableNames: opts.inputs,
+    outputShape: opts.outputShape,
+    shaderKey: `attentionZoo_${opts.name}_${opts.key}`,
+    dispatchLayout: { x: [0] },
+    dispatch: [Math.ceil(opts.threads / wg), 1, 1],
+    workgroupSize: [wg, 1, 1],
+    uniforms: names.map((n) => `${n} : ${typeof opts.uniforms[n] === 'number' ? 'i32' : 'f32'},`).join(' '),
+    getUserCode: () => `
+      fn workgroupIndex() -> i32 {
+        return i32(workgroupId.z * numWorkgroups.x * numWorkgroups.y + workgroupId.y * numWorkgroups.x + workgroupId.x);
+      }
+      ${opts.code}`,
+  };
+  const uniforms = names.map((n) => {
+    const u = opts.uniforms[n]!;
+    return typeof u === 'number' ? { type: 'int32', data: [u] } : { type: 'float32', data: [u.f32] };
+  });
+  return { program, uniforms };
+}
+
+/** Runs a program and returns its output; `dispose` lists intermediates to free afterwards. */
+export function runProgram(backend: WebGPUBackendLike, p: ReturnType<typeof flatProgram>, inputs: tf.TensorInfo[]): tf.TensorInfo {
+  return backend.runWebGPUProgram(p.program, inputs, 'float32', p.uniforms);
+}
