@@ -3,3 +3,4 @@
 // (no data segments, no globals), so the module can import the backend's memory as is.
 export { gemm, transpose } from './gemm';
 export { zeroRows, scaleRows, sumRows, denominators, divideRows, withOnes, scan, gradTerms, addOuter } from './linear';
+export { flashForward, flashBackward } from './flash';

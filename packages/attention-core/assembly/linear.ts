@@ -15,12 +15,14 @@ export function scaleRows(x: usize, xs: i32, s: usize, y: usize, n: i32, w: i32)
   }
 }
 
-/** z[:] = Σ_j x[j, :] over n rows of width w (multiple of 4). */
+/** z[:] = Σ_j x[j, :] over n rows of width w. */
 export function sumRows(x: usize, xs: i32, z: usize, n: i32, w: i32): void {
   memory.fill(z, 0, f4(w));
+  const w4 = w & ~3;
   for (let j = 0; j < n; j++) {
     const r = x + f4(j * xs);
-    for (let c = 0; c < w; c += 4) v128.store(z + f4(c), f32x4.add(v128.load(z + f4(c)), v128.load(r + f4(c))));
+    for (let c = 0; c < w4; c += 4) v128.store(z + f4(c), f32x4.add(v128.load(z + f4(c)), v128.load(r + f4(c))));
+    for (let c = w4; c < w; c++) store<f32>(z + f4(c), load<f32>(z + f4(c)) + load<f32>(r + f4(c)));
   }
 }
 

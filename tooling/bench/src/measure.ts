@@ -61,6 +61,19 @@ async function compareOrt(c: BenchCase, layer: AttentionLayer, x: tf.Tensor3D): 
   return measureOrt(c.ort!.ort, c.ort!.version, layer, (await x.data()) as Float32Array, [c.batch, c.tokens, c.dim], ours, Math.max(c.runs, 3));
 }
 
+/** The kernels that took the most time in one profiled run, summed by name (where the time goes). */
+async function topKernels(kernels: { name: string; kernelTimeMs: number | { error: string } | Promise<number | { error: string }> }[], top = 10): Promise<{ name: string; ms: number; calls: number }[]> {
+  const by = new Map<string, { name: string; ms: number; calls: number }>();
+  for (const k of kernels) {
+    const t = await k.kernelTimeMs;
+    const e = by.get(k.name) ?? { name: k.name, ms: 0, calls: 0 };
+    e.ms += typeof t === 'number' ? t : 0;
+    e.calls += 1;
+    by.set(k.name, e);
+  }
+  return [...by.values()].sort((a, b) => b.ms - a.ms).slice(0, top).map((k) => ({ ...k, ms: Number(k.ms.toFixed(3)) }));
+}
+
 /** Warm-up, then `runs` timed runs; peak memory from `tf.profile` over one more run. */
 export async function measure(c: BenchCase): Promise<BenchRecord> {
   const base = {
@@ -107,6 +120,7 @@ export async function measure(c: BenchCase): Promise<BenchRecord> {
     const ort = c.ort && ortVariants().includes(c.variant) ? await compareOrt(c, layer, x) : undefined;
     return {
       ...base,
+      kernels: await topKernels(info.kernels),
       ...(ort ? { ort } : {}),
       runs: c.runs,
       ms_median: median(times),

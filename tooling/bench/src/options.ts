@@ -15,6 +15,8 @@ export interface BenchOptions {
   vsTorch: boolean;
   /** Time the same layers in onnxruntime-node (one thread) and measure the machine's GEMM and copy limits. */
   vsOrt: boolean;
+  /** Print each case's top kernels by time (always recorded in the JSON). */
+  profile: boolean;
   baseline?: string;
   /** Skip cases whose predicted activations exceed this (bytes). */
   memoryBudget: number;
@@ -38,6 +40,7 @@ export const USAGE = `usage: pnpm bench [options]
   --out <dir>           default bench-results/
   --vs-ort              also run the same layer (same weights, checked to agree) in onnxruntime-node with one
                         thread, and measure the machine's GEMM GFLOP/s and copy bandwidth (needs onnxruntime-node)
+  --profile             print each case's ten slowest kernels (tf.profile; always in the JSON)
   --vs-torch            also time the same algorithms in PyTorch on the CPU (needs python3 + torch)
   --baseline <json>     flag cases more than 10% slower than in that earlier output
   --memory-budget 16    GiB of predicted activations above which a case is skipped (default 16)
@@ -64,7 +67,7 @@ function int(flag: string, v: string, min = 1): number {
 export function parseBenchArgs(argv: readonly string[]): BenchOptions {
   const o: BenchOptions = {
     variants: 'all', backends: 'available', tokens: DOUBLING, dim: 128, heads: 4, batch: 1, mode: 'forward', runs: 5,
-    out: 'bench-results', vsTorch: false, vsOrt: false, memoryBudget: 16 * 2 ** 30, maxMs: 60_000, set: {},
+    out: 'bench-results', vsTorch: false, vsOrt: false, profile: false, memoryBudget: 16 * 2 ** 30, maxMs: 60_000, set: {},
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
@@ -97,6 +100,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
       case '--out': o.out = value(); break;
       case '--vs-torch': o.vsTorch = true; break;
       case '--vs-ort': o.vsOrt = true; break;
+      case '--profile': o.profile = true; break;
       case '--baseline': o.baseline = value(); break;
       case '--memory-budget': o.memoryBudget = Number(value()) * 2 ** 30; break;
       case '--max-seconds': o.maxMs = Number(value()) * 1000; break;

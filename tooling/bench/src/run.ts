@@ -24,7 +24,7 @@ export interface BenchOutput {
 function fmtLine(r: BenchRecord): string {
   const head = `${r.backend.padEnd(7)} ${r.variant.padEnd(22)} N=${String(r.tokens).padEnd(6)} ${r.mode.padEnd(7)}`;
   if (r.skipped) return `${head} skipped: ${r.skipped}`;
-  return `${head} ${r.ms_median.toFixed(2).padStart(10)} ms (min ${r.ms_min.toFixed(2)}, max ${r.ms_max.toFixed(2)})  peak ${(r.peak_bytes / 2 ** 20).toFixed(1)} MiB${r.load1 === undefined ? '' : `  load ${r.load1.toFixed(1)}`}${r.ort ? `  | ORT ${r.ort.ms_median.toFixed(2)} ms (min ${r.ort.ms_min.toFixed(2)}), ratio ${(r.ms_median / r.ort.ms_median).toFixed(2)}, rel err ${r.ort.rel_err.toExponential(1)}` : ''}`;
+  return `${head} ${r.ms_median.toFixed(2).padStart(10)} ms (min ${r.ms_min.toFixed(2)}, max ${r.ms_max.toFixed(2)})  peak ${(r.peak_bytes / 2 ** 20).toFixed(1)} MiB${r.load1 === undefined ? '' : `  load ${r.load1.toFixed(1)}`}${r.ort ? `  | ORT ${r.ort.ms_median.toFixed(2)} ms (min ${r.ort.ms_min.toFixed(2)}), ratio of mins ${(r.ms_min / r.ort.ms_min).toFixed(2)}, rel err ${r.ort.rel_err.toExponential(1)}` : ''}`;
 }
 
 /** Runs the benchmark, writes `<out>/<backend>-<stamp>.json`, `report-<stamp>.md` and SVG plots. */
@@ -67,6 +67,7 @@ export async function runBench(o: BenchOptions, log: (line: string) => void = (l
         if (!stopped && r.skipped?.startsWith('error:')) stopped = `not run: N=${tokens} failed (${r.skipped.slice(7, 80)})`;
         mine.push(r);
         log(fmtLine(r));
+        if (o.profile && r.kernels) log(`          ${r.kernels.map((k) => `${k.name} ${k.ms.toFixed(1)} ms ×${k.calls}`).join(', ')}`);
       }
     }
     const file = join(o.out, `${backend}-${stamp}.json`);

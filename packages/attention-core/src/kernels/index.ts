@@ -5,3 +5,6 @@ export { setFusedKernels, fusedKernelsEnabled } from './registry.js';
 export type { KernelBackend } from './registry.js';
 export { linearAttentionKernel, linearAttentionReference } from './linear-attention/index.js';
 export type { LinearAttentionKernelOptions } from './linear-attention/index.js';
+export { denseKernel, denseReference } from './dense/index.js';
+export { softmaxAttentionKernel, softmaxAttentionReference } from './softmax-attention/index.js';
+export type { SoftmaxAttentionKernelOptions } from './softmax-attention/index.js';

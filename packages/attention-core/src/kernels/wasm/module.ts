@@ -13,6 +13,17 @@ export interface WasmKernelExports {
   scan(q: number, qs: number, k: number, ks: number, v: number, vs: number, o: number, os: number, n: number, m: number, dv: number, reverse: number): void;
   gradTerms(dy: number, dys: number, out: number, outs: number, den: number, g: number, gs: number, h: number, hs: number, n: number, dv: number): void;
   addOuter(x: number, xs: number, a: number, as: number, b: number, n: number, w: number): void;
+  flashForward(
+    q: number, qs: number, k: number, ks: number, v: number, vs: number, o: number, os: number, stat: number,
+    n: number, keys: number, d: number, dv: number, scale: number, causal: number, window: number, bias: number,
+    kt: number, s: number, acc: number, stats: number,
+  ): void;
+  flashBackward(
+    q: number, qs: number, k: number, ks: number, v: number, vs: number, o: number, os: number, dout: number, dos: number, stat: number,
+    dq: number, dqs: number, dk: number, dks: number, dv: number, dvs: number,
+    n: number, keys: number, d: number, dv_: number, scale: number, causal: number, window: number, bias: number,
+    kt: number, vt: number, p: number, dp: number, delta: number,
+  ): void;
 }
 
 /** What the kernels need of tfjs-backend-wasm's `BackendWasm` (4.x), structurally: no import of that package. */
