@@ -4,7 +4,7 @@
 // full, causal (key j ≤ query i) and banded attention (|i − j| ≤ w, causal: 0 ≤ i − j ≤ w), with an
 // additive key bias row (0, or −inf for a padded key).
 import { gemm, transpose } from './gemm';
-import { exp4, f4, hmax, hsum } from './simd';
+import { expNonPositive4, f4, hmax, hsum } from './simd';
 
 /** Query rows per tile. */
 export const BR: i32 = 64;
@@ -38,12 +38,29 @@ const NEG_INF: f32 = -Infinity;
   for (let c = 0; c < cols; c += 4) {
     const idx = i32x4(c, c + 1, c + 2, c + 3);
     const keep = v128.and(i32x4.ge_s(idx, i32x4.splat(lo)), i32x4.lt_s(idx, i32x4.splat(top)));
-    const x = f32x4.add(f32x4.mul(v128.load(s + f4(c)), sc), v128.load(bias + f4(j0 + c)));
+    const x = bias ? f32x4.add(f32x4.mul(v128.load(s + f4(c)), sc), v128.load(bias + f4(j0 + c))) : f32x4.mul(v128.load(s + f4(c)), sc);
     const y = v128.bitselect(x, ninf, keep);
     v128.store(s + f4(c), y);
-    mx = f32x4.max(mx, y);
+    mx = f32x4.pmax(mx, y);
   }
   return hmax(mx);
+}
+
+/** Row r of a tile every one of whose entries is kept (no band edge, no padded key, whole vectors): s ← s·scale; returns the maximum. */
+@inline function scaleRowMax(s: usize, cols: i32, scale: f32): f32 {
+  let mx = f32x4.splat(NEG_INF);
+  const sc = f32x4.splat(scale);
+  for (let c = 0; c < cols; c += 4) {
+    const y = f32x4.mul(v128.load(s + f4(c)), sc);
+    v128.store(s + f4(c), y);
+    mx = f32x4.pmax(mx, y);
+  }
+  return hmax(mx);
+}
+
+/** Whether every entry of the tile (queries i0 … i0 + rows − 1, keys j0 … j0 + cols − 1) is kept, so no row needs masking. */
+@inline function interior(i0: i32, rows: i32, j0: i32, cols: i32, keys: i32, causal: i32, window: i32, bias: usize): bool {
+  return bias == 0 && (cols & 3) == 0 && keyLo(i0 + rows - 1, window) <= j0 && keyHi(i0, keys, causal, window) >= j0 + cols;
 }
 
 /** s ← exp(s − m) over `cols` (rounded up to 4; masked entries are −inf → 0); returns the sum. */
@@ -51,7 +68,7 @@ const NEG_INF: f32 = -Infinity;
   let sum = f32x4.splat(0);
   const mm = f32x4.splat(m);
   for (let c = 0; c < cols; c += 4) {
-    const p = exp4(f32x4.sub(v128.load(s + f4(c)), mm));
+    const p = expNonPositive4(f32x4.sub(v128.load(s + f4(c)), mm));
     v128.store(s + f4(c), p);
     sum = f32x4.add(sum, p);
   }
@@ -66,21 +83,30 @@ const NEG_INF: f32 = -Infinity;
 }
 
 /**
+ * xᵀ tile by tile: key tile t (keys tBC … tBC + BC − 1) of x `[keys, w]` becomes a `[w, BC]`
+ * row-major block at t·w·BC. One tile's rows are then BC floats apart, not `keys`: with `keys`
+ * a power of two, rows 16 KiB apart all fall in the same L1 sets and evict each other.
+ */
+function packTransposed(x: usize, xs: i32, out: usize, keys: i32, w: i32): void {
+  for (let j0 = 0; j0 < keys; j0 += BC) transpose(x + f4(j0 * xs), xs, out + f4(j0 * w), BC, min(BC, keys - j0), w);
+}
+
+/**
  * Forward for one head: o = softmax(q kᵀ·scale + bias, band) v, and for the backward pass each
  * query's softmax statistics stat[2i] = max_j logit_ij, stat[2i + 1] = 1 / Σ_j exp(logit_ij − max)
  * (0 for a query with no key, whose output row is 0).
- * Scratch: kt (d × keys), s (BR × BC), acc (BR × dv), stats (2·BR).
+ * Scratch: kt (d × keys rounded up to BC), s (BR × BC), acc (BR × dv), stats (2·BR).
  */
 export function flashForward(
   q: usize, qs: i32, k: usize, ks: i32, v: usize, vs: i32, o: usize, os: i32, stat: usize,
   n: i32, keys: i32, d: i32, dv: i32, scale: f32, causal: i32, window: i32, bias: usize,
   kt: usize, s: usize, acc: usize, stats: usize,
 ): void {
-  transpose(k, ks, kt, keys, keys, d); // Kᵀ [d, keys]: the tile product is then row-major on both sides
+  packTransposed(k, ks, kt, keys, d); // Kᵀ by key tiles: the tile product is then row-major on both sides
   const mrow = stats, lrow = stats + f4(BR);
   for (let i0 = 0; i0 < n; i0 += BR) {
     const rows = min(BR, n - i0);
-    const lo = keyLo(i0, window);
+    const lo = keyLo(i0, window) / BC * BC; // whole key tiles (the packed Kᵀ is by tiles)
     const hi = keyHi(i0 + rows - 1, keys, causal, window);
     memory.fill(acc, 0, f4(rows * dv));
     for (let r = 0; r < rows; r++) {
@@ -89,16 +115,17 @@ export function flashForward(
     }
     for (let j0 = lo; j0 < hi; j0 += BC) {
       const cols = min(BC, hi - j0);
-      gemm(q + f4(i0 * qs), qs, 1, kt + f4(j0), keys, s, BC, rows, cols, d, 0, 0); // logits [rows, cols]
+      gemm(q + f4(i0 * qs), qs, 1, kt + f4(j0 * d), BC, s, BC, rows, cols, d, 0, 0); // logits [rows, cols]
+      const inside = interior(i0, rows, j0, cols, keys, causal, window, bias);
       for (let r = 0; r < rows; r++) {
         const sr = s + f4(r * BC);
         const mOld = load<f32>(mrow + f4(r));
-        const mNew = max(mOld, maskRow(sr, cols, i0 + r, j0, keys, scale, causal, window, bias));
+        const mNew = max(mOld, inside ? scaleRowMax(sr, cols, scale) : maskRow(sr, cols, i0 + r, j0, keys, scale, causal, window, bias));
         if (mNew == NEG_INF) {
           memory.fill(sr, 0, f4(BC)); // nothing kept yet in this row
           continue;
         }
-        const alpha = mOld == NEG_INF ? <f32>0 : f32x4.extract_lane(exp4(f32x4.splat(mOld - mNew)), 0);
+        const alpha = mOld == NEG_INF ? <f32>0 : f32x4.extract_lane(expNonPositive4(f32x4.splat(mOld - mNew)), 0);
         const sum = expRow(sr, cols, mNew);
         store<f32>(lrow + f4(r), load<f32>(lrow + f4(r)) * alpha + sum);
         store<f32>(mrow + f4(r), mNew);
@@ -121,7 +148,7 @@ export function flashForward(
  * Backward for one head, given o, do and the softmax statistics of the forward pass: with
  * P = exp(logits − max)/Σ,
  * dV = Pᵀ dO, dP = dO Vᵀ, dS = P ⊙ (dP − rowsum(dO ⊙ O)), dQ = dS K·scale, dK = dSᵀ Q·scale.
- * dq, dk, dv are accumulated into (zero them first). Scratch: kt (d × keys), vt (dv × keys),
+ * dq, dk, dv are accumulated into (zero them first). Scratch: kt (d × keys), vt (dv × keys), both rounded up to BC keys,
  * p and dp (BR × BC each), delta (BR).
  */
 export function flashBackward(
@@ -130,11 +157,11 @@ export function flashBackward(
   n: i32, keys: i32, d: i32, dv: i32, scale: f32, causal: i32, window: i32, bias: usize,
   kt: usize, vt: usize, p: usize, dp: usize, delta: usize,
 ): void {
-  transpose(k, ks, kt, keys, keys, d);
-  transpose(v, vs, vt, keys, keys, dv);
+  packTransposed(k, ks, kt, keys, d);
+  packTransposed(v, vs, vt, keys, dv);
   for (let i0 = 0; i0 < n; i0 += BR) {
     const rows = min(BR, n - i0);
-    const lo = keyLo(i0, window);
+    const lo = keyLo(i0, window) / BC * BC;
     const hi = keyHi(i0 + rows - 1, keys, causal, window);
     for (let r = 0; r < rows; r++) {
       // delta_i = dO_i · O_i (= Σ_j P_ij dP_ij)
@@ -145,18 +172,20 @@ export function flashBackward(
     }
     for (let j0 = lo; j0 < hi; j0 += BC) {
       const cols = min(BC, hi - j0);
-      gemm(q + f4(i0 * qs), qs, 1, kt + f4(j0), keys, p, BC, rows, cols, d, 0, 0);
+      gemm(q + f4(i0 * qs), qs, 1, kt + f4(j0 * d), BC, p, BC, rows, cols, d, 0, 0);
+      const inside = interior(i0, rows, j0, cols, keys, causal, window, bias);
       for (let r = 0; r < rows; r++) {
         const pr = p + f4(r * BC);
         const inv = load<f32>(stat + f4(2 * (i0 + r) + 1));
-        maskRow(pr, cols, i0 + r, j0, keys, scale, causal, window, bias);
+        if (inside) scaleRowMax(pr, cols, scale);
+        else maskRow(pr, cols, i0 + r, j0, keys, scale, causal, window, bias);
         if (inv == 0) memory.fill(pr, 0, f4(BC)); // a query with no key
         else {
           expRow(pr, cols, load<f32>(stat + f4(2 * (i0 + r)))); // P = exp(logits − max) / Σ
           scaleRow(pr, cols, inv);
         }
       }
-      gemm(dout + f4(i0 * dos), dos, 1, vt + f4(j0), keys, dp, BC, rows, cols, dv, 0, 0); // dP = dO Vᵀ
+      gemm(dout + f4(i0 * dos), dos, 1, vt + f4(j0 * dv), BC, dp, BC, rows, cols, dv, 0, 0); // dP = dO Vᵀ
       gemm(p, 1, BC, dout + f4(i0 * dos), dos, dvv + f4(j0 * dvs), dvs, cols, dv, rows, 1, 0); // dV += Pᵀ dO
       for (let r = 0; r < rows; r++) {
         // dS = P ⊙ (dP − delta)·scale, in place of dP

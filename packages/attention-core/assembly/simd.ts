@@ -24,6 +24,31 @@
   return v128.bitselect(f32x4.splat(Infinity), v128.and(y, under), over);
 }
 
+/**
+ * exp(x) for 4 lanes with x ≤ 0 (softmax numerators once the maximum is subtracted): exp4 without
+ * the overflow branch; exactly 0 below −87.3 (and for −inf, a masked logit). Tuned for V8 on x64:
+ * pmax (one maxps; wasm's max needs NaN fix-ups) and the round-to-integer by the 1.5·2²³ trick
+ * instead of nearest + trunc_sat (a multi-instruction conversion).
+ */
+@inline export function expNonPositive4(x: v128): v128 {
+  const lo = f32x4.pmax(x, f32x4.splat(-87.33654)); // −inf and NaN-free below: pmax keeps the bound
+  const magic = f32x4.splat(12582912.0); // 1.5·2²³: y + magic rounds y to an integer in the low mantissa bits
+  const t = f32x4.add(f32x4.mul(lo, f32x4.splat(1.44269504088896341)), magic);
+  const n = f32x4.sub(t, magic);
+  let r = f32x4.sub(lo, f32x4.mul(n, f32x4.splat(0.693359375)));
+  r = f32x4.sub(r, f32x4.mul(n, f32x4.splat(-2.12194440e-4)));
+  let p = f32x4.splat(1.9875691500e-4);
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.3981999507e-3));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(8.3334519073e-3));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(4.1665795894e-2));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.6666665459e-1));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(5.0000001201e-1));
+  p = f32x4.add(f32x4.add(f32x4.mul(f32x4.mul(p, r), r), r), f32x4.splat(1));
+  // 2^n: the integer sits in t's low bits (t − magic's bit pattern difference), shifted into the exponent
+  const pow2 = i32x4.shl(i32x4.add(i32x4.sub(t, magic), i32x4.splat(127)), 23);
+  return v128.and(f32x4.mul(p, pow2), f32x4.ge(x, f32x4.splat(-87.33654)));
+}
+
 /** exp(x) for one lane, through exp4 (the same rounding as the vector path). */
 @inline export function exp1(x: f32): f32 {
   return f32x4.extract_lane(exp4(f32x4.splat(x)), 0);

@@ -12,6 +12,9 @@ import { SOFTMAX_ATTENTION, SOFTMAX_ATTENTION_GRAD, type SoftmaxAttentionAttrs }
 const BR = 64;
 const BC = 64;
 
+/** Keys rounded up to whole tiles (the packed Kᵀ, Vᵀ). */
+const tiled = (keys: number) => Math.ceil(keys / BC) * BC;
+
 type KernelArgs = { inputs: tf.NamedTensorInfoMap; backend: unknown; attrs?: tf.NamedAttrMap };
 
 function setup({ inputs, backend, attrs }: KernelArgs) {
@@ -22,16 +25,15 @@ function setup({ inputs, backend, attrs }: KernelArgs) {
   const Q = headView(q.shape, a.layout, a.heads);
   const K = headView(k.shape, a.layout, a.heads);
   const V = headView(v.shape, a.layout, a.heads);
-  /** The additive key bias of batch item bi, [keys + 4] (0, or −inf for a padded key; padded to whole vectors). */
-  const bias = heap.scratch(K.tokens + 4);
+  /** The additive key bias of batch item bi, [keys + 4] (0, or −inf for a padded key; padded to whole vectors); 0 = no mask. */
+  const bias = mask ? heap.scratch(K.tokens + 4) : 0;
   const biasOf = (bi: number): number => {
+    if (!mask) return 0;
     const f = b.wasm.HEAPF32;
     const at = bias >>> 2;
     f.fill(0, at, at + K.tokens + 4);
-    if (mask) {
-      const m = heap.offset(mask) >>> 2;
-      for (let j = 0; j < K.tokens; j++) if (f[m + bi * K.tokens + j] === 0) f[at + j] = -Infinity;
-    }
+    const m = heap.offset(mask) >>> 2;
+    for (let j = 0; j < K.tokens; j++) if (f[m + bi * K.tokens + j] === 0) f[at + j] = -Infinity;
     return bias;
   };
   return { b, heap, a, q, k, v, Q, K, V, biasOf };
@@ -43,7 +45,7 @@ function forward(args: KernelArgs): tf.TensorInfo[] {
   const O = headView(out.info.shape, a.layout, a.heads);
   const stats = heap.output([Q.batch, Q.heads, Q.tokens, 2]);
   try {
-    const kt = heap.scratch(K.width * K.tokens);
+    const kt = heap.scratch(K.width * tiled(K.tokens));
     const s = heap.scratch(BR * BC);
     const acc = heap.scratch(BR * V.width);
     const rowStats = heap.scratch(2 * BR);
@@ -73,8 +75,8 @@ function backward(args: KernelArgs): tf.TensorInfo[] {
   const dv = heap.output(v.shape);
   try {
     for (const t of [dq, dk, dv]) heap.k.zeroRows(t.ptr, 0, 1, t.info.shape.reduce((x, y) => x * y, 1));
-    const kt = heap.scratch(K.width * K.tokens);
-    const vt = heap.scratch(V.width * K.tokens);
+    const kt = heap.scratch(K.width * tiled(K.tokens));
+    const vt = heap.scratch(V.width * tiled(K.tokens));
     const p = heap.scratch(BR * BC);
     const dp = heap.scratch(BR * BC);
     const delta = heap.scratch(BR);
