@@ -8,3 +8,4 @@ export type { LinearAttentionKernelOptions } from './linear-attention/index.js';
 export { denseKernel, denseReference } from './dense/index.js';
 export { softmaxAttentionKernel, softmaxAttentionReference } from './softmax-attention/index.js';
 export type { SoftmaxAttentionKernelOptions } from './softmax-attention/index.js';
+export { aftSimpleKernel, aftSimpleReference } from './aft-simple/index.js';

@@ -24,6 +24,8 @@ export interface WasmKernelExports {
     n: number, keys: number, d: number, dv_: number, scale: number, causal: number, window: number, bias: number,
     kt: number, vt: number, p: number, dp: number, delta: number,
   ): void;
+  aftSimpleForward(q: number, k: number, v: number, y: number, stat: number, t: number, c: number, causal: number, scratch: number): void;
+  aftSimpleBackward(q: number, k: number, v: number, dy: number, stat: number, dq: number, dk: number, dv: number, t: number, c: number, causal: number, scratch: number): void;
 }
 
 /** What the kernels need of tfjs-backend-wasm's `BackendWasm` (4.x), structurally: no import of that package. */

@@ -42,6 +42,11 @@ export function flatProgram(opts: {
   uniforms: Record<string, Uniform>;
   code: string;
 }): { program: WebGPUProgram; uniforms: { type: string; data: number[] }[] } {
+  // A binding no code reads is dropped from the pipeline's 'auto' layout, and the backend's bind
+  // group (every input) is then invalid — and so is the whole command buffer it was submitted in.
+  for (const name of opts.inputs) {
+    if (!new RegExp(`\\b${name}\\s*\\[`).test(opts.code)) throw new Error(`webgpu program ${opts.name}: input '${name}' is never read`);
+  }
   const wg = opts.workgroup ?? 64;
   const names = Object.keys(opts.uniforms);
   const program: WebGPUProgram = {
