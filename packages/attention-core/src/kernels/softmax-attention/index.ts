@@ -3,6 +3,7 @@ import { fusedBackend, runFused } from '../registry.js';
 import { SOFTMAX_ATTENTION, SOFTMAX_ATTENTION_GRAD, type SoftmaxAttentionAttrs } from './names.js';
 import { softmaxAttentionReference, softmaxWeightsReference, type SoftmaxAttentionKernelOptions } from './reference.js';
 import './wasm.js';
+import './webgpu.js';
 
 export { softmaxAttentionReference, softmaxWeightsReference, type SoftmaxAttentionKernelOptions };
 
@@ -29,9 +30,7 @@ export function softmaxAttentionKernel(q: tf.Tensor4D, k: tf.Tensor4D, v: tf.Ten
       value: out!,
       gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
         const [sq, sk, sv, so, ss, sm] = saved as tf.Tensor4D[];
-        const grads = tf.getKernel(SOFTMAX_ATTENTION_GRAD, tf.getBackend())
-          ? runFused<tf.Tensor[]>(SOFTMAX_ATTENTION_GRAD, { q: sq!, k: sk!, v: sv!, out: so!, stats: ss!, dy: dy as tf.Tensor, ...(sm ? { mask: sm } : {}) }, attrs)
-          : referenceGrads(sq!, sk!, sv!, dy as tf.Tensor4D, { ...o, keyPaddingMask: sm as tf.Tensor | undefined as tf.Tensor2D | undefined });
+        const grads = runFused<tf.Tensor[]>(SOFTMAX_ATTENTION_GRAD, { q: sq!, k: sk!, v: sv!, out: so!, stats: ss!, dy: dy as tf.Tensor, ...(sm ? { mask: sm } : {}) }, attrs);
         return sm ? [...grads, tf.zerosLike(sm)] : grads;
       },
     };
@@ -39,10 +38,4 @@ export function softmaxAttentionKernel(q: tf.Tensor4D, k: tf.Tensor4D, v: tf.Ten
   const out = (mask ? fused(q, k, v, mask) : fused(q, k, v)) as tf.Tensor4D;
   if (mask && mask !== o.keyPaddingMask) mask.dispose();
   return out;
-}
-
-/** Gradients through the stock chain (recomputing the forward pass), for backends without a gradient kernel. */
-function referenceGrads(q: tf.Tensor4D, k: tf.Tensor4D, v: tf.Tensor4D, dy: tf.Tensor4D, o: SoftmaxAttentionKernelOptions): tf.Tensor[] {
-  const f = (a: tf.Tensor, b: tf.Tensor, c: tf.Tensor) => tf.sum(tf.mul(softmaxAttentionReference(a as tf.Tensor4D, b as tf.Tensor4D, c as tf.Tensor4D, { ...o, training: false }), dy));
-  return tf.grads(f)([q, k, v]);
 }

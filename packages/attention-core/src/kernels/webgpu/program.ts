@@ -45,6 +45,8 @@ export function flatProgram(opts: {
   // A binding no code reads is dropped from the pipeline's 'auto' layout, and the backend's bind
   // group (every input) is then invalid — and so is the whole command buffer it was submitted in.
   for (const name of opts.inputs) {
+    // The backend declares `<name>Shape` uniforms next to its own `outShape`.
+    if (name === 'out' || name === 'result') throw new Error(`webgpu program ${opts.name}: '${name}' is the backend's own name`);
     if (!new RegExp(`\\b${name}\\s*\\[`).test(opts.code)) throw new Error(`webgpu program ${opts.name}: input '${name}' is never read`);
   }
   const wg = opts.workgroup ?? 64;
