@@ -5,3 +5,4 @@ export { gemm, transpose } from './gemm';
 export { zeroRows, scaleRows, sumRows, denominators, divideRows, withOnes, scan, gradTerms, addOuter } from './linear';
 export { flashForward, flashBackward } from './flash';
 export { aftSimpleForward, aftSimpleBackward } from './aft';
+export { focusForward, focusBackward } from './focus';

@@ -9,3 +9,6 @@ export { denseKernel, denseReference } from './dense/index.js';
 export { softmaxAttentionKernel, softmaxAttentionReference } from './softmax-attention/index.js';
 export type { SoftmaxAttentionKernelOptions } from './softmax-attention/index.js';
 export { aftSimpleKernel, aftSimpleReference } from './aft-simple/index.js';
+export { focusKernel, focusedLinearAttentionKernel, focusedLinearReference, focusReference } from './focused-linear/index.js';
+export type { FocusedLinearKernelOptions } from './focused-linear/index.js';
+export { linearAttentionTokensKernel } from './linear-attention/index.js';

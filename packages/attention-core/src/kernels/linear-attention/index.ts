@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { mergeHeads, splitHeads } from '../../ops/heads.js';
 import { headMatMul } from '../../ops/matmul.js';
+import type { Layout } from '../layout.js';
 import { fusedBackend, runFused, type KernelBackend } from '../registry.js';
 import { LINEAR_ATTENTION, LINEAR_ATTENTION_GRAD, type LinearAttentionAttrs } from './names.js';
 import { linearAttentionReference, type LinearAttentionKernelOptions } from './reference.js';
@@ -22,13 +24,28 @@ function fits(backend: KernelBackend, m: number, dv: number): boolean {
 export function linearAttentionKernel(phiQ: tf.Tensor4D, phiK: tf.Tensor4D, v: tf.Tensor4D, options: LinearAttentionKernelOptions): tf.Tensor4D {
   const backend = fusedBackend(LINEAR_ATTENTION);
   if (!backend || !fits(backend, phiQ.shape[3], v.shape[3])) return linearAttentionReference(phiQ, phiK, v, options);
-  const attrs: LinearAttentionAttrs = { causal: options.causal ?? false, eps: options.eps, normalise: true, layout: 'heads', heads: phiQ.shape[1] };
+  return fusedLinear(phiQ, phiK, v, options, 'heads', phiQ.shape[1]);
+}
+
+/**
+ * The same primitive on tokens-first inputs `[B, N, H·m]`, `[B, M, H·m]`, `[B, M, H·dv]` → `[B, N, H·dv]`
+ * (a projection's output as it is): on wasm the kernel reads the heads in place (no transposes);
+ * elsewhere the heads are split, the heads-first kernel or stock chain runs, and they are merged.
+ */
+export function linearAttentionTokensKernel(phiQ: tf.Tensor3D, phiK: tf.Tensor3D, v: tf.Tensor3D, heads: number, options: LinearAttentionKernelOptions): tf.Tensor3D {
+  const [m, dv] = [phiQ.shape[2] / heads, v.shape[2] / heads];
+  if (fusedBackend(LINEAR_ATTENTION) === 'wasm' && fits('wasm', m, dv)) return fusedLinear(phiQ, phiK, v, options, 'tokens', heads) as tf.Tensor3D;
+  return tf.tidy(() => mergeHeads(linearAttentionKernel(splitHeads(phiQ, heads), splitHeads(phiK, heads), splitHeads(v, heads), options)));
+}
+
+function fusedLinear<T extends tf.Tensor>(phiQ: T, phiK: T, v: T, options: LinearAttentionKernelOptions, layout: Layout, heads: number): T {
+  const attrs: LinearAttentionAttrs = { causal: options.causal ?? false, eps: options.eps, normalise: true, layout, heads };
   const mask = options.keyPaddingMask && (options.keyPaddingMask.dtype === 'float32' ? options.keyPaddingMask : tf.cast(options.keyPaddingMask, 'float32'));
   const fused = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const save = args.pop() as tf.GradSaveFunc;
     const [q, k, vv, m] = args as tf.Tensor[];
     const inputs = { phiQ: q!, phiK: k!, v: vv!, ...(m ? { mask: m } : {}) };
-    const out = runFused<tf.Tensor4D>(LINEAR_ATTENTION, inputs, attrs);
+    const out = runFused<tf.Tensor>(LINEAR_ATTENTION, inputs, attrs);
     save([q!, k!, vv!, out, ...(m ? [m] : [])]);
     return {
       value: out,
@@ -41,7 +58,7 @@ export function linearAttentionKernel(phiQ: tf.Tensor4D, phiK: tf.Tensor4D, v: t
       },
     };
   });
-  const out = (mask ? fused(phiQ, phiK, v, mask) : fused(phiQ, phiK, v)) as tf.Tensor4D;
+  const out = (mask ? fused(phiQ, phiK, v, mask) : fused(phiQ, phiK, v)) as T;
   if (mask && mask !== options.keyPaddingMask) mask.dispose();
   return out;
 }

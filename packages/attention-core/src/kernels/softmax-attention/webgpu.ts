@@ -1,6 +1,6 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import { registerFused } from '../registry.js';
-import { flatProgram, runProgram, type WebGPUBackendLike } from '../webgpu/program.js';
+import { flatProgram, runProgram, unpack, type WebGPUBackendLike } from '../webgpu/program.js';
 import { SOFTMAX_ATTENTION, SOFTMAX_ATTENTION_GRAD, type SoftmaxAttentionAttrs } from './names.js';
 
 // WGSL, heads-first [B·H, T, w] contiguous. Forward: a workgroup of 64 invocations owns 64 queries;
@@ -101,19 +101,6 @@ function forward({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo[] {
   const stats = unpack(gpu, packed, [b, h, n, 2], dv, dv + 2);
   gpu.disposeData(packed.dataId);
   return [out, stats];
-}
-
-/** Columns [from, from + width) of a [rows, stride] buffer as a tensor of `shape` (width = its last dim). */
-function unpack(gpu: WebGPUBackendLike, packed: tf.TensorInfo, shape: number[], from: number, stride: number): tf.TensorInfo {
-  const w = shape[shape.length - 1]!;
-  const total = shape.reduce((x, y) => x * y, 1);
-  return runProgram(gpu, flatProgram({
-    name: 'unpackColumns', key: `${from}_${stride}_${w}`, inputs: ['packed'], outputShape: shape, threads: total, uniforms: { total },
-    code: `fn main(index: i32) {
-      if (index >= uniforms.total) { return; }
-      result[index] = packed[(index / ${w}) * ${stride} + ${from} + index % ${w}];
-    }`,
-  }), [packed]);
 }
 
 function backward({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo[] {

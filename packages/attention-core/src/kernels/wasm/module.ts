@@ -25,6 +25,8 @@ export interface WasmKernelExports {
     kt: number, vt: number, p: number, dp: number, delta: number,
   ): void;
   aftSimpleForward(q: number, k: number, v: number, y: number, stat: number, t: number, c: number, causal: number, scratch: number): void;
+  focusForward(x: number, pos: number, posRows: number, sp: number, out: number, rows: number, c: number, p: number): void;
+  focusBackward(x: number, pos: number, posRows: number, sp: number, g: number, dx: number, dsp: number, rows: number, c: number, p: number, y: number): void;
   aftSimpleBackward(q: number, k: number, v: number, dy: number, stat: number, dq: number, dk: number, dv: number, t: number, c: number, causal: number, scratch: number): void;
 }
 

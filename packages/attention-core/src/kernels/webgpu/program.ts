@@ -76,3 +76,16 @@ export function flatProgram(opts: {
 export function runProgram(backend: WebGPUBackendLike, p: ReturnType<typeof flatProgram>, inputs: tf.TensorInfo[]): tf.TensorInfo {
   return backend.runWebGPUProgram(p.program, inputs, 'float32', p.uniforms);
 }
+
+/** Columns [from, from + width) of a [rows, stride] buffer as a tensor of `shape` (width = its last dim). */
+export function unpack(gpu: WebGPUBackendLike, packed: tf.TensorInfo, shape: number[], from: number, stride: number): tf.TensorInfo {
+  const w = shape[shape.length - 1]!;
+  const total = shape.reduce((x, y) => x * y, 1);
+  return runProgram(gpu, flatProgram({
+    name: 'unpackColumns', key: `${from}_${stride}_${w}`, inputs: ['packed'], outputShape: shape, threads: total, uniforms: { total },
+    code: `fn main(index: i32) {
+      if (index >= uniforms.total) { return; }
+      result[index] = packed[(index / ${w}) * ${stride} + ${from} + index % ${w}];
+    }`,
+  }), [packed]);
+}
