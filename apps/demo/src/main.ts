@@ -1,6 +1,8 @@
-// The demo shell: start a backend (webgpu → webgl → wasm → cpu), load the variant packages, route between pages.
+// The demo shell: start a backend (webgpu → webgl → wasm → cpu), route between pages. Importing
+// @attention-zoo/variants registers every published package's variants, which every page lists.
 import * as tf from '@tensorflow/tfjs-core';
 import { listAttentions } from '@attention-zoo/attention-core';
+import { VARIANT_PACKAGES } from '@attention-zoo/variants';
 import type { App, Page } from './app.js';
 import { startBackend, type BackendState, type BrowserBackend } from './backend.js';
 import { classifierPage } from './classifier/page.js';
@@ -9,7 +11,6 @@ import { h } from './dom.js';
 import { explorerPage } from './explorer/page.js';
 import { patternsPage } from './patterns/page.js';
 import './style.css';
-import { VARIANT_PACKAGES } from './variants.js';
 
 const PAGES: Page[] = [explorerPage, patternsPage, complexityPage, classifierPage];
 

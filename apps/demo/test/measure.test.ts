@@ -1,8 +1,10 @@
-import { getAttention, growthExponent } from '@attention-zoo/attention-core';
+import { getAttention } from '@attention-zoo/attention-core';
+import { growthExponent } from '@attention-zoo/attention-core/analysis';
 import * as tf from '@tensorflow/tfjs-core';
 import { useBackend } from '@attention-zoo/test-utils';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { benchGrid, measurePoint } from '../src/complexity/measure.js';
+import '@attention-zoo/variants';
+import { measurePoint } from '../src/complexity/measure.js';
 
 beforeAll(() => useBackend('cpu'));
 
@@ -20,7 +22,7 @@ describe('measurePoint', () => {
     const d = getAttention('softmax');
     const before = tf.memory().numTensors;
     const points = [];
-    for (const n of [32, 64, 128]) points.push(await measurePoint(d, n, { dim: 16, heads: 2, repeats: 1 }));
+    for (const n of [32, 64, 128]) points.push(await measurePoint(d, n, { dim: 16, numHeads: 2, repeats: 1 }));
     expect(tf.memory().numTensors).toBe(before);
     for (const p of points) {
       expect(p.error).toBeUndefined();
@@ -35,12 +37,17 @@ describe('measurePoint', () => {
   });
 
   it('reports a layer that cannot be built instead of throwing', async () => {
-    const p = await measurePoint(getAttention('softmax'), 16, { dim: 10, heads: 3, repeats: 1 });
+    const p = await measurePoint(getAttention('softmax'), 16, { dim: 10, numHeads: 3, repeats: 1 });
     expect(p.error).toMatch(/dim 10 is not divisible by numHeads 3/);
   });
 
-  it('gives grid variants a square grid when N is square', () => {
-    expect(benchGrid(64)).toEqual([8, 8]);
-    expect(benchGrid(32)).toEqual([1, 32]);
+  it('gives grid variants the most nearly square grid of N, square or not', async () => {
+    const flatten = getAttention('flatten');
+    expect(flatten.capabilities.needsGrid).toBe(true);
+    for (const n of [64, 32]) {
+      const p = await measurePoint(flatten, n, { dim: 16, numHeads: 2, repeats: 1 });
+      expect(p.error, `N=${n}`).toBeUndefined();
+      expect(p.ms).toBeGreaterThan(0);
+    }
   });
 });

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { matrixRank, SoftmaxAttention } from '@attention-zoo/attention-core';
+import { SoftmaxAttention } from '@attention-zoo/attention-core';
+import { matrixRank } from '@attention-zoo/attention-core/analysis';
 import { maxAbsDiff, useBackend } from '@attention-zoo/test-utils';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { embedImage, embedText, SAMPLES } from '../src/explorer/inputs.js';

@@ -1,6 +1,5 @@
 // pnpm train [train|eval|compare|export|listops-eval] [options] — see `pnpm train --help`.
 import { releaseBackend } from '@attention-zoo/backends';
-import { loadVariantPackages } from '@attention-zoo/tour';
 import { configFromArgs, parseArgs, UsageError, type ParsedArgs } from './args.js';
 import { chooseAttention } from './attention-choice.js';
 import { BackendArgError, chooseBackend } from './backend-choice.js';
@@ -39,8 +38,7 @@ export async function main(argv: string[]): Promise<number> {
     const r = listopsEval(one(p, 'TSV file'), (l) => console.log(l));
     return r.mismatched === 0 ? 0 : 1;
   }
-  const problems = await loadVariantPackages();
-  for (const problem of problems) console.error(`train: could not load variant package ${problem}`);
+  await import('@attention-zoo/variants'); // every published package: its registrations run
   const progress = new Progress(outputMode(p));
 
   if (p.command === 'help') {

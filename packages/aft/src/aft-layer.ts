@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { AttentionLayer, causalKeep, type MixContext } from '@attention-zoo/attention-core';
+import { AttentionLayer, type MixContext } from '@attention-zoo/attention-core';
+import { causalKeep } from '@attention-zoo/attention-core/ops';
 import { impliedAttention } from './implied-attention.js';
 
 /**

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { shiftedExp, splitHeads } from '@attention-zoo/attention-core';
+import { shiftedExp, splitHeads } from '@attention-zoo/attention-core/ops';
 
 /**
  * The attention AFT implies (Zhai et al. 2021, Eq. 3): for channel c,

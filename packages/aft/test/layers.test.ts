@@ -4,12 +4,10 @@ import {
   AttentionConfigError,
   AttentionInputError,
   createAttention,
-  dense,
   getAttention,
-  mergeHeads,
-  splitHeads,
   type AttentionLayer,
 } from '@attention-zoo/attention-core';
+import { dense, mergeHeads, splitHeads } from '@attention-zoo/attention-core/ops';
 import '@attention-zoo/aft';
 import type { AftConv } from '@attention-zoo/aft';
 import { useBackend } from '@attention-zoo/test-utils';
@@ -105,7 +103,7 @@ describe('AFT layers', () => {
     expect(getAttention('aft-local').capabilities).toMatchObject({ causal: true, needsMaxTokens: true });
     expect(getAttention('aft-simple').capabilities).toMatchObject({ causal: true, needsMaxTokens: false });
     expect(getAttention('aft-conv').capabilities).toMatchObject({ causal: false, needsGrid: true, needsMaxTokens: false });
-    const at = (name: string, tokens: number, extra = {}) => getAttention(name).cost({ tokens, dim: 64, heads: 4, ...extra });
+    const at = (name: string, tokens: number, extra = {}) => getAttention(name).cost({ tokens, dim: 64, numHeads: 4, ...extra });
     // Mixing cost: quadratic for full, linear for simple, local and conv (at fixed s).
     const mix = (name: string, tokens: number, extra = {}) => at(name, tokens, extra).flops - 4 * tokens * 64 * 64;
     expect(mix('aft-full', 2048) / mix('aft-full', 1024)).toBeCloseTo(4, 1);

@@ -1,10 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { AttentionLayer, createAttention, registerAttention, type MixContext } from '@attention-zoo/attention-core';
+import { AttentionLayer, createAttention, defineCapabilities, registerAttention, type MixContext } from '@attention-zoo/attention-core';
 
 /** A toy variant: every query takes the mean of the values, A = 1/M. A variant writes only its mixing step. */
 class MeanAttention extends AttentionLayer {
   static className = 'Example>MeanAttention';
-  static override capabilities = { ...AttentionLayer.capabilities, crossAttention: true, attentionMap: 'exact' as const };
+  static override capabilities = defineCapabilities({ crossAttention: true, attentionMap: 'exact' });
 
   protected override mix(q: tf.Tensor4D, _k: tf.Tensor4D, v: tf.Tensor4D, _ctx: MixContext): tf.Tensor4D {
     return tf.tile(tf.mean(v, 2, true) as tf.Tensor4D, [1, 1, q.shape[2], 1]); // [batch, heads, queries, headDim]

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { eluFeatureMap, linearAttention, scaledDotProductAttention } from '@attention-zoo/attention-core';
+import { eluFeatureMap, linearAttention, scaledDotProductAttention } from '@attention-zoo/attention-core/ops';
 
 // Heads-first like PyTorch: [batch, heads, tokens, headDim].
 const [q, k, v] = [1, 2, 3].map((seed) => tf.randomNormal([2, 4, 128, 16], 0, 1, 'float32', seed) as tf.Tensor4D);

@@ -1,5 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { createAttention, loadStateDict, readSafetensors, softmaxKeyMaps, writeSafetensors } from '@attention-zoo/attention-core';
+import { createAttention } from '@attention-zoo/attention-core';
+import {
+  loadStateDict,
+  readSafetensors,
+  softmaxKeyMaps,
+  writeSafetensors,
+} from '@attention-zoo/attention-core/weights';
 
 // Stands in for `safetensors.torch.save_file(vit.state_dict(), path)` of a timm ViT/DeiT
 // (dim 64): block 0's attention has a fused qkv Linear and a proj Linear.

@@ -24,6 +24,15 @@ export class SafetensorsError extends Error {
   override name = 'SafetensorsError';
 }
 
+/**
+ * A PyTorch checkpoint (`torch.save` zip archive) is truncated, malformed, in
+ * a format this reader does not take (pre-1.6 legacy, TorchScript), or asks the
+ * unpickler for anything beyond plain data and tensors (which is refused, never run).
+ */
+export class TorchCheckpointError extends Error {
+  override name = 'TorchCheckpointError';
+}
+
 /** A state_dict does not fit the layer it is loaded into. */
 export class WeightLoadError extends Error {
   override name = 'WeightLoadError';

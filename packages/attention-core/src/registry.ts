@@ -1,13 +1,18 @@
 import { serialization } from '@tensorflow/tfjs-core';
+import type * as tf from '@tensorflow/tfjs-core';
 import { RegistryError } from './errors.js';
 import type { AttentionLayer } from './layers/attention-layer.js';
-import type { AttentionCapabilities, AttentionConfig } from './layers/config.js';
+import type { AttentionCapabilities } from './layers/capabilities.js';
+import type { AttentionConfig } from './layers/config.js';
+import { registerFixtureHandlers, type FixtureHandler } from './fixtures.js';
+import type { AttentionBlock, BlockSpec } from './blocks/attention-block.js';
+import type { StateDictKeyMap } from './weights/state-dict.js';
 
 /** Sizes a cost model is evaluated at. `keyTokens` defaults to `tokens`, `batch` to 1. */
 export interface CostShape {
   tokens: number;
   dim: number;
-  heads: number;
+  numHeads: number;
   batch?: number;
   keyTokens?: number;
   /** Variant keys that change the cost (window size, features, rank …), as in the layer config. */
@@ -33,12 +38,18 @@ export interface PaperRef {
 }
 
 /** A layer class with its declared capabilities. */
-export type AttentionLayerClass = (new (config: never) => AttentionLayer) & {
+export type AttentionLayerClass<L extends AttentionLayer = AttentionLayer> = (new (config: never) => L) & {
   capabilities: AttentionCapabilities;
   className: string;
 };
 
-export interface AttentionDescriptor<C extends AttentionConfig = AttentionConfig> {
+/** An attention given by registry name with its variant options, e.g. `{ name: 'aft-local', windowSize: 16 }`. */
+export interface AttentionSpec {
+  name: string;
+  [variantKey: string]: unknown;
+}
+
+export interface AttentionDescriptor<C extends AttentionConfig = AttentionConfig, L extends AttentionLayer = AttentionLayer> {
   /** Stable registry name (`softmax`, `flatten`, `aft-local`, …). */
   name: string;
   /** Family / package, e.g. `softmax`, `linear`, `sparse`. */
@@ -47,30 +58,90 @@ export interface AttentionDescriptor<C extends AttentionConfig = AttentionConfig
   summary: string;
   paper: PaperRef;
   /** The layer class; its static `capabilities` are the variant's capabilities. */
-  layer: AttentionLayerClass;
+  layer: AttentionLayerClass<L>;
   /** Builds the layer; default `new layer(config)`. */
-  create?: (config: C) => AttentionLayer;
+  create?: (config: C) => L;
   /** Asymptotic cost, for docs and tables, e.g. `{ time: 'O(N²·d)', memory: 'O(N²)' }`. */
   complexity: { time: string; memory: string };
   cost: (shape: CostShape) => Cost;
+
+  // ---- how backbones, weights loaders and the fixture runner use the variant (all optional) ----
+
+  /**
+   * The variant keys of a built layer that `cost` reads. Default: the layer's numeric
+   * (and boolean, as 0/1) config keys, which is right when the cost model's keys are
+   * named like the config's.
+   */
+  costShape?: (layer: L) => Record<string, number>;
+  /** The official PyTorch `state_dict` keys of the attention module (relative to it) → weight paths. */
+  torchKeyMap?: (layer: L) => StateDictKeyMap;
+  /**
+   * Where the attention module sits in the official block, prefixed to `torchKeyMap`'s keys
+   * inside a block. Default `attn.`; `''` where the official block keeps the projections
+   * itself (CSwin's `qkv`, `proj`).
+   */
+  torchKeyPrefix?: string;
+  /**
+   * Buffers of the official block that this layer recomputes instead of loading
+   * (`attn.relative_position_index`, `attn_mask`): key relative to the block → shape.
+   * Loaders check their shapes, then ignore them.
+   */
+  torchBuffers?: (layer: L) => Record<string, number[]>;
+  /**
+   * The paper's own block around this attention, where it is not core's pre-norm
+   * `TransformerBlock` (e.g. FLatten-Swin's block with its window partition).
+   */
+  block?: (layer: L, spec: BlockSpec) => AttentionBlock;
+  /**
+   * The options of block `index` of a stage, for variants whose blocks alternate
+   * (Swin: shifted windows in odd blocks). Default: the same options in every block.
+   */
+  stageOptions?: (spec: AttentionSpec, index: number) => AttentionSpec;
+  /** Reference-fixture cases this variant computes (see `pnpm fixtures`). */
+  fixtures?: FixtureHandler[];
 }
 
 /** A registered descriptor, with the capabilities read from its layer class. */
-export interface RegisteredAttention extends AttentionDescriptor {
+export interface RegisteredAttention<L extends AttentionLayer = AttentionLayer> extends AttentionDescriptor<AttentionConfig, L> {
   capabilities: AttentionCapabilities;
 }
 
 const NAME_RE = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
+const CLASS_RE = /^[A-Za-z][A-Za-z0-9]*>[A-Za-z][A-Za-z0-9]*$/;
 const registry = new Map<string, RegisteredAttention>();
+const byClassName = new Map<string, RegisteredAttention>();
+
+type LayerClass = (abstract new (...args: never[]) => unknown) & { className: string };
+
+/**
+ * Registers a layer class with `tf.serialization`, so saved models that use it load.
+ * The one serialization path of the project: attention layers are registered by
+ * `registerAttention`; blocks, embeddings and backbones call this once, next to
+ * their class. Class names carry a namespace (`AttentionZoo>Name`, `MyLab>Name`);
+ * registering the same class again is a no-op.
+ */
+export function registerLayerClass(cls: LayerClass): void {
+  if (typeof cls !== 'function' || typeof cls.className !== 'string' || !CLASS_RE.test(cls.className)) {
+    throw new RegistryError(`registerLayerClass: a layer class needs a static className with a namespace, e.g. 'AttentionZoo>Name', got ${JSON.stringify((cls as { className?: unknown })?.className)}`);
+  }
+  const known = serialization.SerializationMap.getMap().classNameMap[cls.className];
+  if (known && known[0] !== (cls as unknown)) {
+    throw new RegistryError(`registerLayerClass: '${cls.className}' is already registered by another class`);
+  }
+  if (!known) serialization.registerClass(cls as unknown as serialization.SerializableConstructor<serialization.Serializable>);
+}
 
 /**
  * Registers a variant under a stable name. Backbones, the trainer, the demo and
  * the benchmark go through the registry only, so a registered variant appears
  * everywhere. Registering the same descriptor again is a no-op; a different
- * descriptor under a taken name is an error. The layer class is also
- * registered with `tf.serialization`, so saved models that use it load.
+ * descriptor under a taken name is an error. The layer class is registered with
+ * `tf.serialization` (`registerLayerClass`), and the descriptor's fixture cases
+ * with the fixture runner's table.
  */
-export function registerAttention<C extends AttentionConfig>(descriptor: AttentionDescriptor<C>): RegisteredAttention {
+export function registerAttention<C extends AttentionConfig, L extends AttentionLayer>(
+  descriptor: AttentionDescriptor<C, L>,
+): RegisteredAttention<L> {
   const d = descriptor as unknown as AttentionDescriptor;
   if (!d || typeof d.name !== 'string' || !NAME_RE.test(d.name)) {
     throw new RegistryError(`registerAttention: name must be lower-case kebab-case (e.g. 'aft-local'), got ${JSON.stringify(d?.name)}`);
@@ -85,13 +156,17 @@ export function registerAttention<C extends AttentionConfig>(descriptor: Attenti
   if (typeof d.cost !== 'function') throw new RegistryError(`registerAttention('${d.name}'): cost(shape) is required`);
   const existing = registry.get(d.name);
   if (existing) {
-    if (existing.layer === d.layer && existing.cost === d.cost) return existing;
+    if (existing.layer === d.layer && existing.cost === d.cost) return existing as unknown as RegisteredAttention<L>;
     throw new RegistryError(`registerAttention: '${d.name}' is already registered (by ${existing.layer.className})`);
   }
+  const other = byClassName.get(d.layer.className);
+  if (other) throw new RegistryError(`registerAttention('${d.name}'): ${d.layer.className} is already registered as '${other.name}'`);
   const registered: RegisteredAttention = { ...d, capabilities: d.layer.capabilities };
-  serialization.registerClass(d.layer as unknown as serialization.SerializableConstructor<serialization.Serializable>);
+  registerLayerClass(d.layer);
+  if (d.fixtures) registerFixtureHandlers(d.fixtures, d.name);
   registry.set(d.name, registered);
-  return registered;
+  byClassName.set(d.layer.className, registered);
+  return registered as unknown as RegisteredAttention<L>;
 }
 
 /** The descriptor registered under `name`; throws, listing the known names, if there is none. */
@@ -104,6 +179,14 @@ export function getAttention(name: string): RegisteredAttention {
   return d;
 }
 
+/** The descriptor of a layer instance (by its class); throws for a layer that is not a registered variant. */
+export function descriptorOf<L extends AttentionLayer>(layer: L): RegisteredAttention<L> {
+  const className = (layer.constructor as { className?: string }).className;
+  const d = className === undefined ? undefined : byClassName.get(className);
+  if (!d) throw new RegistryError(`${className ?? layer.constructor.name} is not a registered attention variant (registerAttention)`);
+  return d as unknown as RegisteredAttention<L>;
+}
+
 /** Creates the layer of the variant registered under `name`. */
 export function createAttention(name: string, config: AttentionConfig & Record<string, unknown>): AttentionLayer {
   const d = getAttention(name);
@@ -113,4 +196,38 @@ export function createAttention(name: string, config: AttentionConfig & Record<s
 /** Every registered descriptor, in registration order. */
 export function listAttentions(): RegisteredAttention[] {
   return [...registry.values()];
+}
+
+/**
+ * The shared keys a variant needs for a token layout, from its capabilities: the grid
+ * (row-major) for variants that declare `needsGrid`, `maxTokens` = tokens for variants
+ * whose parameters are tied to length. The one place that turns capabilities into config.
+ */
+export function layoutConfig(
+  d: Pick<RegisteredAttention, 'capabilities'>,
+  layout: { tokens: number; grid?: [number, number] },
+): { grid?: [number, number]; maxTokens?: number } {
+  return {
+    ...(d.capabilities.needsGrid && layout.grid ? { grid: layout.grid } : {}),
+    ...(d.capabilities.needsMaxTokens ? { maxTokens: layout.tokens } : {}),
+  };
+}
+
+/**
+ * Forward cost of a built layer on `tokens` tokens (batch 1, self-attention unless
+ * `keyTokens` is given), from its descriptor's cost model and `costShape`.
+ */
+export function layerCost(layer: AttentionLayer, tokens: number, extra: Partial<CostShape> = {}): Cost {
+  const d = descriptorOf(layer);
+  const keys = d.costShape ? d.costShape(layer) : numericConfig(layer.getConfig());
+  return d.cost({ ...keys, ...extra, tokens, dim: layer.dim, numHeads: layer.numHeads } as CostShape);
+}
+
+function numericConfig(config: tf.serialization.ConfigDict): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [k, v] of Object.entries(config)) {
+    if (typeof v === 'number') out[k] = v;
+    else if (typeof v === 'boolean') out[k] = v ? 1 : 0;
+  }
+  return out;
 }

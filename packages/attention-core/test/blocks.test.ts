@@ -4,11 +4,11 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import {
   AttentionConfigError,
   createAttention,
-  gelu,
   RegistryError,
   TransformerBlock,
   TransformerEncoder,
 } from '@attention-zoo/attention-core';
+import { gelu } from '@attention-zoo/attention-core/ops';
 import { denseSoftmaxReference } from '@attention-zoo/attention-core/testing';
 import { expectClose, useBackend } from '@attention-zoo/test-utils';
 

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { expect, it } from 'vitest';
-import { aftSimpleKernel, aftSimpleReference } from '@attention-zoo/attention-core';
+import { aftSimpleKernel, aftSimpleReference } from '@attention-zoo/attention-core/kernels';
 import { backendSuite, maxAbsDiff, testBackends, useBackend, valuesOnCpu } from '@attention-zoo/test-utils';
 
 // The fused AFT-simple kernels against the stock chain on cpu, values and gradients; keys spread

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { expect, it } from 'vitest';
-import { dense, denseReference } from '@attention-zoo/attention-core';
+import { dense } from '@attention-zoo/attention-core/ops';
+import { denseReference } from '@attention-zoo/attention-core/kernels';
 import { backendSuite, maxAbsDiff, testBackends, useBackend, valuesOnCpu } from '@attention-zoo/test-utils';
 
 // core's `dense` (the wasm GEMM kernel on wasm) against the stock fused matMul on cpu: value and

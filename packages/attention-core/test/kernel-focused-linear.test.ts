@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { expect, it } from 'vitest';
-import { focusKernel, focusedLinearAttentionKernel, focusedLinearReference, focusReference } from '@attention-zoo/attention-core';
+import { focusKernel, focusedLinearAttentionKernel, focusedLinearReference, focusReference } from '@attention-zoo/attention-core/kernels';
 import { backendSuite, maxAbsDiff, testBackends, useBackend, valuesOnCpu } from '@attention-zoo/test-utils';
 
 // The fused FLatten focusing kernel φ_p (ReLU + 1e-6, temperature, Eq. 6 focusing) and focused
@@ -51,7 +51,7 @@ type Attention = typeof focusedLinearReference;
 function runAttention(c: Case, f: Attention) {
   return () => {
     const { x, k, v, scale, pos, w } = inputs(c);
-    const o = (s: tf.Tensor, ps?: tf.Tensor) => ({ heads: c.heads!, scale: s as tf.Tensor1D, positional: ps as tf.Tensor2D | undefined, focusingFactor: c.p, causal: c.causal });
+    const o = (s: tf.Tensor, ps?: tf.Tensor) => ({ numHeads: c.heads!, scale: s as tf.Tensor1D, positional: ps as tf.Tensor2D | undefined, focusingFactor: c.p, causal: c.causal });
     const loss = (a: tf.Tensor, b: tf.Tensor, d: tf.Tensor, s: tf.Tensor, ps?: tf.Tensor) => tf.sum(tf.mul(f(a as tf.Tensor3D, b as tf.Tensor3D, d as tf.Tensor3D, o(s, ps)), w));
     const { value, grads } = tf.valueAndGrads(loss)(c.pos ? [x, k, v, scale, pos] : [x, k, v, scale]);
     return [f(x, k, v, o(scale, c.pos ? pos : undefined)), value, ...grads];

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { expect, it } from 'vitest';
-import { linearAttention, linearAttentionReference, setFusedKernels } from '@attention-zoo/attention-core';
+import { linearAttention } from '@attention-zoo/attention-core/ops';
+import { linearAttentionReference, setFusedKernels } from '@attention-zoo/attention-core/kernels';
 import { backendSuite, maxAbsDiff, testBackends, useBackend, valuesOnCpu } from '@attention-zoo/test-utils';
 
 // The fused linear-attention kernels (wasm SIMD, WGSL) against the stock-op chain on cpu:

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { expect, it } from 'vitest';
-import { scaledDotProductAttention, softmaxAttentionKernel, softmaxAttentionReference, type SoftmaxAttentionKernelOptions } from '@attention-zoo/attention-core';
+import { scaledDotProductAttention } from '@attention-zoo/attention-core/ops';
+import { softmaxAttentionKernel, softmaxAttentionReference, type SoftmaxAttentionKernelOptions } from '@attention-zoo/attention-core/kernels';
 import { backendSuite, maxAbsDiff, testBackends, useBackend, valuesOnCpu } from '@attention-zoo/test-utils';
 
 // The tiled softmax-attention kernel (online softmax; full, causal, banded, key-padding mask)

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { expect, it } from 'vitest';
-import { AttentionInputError, dense, headMatMul } from '@attention-zoo/attention-core';
+import { AttentionInputError } from '@attention-zoo/attention-core';
+import { dense, headMatMul } from '@attention-zoo/attention-core/ops';
 import { backendSuite, maxAbsDiff, testBackends, useBackend, valuesOnCpu } from '@attention-zoo/test-utils';
 
 const rand = (shape: number[], seed: number) => tf.randomNormal(shape, 0, 1, 'float32', seed);

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { expect, it } from 'vitest';
+import { AttentionInputError } from '@attention-zoo/attention-core';
 import {
-  AttentionInputError,
   eluFeatureMap,
   linearAttention,
   linearAttentionWeights,
@@ -12,7 +12,7 @@ import {
   shiftedExp,
   softmaxAttentionWeights,
   splitHeads,
-} from '@attention-zoo/attention-core';
+} from '@attention-zoo/attention-core/ops';
 import { backendSuite, expectClose, testBackends } from '@attention-zoo/test-utils';
 
 /** out_i = Σ_j (φq_i·φk_j) v_j / (Σ_j φq_i·φk_j + eps), j ≤ i when causal, padded keys skipped: float64 loops. */

@@ -1,3 +1,3 @@
 import { readmeExamplesSuite } from '@attention-zoo/test-utils';
 
-readmeExamplesSuite(new URL('..', import.meta.url), { minExamples: 4 });
+readmeExamplesSuite(new URL('..', import.meta.url), { minExamples: 5 });

@@ -3,18 +3,14 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import {
   AttentionConfigError,
   createAttention,
-  eluFeatureMap,
   getAttention,
-  linearAttentionWeights,
   listAttentions,
-  matrixRank,
-  matrixRankOf,
   registerAttention,
   RegistryError,
-  singularValues,
   SoftmaxAttention,
-  softmaxAttentionWeights,
 } from '@attention-zoo/attention-core';
+import { eluFeatureMap, linearAttentionWeights, softmaxAttentionWeights } from '@attention-zoo/attention-core/ops';
+import { matrixRank, matrixRankOf, singularValues } from '@attention-zoo/attention-core/analysis';
 import { useBackend } from '@attention-zoo/test-utils';
 
 describe('registry', () => {
@@ -23,8 +19,8 @@ describe('registry', () => {
     expect(softmax?.paper.url).toBe('https://arxiv.org/abs/1706.03762');
     expect(softmax?.capabilities).toBe(SoftmaxAttention.capabilities);
     expect(softmax?.capabilities.causal).toBe(true);
-    const c1 = softmax!.cost({ tokens: 1024, dim: 64, heads: 4 });
-    const c2 = softmax!.cost({ tokens: 2048, dim: 64, heads: 4 });
+    const c1 = softmax!.cost({ tokens: 1024, dim: 64, numHeads: 4 });
+    const c2 = softmax!.cost({ tokens: 2048, dim: 64, numHeads: 4 });
     // The N² terms dominate: doubling N roughly quadruples scores memory.
     expect(c2.activationBytes / c1.activationBytes).toBeGreaterThan(3.5);
   });

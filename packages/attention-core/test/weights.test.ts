@@ -2,17 +2,15 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { createAttention, SafetensorsError, WeightLoadError } from '@attention-zoo/attention-core';
 import {
-  createAttention,
   loadStateDict,
   readSafetensors,
-  SafetensorsError,
   softmaxKeyMaps,
   torch,
-  WeightLoadError,
   writeSafetensors,
   type HostTensor,
-} from '@attention-zoo/attention-core';
+} from '@attention-zoo/attention-core/weights';
 import { denseSoftmaxReference } from '@attention-zoo/attention-core/testing';
 import { expectClose, useBackend } from '@attention-zoo/test-utils';
 

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { readSafetensors, writeSafetensors } from '@attention-zoo/attention-core';
+import { readSafetensors, writeSafetensors } from '@attention-zoo/attention-core/weights';
 import { FLattenAttention } from '@attention-zoo/flatten';
 
 // Stands in for a converted official checkpoint (see "Official checkpoints"): block1.0.attn of

@@ -1,21 +1,16 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import {
-  AttentionConfigError,
-  dense,
-  getAttention,
-  mergeHeads,
-  splitHeads,
-  WeightLoadError,
-  type HostTensor,
-} from '@attention-zoo/attention-core';
+import { AttentionConfigError, createAttention, getAttention, makeBlock, WeightLoadError } from '@attention-zoo/attention-core';
+import { dense, mergeHeads, splitHeads } from '@attention-zoo/attention-core/ops';
+import { type HostTensor } from '@attention-zoo/attention-core/weights';
 import { useBackend } from '@attention-zoo/test-utils';
 import {
   adaptiveAvgPool2d,
   FLattenAttention,
   FLattenClsAttention,
+  FLattenCSwinBlock,
   FLattenSwinAttention,
-  FlattenSwinBlock,
+  FLattenSwinBlock,
   flattenRankAnalysis,
   focusingFunction,
   interpolateTokens,
@@ -101,7 +96,7 @@ describe('attentionMap', () => {
 
 describe('rank analysis (paper Fig. 5)', () => {
   it('linear maps have rank ≤ d; softmax and focused + DWC reach full rank; focusing lowers the entropy', async () => {
-    const a = await flattenRankAnalysis({ grid: [6, 6], heads: 2, headDim: 8 });
+    const a = await flattenRankAnalysis({ grid: [6, 6], numHeads: 2, headDim: 8 });
     const row = (f: string) => a.rows.find((r) => r.form === f)!;
     expect(row('softmax').ranks).toEqual([36, 36]);
     for (const f of ['linear', 'focused']) for (const r of row(f).ranks) expect(r).toBeLessThanOrEqual(8);
@@ -114,12 +109,12 @@ describe('cost model', () => {
   it('counts the official FLOPs terms (matmuls, linears, convs; one MAC = one FLOP)', () => {
     const [n, c, h, d, k] = [3136, 64, 1, 64, 5];
     const terms = 4 * n * c * c + n * c + n * c * d + n * c * d + n * c * k * k;
-    expect(getAttention('flatten').cost({ tokens: n, dim: c, heads: h }).flops).toBe(terms);
+    expect(getAttention('flatten').cost({ tokens: n, dim: c, numHeads: h }).flops).toBe(terms);
     // sr_ratio 2: K/V from n/4 tokens, plus the Conv2d(C, C, 2, stride 2).
     const m = n / 4;
     const sr = 2 * n * c * c + 2 * m * c * c + m * c * c * 4 + n * c + m * c * d + n * c * d + n * c * k * k;
-    expect(getAttention('flatten').cost({ tokens: n, dim: c, heads: h, srRatio: 2 }).flops).toBe(sr);
-    expect(getAttention('flatten-cswin').cost({ tokens: n, dim: c, heads: h }).flops).toBe(terms + n * c * 9);
+    expect(getAttention('flatten').cost({ tokens: n, dim: c, numHeads: h, srRatio: 2 }).flops).toBe(sr);
+    expect(getAttention('flatten-cswin').cost({ tokens: n, dim: c, numHeads: h }).flops).toBe(terms + n * c * 9);
   });
 });
 
@@ -180,8 +175,48 @@ describe('bad input is an error that names it', () => {
   });
 
   it('a Swin block refuses an attn_mask that does not match its windows', () => {
-    const block = new FlattenSwinBlock({ dim: 16, numHeads: 2, inputResolution: [4, 4], windowSize: 2, shiftSize: 1 });
+    const block = new FLattenSwinBlock({ dim: 16, numHeads: 2, inputResolution: [4, 4], windowSize: 2, shiftSize: 1 });
     expect(() => block.loadTorchStateDict({ attn_mask: host([2, 4, 4]) })).toThrow(/attn_mask \[2, 4, 4\]: expected \[4, 4, 4\]/);
+  });
+});
+
+describe('descriptor hooks (how backbones use the forms)', () => {
+  const spec = { dim: 16, numHeads: 2, mlpRatio: 2, dropPath: 0, layerNormEpsilon: 1e-5, name: 'blk' };
+
+  it("makeBlock builds the official Swin block around the given layer, with its keys and the shifted block's attn_mask", async () => {
+    const attn = createAttention('flatten-swin', { dim: 16, numHeads: 2, grid: [4, 4], windowSize: 2, shiftSize: 1, seed: 1 });
+    const b = makeBlock(attn, spec);
+    expect(b.layer).toBeInstanceOf(FLattenSwinBlock);
+    expect(b.attn).toBe(attn);
+    expect(b.torchBuffers).toEqual({ attn_mask: [4, 4, 4] }); // 4 windows of 2×2
+    expect(Object.keys(b.torchKeyMap!)).toEqual(expect.arrayContaining(['norm1.weight', 'attn.qkv.weight', 'attn.positional_encoding', 'attn.dwc.bias', 'mlp.fc2.bias']));
+    const x = tf.randomNormal([1, 16, 16], 0, 1, 'float32', 2);
+    const y = (b.layer as FLattenSwinBlock).apply(x) as tf.Tensor;
+    expect(y.shape).toEqual([1, 16, 16]);
+    expect(attn.built).toBe(true); // the block runs the layer it was given
+    const unshifted = makeBlock(createAttention('flatten-swin', { dim: 16, numHeads: 2, grid: [4, 4], windowSize: 2 }), spec);
+    expect(unshifted.torchBuffers).toEqual({});
+    tf.dispose([x, y]);
+    b.layer.dispose();
+  });
+
+  it("makeBlock builds the official CSwin block, whose qkv and proj sit at block level (torchKeyPrefix '')", () => {
+    const attn = createAttention('flatten-cswin', { dim: 16, numHeads: 2, grid: [4, 4] });
+    const b = makeBlock(attn, spec);
+    expect(b.layer).toBeInstanceOf(FLattenCSwinBlock);
+    expect(b.attn).toBe(attn);
+    expect(Object.keys(b.torchKeyMap!)).toEqual(expect.arrayContaining(['qkv.weight', 'proj.bias', 'attns.0.get_v.weight', 'attns.0.scale', 'norm2.bias']));
+    expect(Object.keys(b.torchKeyMap!).some((k) => k.startsWith('attn.'))).toBe(false);
+  });
+
+  it('Swin stages shift the odd blocks by half a window; flatten-cls alone takes class tokens', () => {
+    const d = getAttention('flatten-swin');
+    expect(d.stageOptions!({ name: 'flatten-swin', windowSize: 7 }, 0)).toEqual({ name: 'flatten-swin', windowSize: 7, shiftSize: 0 });
+    expect(d.stageOptions!({ name: 'flatten-swin', windowSize: 7 }, 1)['shiftSize']).toBe(3);
+    expect(d.stageOptions!({ name: 'flatten-swin' }, 3)['shiftSize']).toBe(28); // the default window, 56
+    for (const name of ['flatten', 'flatten-swin', 'flatten-cswin', 'flatten-cls']) {
+      expect(getAttention(name).capabilities.classTokens).toBe(name === 'flatten-cls');
+    }
   });
 });
 

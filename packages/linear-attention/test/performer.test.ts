@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
-import { AttentionConfigError, AttentionInputError, createAttention, scaledDotProductAttention } from '@attention-zoo/attention-core';
+import { AttentionConfigError, AttentionInputError, createAttention } from '@attention-zoo/attention-core';
+import { scaledDotProductAttention } from '@attention-zoo/attention-core/ops';
 import { expectClose, maxAbsDiff, useBackend } from '@attention-zoo/test-utils';
 import { orthogonalRandomFeatures, performerAttention, PerformerAttention } from '../src/index.js';
 

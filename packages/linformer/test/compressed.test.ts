@@ -1,6 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { AttentionConfigError, AttentionInputError, createAttention, getAttention, type AttentionCallOptions, type AttentionLayer } from '@attention-zoo/attention-core';
+import {
+  AttentionConfigError,
+  AttentionInputError,
+  createAttention,
+  getAttention,
+  type AttentionCallOptions,
+  type AttentionLayer,
+} from '@attention-zoo/attention-core';
 import { conformanceChecks } from '@attention-zoo/attention-core/testing';
 import { backendSuite, testBackends } from '@attention-zoo/test-utils';
 import { compressSequence, compressedCausalKeep, type MemoryCompressedAttention } from '../src/index.js';
@@ -74,6 +81,8 @@ for (const backend of await testBackends(['cpu', 'webgpu'])) {
       expect(() => compressSequence(tf.randomNormal([2, 2, 4]) as tf.Tensor3D, k)).toThrow(/stride\) 3 is larger than the sequence \(2 tokens\)/);
       const layer = createAttention('compressed', { dim: 8, numHeads: 2, compressionFactor: 4 });
       expect(() => layer.apply(tf.zeros([1, 3, 8]))).toThrow(/larger than the sequence \(3 tokens\)/);
+      // built on a known, too short sequence (a backbone's last stage): refused as a configuration error
+      expect(() => createAttention('compressed', { dim: 8, numHeads: 2 }).build([null, 2, 8])).toThrow(AttentionConfigError);
       expect(() => createAttention('compressed', { dim: 8, numHeads: 2, compressionFactor: 0 })).toThrow(AttentionConfigError);
     });
   });
@@ -82,6 +91,6 @@ for (const backend of await testBackends(['cpu', 'webgpu'])) {
 describe('compressed registry', () => {
   it('cost falls with the compression factor', () => {
     const c = getAttention('compressed').cost;
-    expect(c({ tokens: 4096, dim: 64, heads: 4, compressionFactor: 8 }).activationBytes).toBeLessThan(c({ tokens: 4096, dim: 64, heads: 4, compressionFactor: 2 }).activationBytes);
+    expect(c({ tokens: 4096, dim: 64, numHeads: 4, compressionFactor: 8 }).activationBytes).toBeLessThan(c({ tokens: 4096, dim: 64, numHeads: 4, compressionFactor: 2 }).activationBytes);
   });
 });

@@ -5,11 +5,11 @@ import {
   AttentionConfigError,
   AttentionInputError,
   createAttention,
-  scaledDotProductAttention,
   TransformerEncoder,
   type AttentionCallOptions,
   type AttentionLayer,
 } from '@attention-zoo/attention-core';
+import { scaledDotProductAttention } from '@attention-zoo/attention-core/ops';
 import { conformanceChecks } from '@attention-zoo/attention-core/testing';
 import { backendSuite, expectClose, testBackends } from '@attention-zoo/test-utils';
 import { LinformerAttention, linformerAttention, SharedProjection, type LinformerSharing } from '../src/index.js';
@@ -143,8 +143,8 @@ describe('linformer registry', () => {
   it('cost grows linearly in N at fixed k', async () => {
     const { getAttention } = await import('@attention-zoo/attention-core');
     const c = getAttention('linformer').cost;
-    const f1 = c({ tokens: 1024, dim: 64, heads: 4, k: 64 }).flops;
-    const f2 = c({ tokens: 2048, dim: 64, heads: 4, k: 64 }).flops;
+    const f1 = c({ tokens: 1024, dim: 64, numHeads: 4, k: 64 }).flops;
+    const f2 = c({ tokens: 2048, dim: 64, numHeads: 4, k: 64 }).flops;
     expect(f2 / f1).toBeCloseTo(2, 5);
   });
 });

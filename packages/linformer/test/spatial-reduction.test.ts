@@ -1,8 +1,16 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { AttentionConfigError, AttentionInputError, createAttention, getAttention, loadStateDict, type AttentionLayer } from '@attention-zoo/attention-core';
+import {
+  AttentionConfigError,
+  AttentionInputError,
+  createAttention,
+  getAttention,
+  makeBlock,
+  type AttentionLayer,
+} from '@attention-zoo/attention-core';
+import { loadStateDict } from '@attention-zoo/attention-core/weights';
 import { conformanceChecks } from '@attention-zoo/attention-core/testing';
-import { backendSuite, testBackends } from '@attention-zoo/test-utils';
+import { backendSuite, expectClose, testBackends } from '@attention-zoo/test-utils';
 import { linearSpatialReduction, spatialReduction, spatialReductionKeyMaps, type SpatialReductionAttention } from '../src/index.js';
 import { aroundHeads, attend, mat, type Mat, weight } from '@attention-zoo/test-utils/float64';
 
@@ -127,14 +135,52 @@ for (const backend of await testBackends(['cpu', 'webgpu'])) {
       expect(k[1]![0]![3]![5]).toBeCloseTo(sd.get('sr.weight')!.data[((5 * 8 + 3) * 2 + 1) * 2 + 0]!, 6);
       attn.dispose();
     });
+
+    it('takes class tokens before the grid without reduction (PVT v1 stage 4), and refuses them with one', async () => {
+      const attn = createAttention('spatial-reduction', { dim: 8, numHeads: 2, grid: [3, 3], srRatio: 1, seed: 3 });
+      const x = tf.randomNormal([2, 10, 8], 0, 1, 'float32', 4) as tf.Tensor3D; // 1 class token + 3×3 grid
+      const y = attn.apply(x) as tf.Tensor;
+      expect(y.shape).toEqual([2, 10, 8]);
+      await expectClose(y, await srReference(attn, x), { atol: 1e-4, rtol: 1e-3 });
+      for (const extra of [{ srRatio: 3 }, { linear: true, poolSize: 2 }]) {
+        const reducing = createAttention('spatial-reduction', { dim: 8, numHeads: 2, grid: [3, 3], ...extra });
+        expect(() => reducing.apply(x)).toThrow(AttentionConfigError);
+        expect(() => reducing.apply(x)).toThrow(/1 class token\(s\) before the grid \[3, 3\] need srRatio 1 and linear false/);
+        expect(reducing.built).toBe(false); // refused before any weight was made
+      }
+      tf.dispose([x, y]);
+      attn.dispose();
+    });
+
+    it('gives backbones the official PVT keys through its descriptor, inside the block at attn.', () => {
+      const keys = (extra: Record<string, unknown>) => {
+        const attn = createAttention('spatial-reduction', { dim: 8, numHeads: 2, grid: [4, 4], ...extra });
+        const block = makeBlock(attn, { dim: 8, numHeads: 2, mlpRatio: 2, dropPath: 0, layerNormEpsilon: 1e-6, name: 'b' });
+        return Object.keys(block.torchKeyMap!).sort(); // nothing built, nothing to free
+      };
+      const plain = ['attn.kv.bias', 'attn.kv.weight', 'attn.proj.bias', 'attn.proj.weight', 'attn.q.bias', 'attn.q.weight'];
+      expect(keys({ srRatio: 1 }).filter((k) => k.startsWith('attn.'))).toEqual(plain);
+      expect(keys({ srRatio: 2, qkvBias: false }).filter((k) => k.startsWith('attn.'))).toEqual(
+        ['attn.kv.weight', 'attn.norm.bias', 'attn.norm.weight', 'attn.proj.bias', 'attn.proj.weight', 'attn.q.weight', 'attn.sr.bias', 'attn.sr.weight'],
+      );
+      expect(keys({ srRatio: 1 })).toEqual(expect.arrayContaining(['norm1.weight', 'mlp.fc2.bias']));
+    });
   });
 }
 
 describe('spatial-reduction registry', () => {
   it('cost shrinks with R², and the linear form is linear in N', () => {
     const c = getAttention('spatial-reduction').cost;
-    const at = (tokens: number, extra: Record<string, number>) => c({ tokens, dim: 64, heads: 4, ...extra }).flops;
+    const at = (tokens: number, extra: Record<string, number>) => c({ tokens, dim: 64, numHeads: 4, ...extra }).flops;
     expect(at(4096, { srRatio: 4 })).toBeLessThan(at(4096, { srRatio: 2 }));
     expect(at(8192, { linear: 1 }) / at(4096, { linear: 1 })).toBeCloseTo(2, 1);
+  });
+
+  it('counts MACs as fvcore does: R = 1 is softmax attention, R > 1 adds the R×R conv on the reduced tokens', () => {
+    const [n, c] = [3136, 64];
+    const cost = (srRatio: number) => getAttention('spatial-reduction').cost({ tokens: n, dim: c, numHeads: 1, srRatio }).flops;
+    expect(cost(1)).toBe(getAttention('softmax').cost({ tokens: n, dim: c, numHeads: 1 }).flops);
+    const m = n / 64;
+    expect(cost(8)).toBe(2 * n * c * c + m * 64 * c * c + 2 * m * c * c + 2 * n * m * c); // q, proj; sr; kv; QKᵀ, AV
   });
 });

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { scaledDotProductAttention } from '@attention-zoo/attention-core';
+import { scaledDotProductAttention } from '@attention-zoo/attention-core/ops';
 import { bigBirdAttention, bigBirdRandomBlocks, longformerAttention, lshAttention, lshRotations, sinkhornAttention, slidingWindowAttention } from '@attention-zoo/sparse-patterns';
 import { useBackend } from '@attention-zoo/test-utils';
 

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { AttentionConfigError, AttentionInputError, splitHeads } from '@attention-zoo/attention-core';
+import { AttentionConfigError, AttentionInputError } from '@attention-zoo/attention-core';
+import { splitHeads } from '@attention-zoo/attention-core/ops';
 import { LshAttention, lshAttention, lshRotations } from '@attention-zoo/sparse-patterns';
 import { expectClose, useBackend } from '@attention-zoo/test-utils';
 import { lshDenseReference } from './lsh-reference.js';

@@ -15,7 +15,7 @@ export const SYNTHESIZER_PAPER: PaperRef = {
  * factorized dense N·d² + N·d·(a+b) + N²·h, dot 2·N·d² + N²·d.
  */
 export function synthesizerCost(shape: CostShape, components: readonly SynthesizerComponent[]): Cost {
-  const { tokens: n, dim: d, heads: h, batch = 1 } = shape;
+  const { tokens: n, dim: d, numHeads: h, batch = 1 } = shape;
   const k = shape['k'] ?? 8;
   const ab = 2 * Math.sqrt(n);
   let flops = 2 * n * d * d + n * n * d;

@@ -3,13 +3,12 @@ import { initializers } from '@tensorflow/tfjs-layers';
 import {
   AttentionConfigError,
   AttentionLayer,
-  mergeHeads,
-  splitHeads,
-  type AttentionCapabilities,
+  defineCapabilities,
   type AttentionConfig,
   type MixContext,
   type Projection,
 } from '@attention-zoo/attention-core';
+import { mergeHeads, splitHeads } from '@attention-zoo/attention-core/ops';
 import { denseSynthesizerLogits } from './dense/dense-logits.js';
 import { factorizedDenseLogits } from './factorized-dense/factorized-dense-logits.js';
 import { factorizedRandomLogits } from './factorized-random/factorized-random-logits.js';
@@ -49,15 +48,7 @@ const uniform = (bound: number) => (seed: number | undefined) => initializers.ra
  * from, not their cost): time and memory are O(N²) per head, as in the paper.
  */
 export abstract class SynthesizerAttention extends AttentionLayer {
-  static override capabilities: AttentionCapabilities = {
-    causal: true,
-    keyPaddingMask: true,
-    crossAttention: false,
-    variableLength: true,
-    needsGrid: false,
-    needsMaxTokens: true,
-    attentionMap: 'exact',
-  };
+  static override capabilities = defineCapabilities({ causal: true, keyPaddingMask: true, needsMaxTokens: true, attentionMap: 'exact' });
 
   readonly components: readonly SynthesizerComponent[];
   readonly fixed: boolean;

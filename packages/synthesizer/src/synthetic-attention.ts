@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { AttentionInputError, causalKeep, combineKeep, keyPaddingKeep, maskedSoftmax } from '@attention-zoo/attention-core';
+import { AttentionInputError } from '@attention-zoo/attention-core';
+import { causalKeep, combineKeep, keyPaddingKeep, maskedSoftmax } from '@attention-zoo/attention-core/ops';
 
 export interface SyntheticAttentionOptions {
   /** Query i mixes only values j ≤ i: the synthetic logits above the diagonal are masked. */

@@ -1,6 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { AttentionConfigError, AttentionInputError, createAttention, getAttention, type AttentionCallOptions, type AttentionLayer } from '@attention-zoo/attention-core';
+import {
+  AttentionConfigError,
+  AttentionInputError,
+  createAttention,
+  getAttention,
+  type AttentionCallOptions,
+  type AttentionLayer,
+} from '@attention-zoo/attention-core';
 import { conformanceChecks } from '@attention-zoo/attention-core/testing';
 import { backendSuite, expectClose, testBackends } from '@attention-zoo/test-utils';
 import {
@@ -164,7 +171,7 @@ describe('synthesizer registry', () => {
   it('registers the five variants with O(N²) cost', () => {
     for (const name of ['synthesizer-dense', 'synthesizer-random', 'synthesizer-factorized-dense', 'synthesizer-factorized-random', 'synthesizer-mix']) {
       const c = getAttention(name).cost;
-      const r = c({ tokens: 2048, dim: 64, heads: 4 }).activationBytes / c({ tokens: 1024, dim: 64, heads: 4 }).activationBytes;
+      const r = c({ tokens: 2048, dim: 64, numHeads: 4 }).activationBytes / c({ tokens: 1024, dim: 64, numHeads: 4 }).activationBytes;
       expect(r).toBeGreaterThan(3);
     }
   });

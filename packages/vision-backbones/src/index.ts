@@ -1,26 +1,24 @@
-// @attention-zoo/vision-backbones — DeiT, PVT v1/v2, Swin, CSwin with pluggable attention; FLatten and AFT configurations.
+// @attention-zoo/vision-backbones — DeiT (Touvron et al. 2021), PVT v1/v2 (Wang et al. 2021, 2022),
+// Swin (Liu et al. 2021) and CSwin (Dong et al. 2022) with any registered attention; FLatten and AFT
+// configurations. Swin's window attention and CSwin's cross-shaped windows are registered variants.
 import '@attention-zoo/flatten'; // registers the FLatten forms the FLatten-* configurations use
 import '@attention-zoo/aft'; // registers aft-conv (the AFT-conv ViT)
+import '@attention-zoo/linformer'; // registers spatial-reduction (PVT's attention)
+export { SWIN_PAPER, CSWIN_PAPER } from './paper.js';
 
-export { Backbone, nestKeyMap } from './core/backbone.js';
-export type { BackboneBaseConfig, FlopTerm, PathLayer } from './core/backbone.js';
-export { createStageAttention, attentionTorchKeyMap, NATIVE_ATTENTIONS } from './core/stage-attention.js';
-export type { AttentionChoice, NativeAttentionName, StageGeometry } from './core/stage-attention.js';
+// The papers' own attentions, registered as `swin-window` and `cswin-lepe`
+export * from './swin-window/index.js';
+export * from './cswin-lepe/index.js';
 
-// The papers' own attentions
-export { PvtAttention } from './attention/spatial-reduction.js';
-export type { PvtAttentionConfig } from './attention/spatial-reduction.js';
-export { SwinWindowAttention, relativePositionIndex, shiftedWindowMask } from './attention/window-attention.js';
-export type { SwinWindowAttentionConfig } from './attention/window-attention.js';
-export { CSwinAttention } from './attention/cswin-attention.js';
-export type { CSwinAttentionConfig } from './attention/cswin-attention.js';
-
-// Blocks and ops
-export { ConvFfnBlock } from './blocks/conv-ffn-block.js';
+// Backbones, their blocks and ops
+export { Backbone } from './core/backbone.js';
+export type { BackboneBaseConfig, FlopTerm, StageBlock, StageBlockSpec } from './core/backbone.js';
+export { createStageAttention } from './core/stage-attention.js';
+export type { AttentionChoice, StageGeometry } from './core/stage-attention.js';
+export { conv2dTorch, convOut } from './core/conv.js';
+export { ConvFfnBlock, convFfnBlock } from './blocks/conv-ffn-block.js';
 export type { ConvFfnBlockConfig } from './blocks/conv-ffn-block.js';
-export { patchMergeGather } from './ops/patch-merging.js';
-export { stripePartition, stripeReverse } from './ops/stripes.js';
-export { conv2dTorch, convOut } from './ops/conv.js';
+export { patchMergeGather } from './models/patch-merging.js';
 
 // Models
 export { Pvt } from './models/pvt.js';
@@ -37,6 +35,7 @@ export { modelStats } from './stats/model-stats.js';
 export type { ModelStats } from './stats/model-stats.js';
 export { createBackbone, listBackbones } from './models/create.js';
 export type { CreateBackboneOptions } from './models/create.js';
+import './models/fixtures.js'; // the whole-model fixture cases (`pnpm fixtures`)
 
 // ImageNet pre-processing and decoding
 export {

@@ -1,4 +1,4 @@
-import { growthExponent } from '@attention-zoo/attention-core';
+import { growthExponent } from '@attention-zoo/attention-core/analysis';
 import type { BenchRecord } from './record.js';
 
 const ran = (r: BenchRecord) => !r.skipped;

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { BenchRecord } from './record.js';
 
 export interface Regression {
@@ -8,7 +9,16 @@ export interface Regression {
   slowdown: number;
 }
 
-const keyOf = (r: BenchRecord) => `${r.variant} ${r.backend} ${r.mode} N=${r.tokens} d=${r.dim} h=${r.heads} b=${r.batch}`;
+const keyOf = (r: BenchRecord) => `${r.variant} ${r.backend} ${r.mode} N=${r.tokens} d=${r.dim} h=${r.numHeads} b=${r.batch}`;
+
+/**
+ * The records of an earlier run's JSON file. Files written before the head count was named
+ * `numHeads` (docs/bench/*) call it `heads`; they are read as they are meant.
+ */
+export function readBaseline(path: string): BenchRecord[] {
+  const records = JSON.parse(readFileSync(path, 'utf8')) as (Omit<BenchRecord, 'numHeads'> & { numHeads?: number; heads?: number })[];
+  return records.map(({ heads, ...r }) => ({ ...r, numHeads: r.numHeads ?? heads ?? NaN }));
+}
 
 /** Cases measured in both runs whose median time grew by more than `threshold` (default 10%). */
 export function regressions(current: readonly BenchRecord[], baseline: readonly BenchRecord[], threshold = 0.1): Regression[] {

@@ -1,20 +1,13 @@
 import { loadavg } from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
-import { createAttention, getAttention, type AttentionLayer } from '@attention-zoo/attention-core';
-import type { BackendName } from '@attention-zoo/backends';
-import { nearlySquareGrid } from './grid.js';
-import type { BenchMode, BenchRecord } from './record.js';
+import { createAttention, getAttention, layoutConfig, type AttentionLayer } from '@attention-zoo/attention-core';
+import { nearlySquareGrid } from '@attention-zoo/attention-core/ops';
+import type { BenchMode, BenchRecord, BenchSetting } from './record.js';
 import type { VariantOptions } from './variant-options.js';
 import { measureOrt, ortVariants, type Ort } from './ort.js';
 
-export interface BenchCase {
-  variant: string;
-  backend: BackendName;
-  tokens: number;
-  dim: number;
-  heads: number;
-  batch: number;
-  mode: BenchMode;
+export interface BenchCase extends BenchSetting {
+  /** Timed runs after the warm-up. */
   runs: number;
   /** Cases whose predicted activations (the variant's cost model) exceed this are skipped. */
   memoryBudgetBytes: number;
@@ -34,14 +27,12 @@ function median(xs: number[]): number {
 }
 
 /** The layer of `variant` at N tokens: a nearly square grid where it needs one, `maxTokens` = N where it needs that. */
-export function benchLayer(variant: string, tokens: number, dim: number, heads: number, options: VariantOptions = {}): AttentionLayer {
-  const caps = getAttention(variant).capabilities;
+export function benchLayer(variant: string, tokens: number, dim: number, numHeads: number, options: VariantOptions = {}): AttentionLayer {
   return createAttention(variant, {
     ...options,
     dim,
-    numHeads: heads,
-    grid: caps.needsGrid ? nearlySquareGrid(tokens) : undefined,
-    maxTokens: caps.needsMaxTokens ? tokens : undefined,
+    numHeads,
+    ...layoutConfig(getAttention(variant), { tokens, grid: nearlySquareGrid(tokens) }),
     seed: 0,
   });
 }
@@ -77,13 +68,13 @@ async function topKernels(kernels: { name: string; kernelTimeMs: number | { erro
 /** Warm-up, then `runs` timed runs; peak memory from `tf.profile` over one more run. */
 export async function measure(c: BenchCase): Promise<BenchRecord> {
   const base = {
-    variant: c.variant, backend: c.backend, tokens: c.tokens, dim: c.dim, heads: c.heads, batch: c.batch, mode: c.mode, runs: 0,
+    variant: c.variant, backend: c.backend, tokens: c.tokens, dim: c.dim, numHeads: c.numHeads, batch: c.batch, mode: c.mode, runs: 0,
     ...(c.options && Object.keys(c.options).length ? { options: c.options } : {}),
   };
   const skip = (why: string): BenchRecord => ({
     ...base, ms_median: NaN, ms_min: NaN, ms_max: NaN, peak_bytes: NaN, rss_bytes: process.memoryUsage().rss, skipped: why,
   });
-  const cost = getAttention(c.variant).cost({ ...c.options, tokens: c.tokens, dim: c.dim, heads: c.heads, batch: c.batch });
+  const cost = getAttention(c.variant).cost({ ...c.options, tokens: c.tokens, dim: c.dim, numHeads: c.numHeads, batch: c.batch });
   const predicted = cost.activationBytes * (c.mode === 'train' ? 2 : 1);
   if (predicted > c.memoryBudgetBytes) {
     return skip(`predicted ${(predicted / 2 ** 30).toFixed(1)} GiB of activations > budget ${(c.memoryBudgetBytes / 2 ** 30).toFixed(1)} GiB`);
@@ -96,7 +87,7 @@ export async function measure(c: BenchCase): Promise<BenchRecord> {
   let layer: AttentionLayer | undefined;
   const x = tf.randomNormal([c.batch, c.tokens, c.dim], 0, 1, 'float32', 7) as tf.Tensor3D;
   try {
-    layer = benchLayer(c.variant, c.tokens, c.dim, c.heads, c.options);
+    layer = benchLayer(c.variant, c.tokens, c.dim, c.numHeads, c.options);
     // Build the weights first: variableGrads collects the trainable variables that exist when it is called.
     tf.dispose(layer.apply(x) as tf.Tensor);
     const timed = async (): Promise<number> => {

@@ -7,7 +7,7 @@ export interface BenchOptions {
   backends: BackendName[] | 'available';
   tokens: number[];
   dim: number;
-  heads: number;
+  numHeads: number;
   batch: number;
   mode: BenchMode;
   runs: number;
@@ -66,7 +66,7 @@ function int(flag: string, v: string, min = 1): number {
 
 export function parseBenchArgs(argv: readonly string[]): BenchOptions {
   const o: BenchOptions = {
-    variants: 'all', backends: 'available', tokens: DOUBLING, dim: 128, heads: 4, batch: 1, mode: 'forward', runs: 5,
+    variants: 'all', backends: 'available', tokens: DOUBLING, dim: 128, numHeads: 4, batch: 1, mode: 'forward', runs: 5,
     out: 'bench-results', vsTorch: false, vsOrt: false, profile: false, memoryBudget: 16 * 2 ** 30, maxMs: 60_000, set: {},
   };
   for (let i = 0; i < argv.length; i++) {
@@ -88,7 +88,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
       }
       case '--tokens': o.tokens = ints(flag, value()); break;
       case '--dim': o.dim = int(flag, value()); break;
-      case '--heads': o.heads = int(flag, value()); break;
+      case '--heads': o.numHeads = int(flag, value()); break;
       case '--batch': o.batch = int(flag, value()); break;
       case '--runs': o.runs = int(flag, value()); break;
       case '--mode': {
@@ -119,7 +119,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
       default: throw new Error(`unknown option '${a}'\n\n${USAGE}`);
     }
   }
-  if (o.dim % o.heads !== 0) throw new Error(`--dim ${o.dim} is not divisible by --heads ${o.heads}`);
+  if (o.dim % o.numHeads !== 0) throw new Error(`--dim ${o.dim} is not divisible by --heads ${o.numHeads}`);
   if (!(o.memoryBudget > 0)) throw new Error('--memory-budget must be a positive number of GiB');
   if (!(o.maxMs > 0)) throw new Error('--max-seconds must be positive');
   o.tokens = [...new Set(o.tokens)].sort((a, b) => a - b);

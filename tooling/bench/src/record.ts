@@ -2,17 +2,21 @@ import type { BackendName } from '@attention-zoo/backends';
 
 export type BenchMode = 'forward' | 'train';
 
-/** One measurement: the JSON record format of `<out>/<backend>-<timestamp>.json`. */
-export interface BenchRecord {
+/** What one measurement is of: a variant, a backend, a shape and a mode. */
+export interface BenchSetting {
   variant: string;
   backend: BackendName;
   tokens: number;
   dim: number;
-  heads: number;
+  numHeads: number;
   batch: number;
   mode: BenchMode;
   /** Layer options the bench set for this variant (e.g. Linformer's fixed k), when any. */
   options?: Record<string, number>;
+}
+
+/** One measurement: the JSON record format of `<out>/<backend>-<timestamp>.json`. */
+export interface BenchRecord extends BenchSetting {
   /** Median, min and max wall time of one run in ms (read-back of the result included). */
   ms_median: number;
   ms_min: number;

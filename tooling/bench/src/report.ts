@@ -14,11 +14,11 @@ export function markdownReport(records: readonly BenchRecord[], range: { from?: 
   const lines: string[] = [];
   for (const [key, recs] of groups) {
     const [backend, mode] = key.split('|');
-    const { dim, heads, batch } = recs[0]!;
+    const { dim, numHeads, batch } = recs[0]!;
     const tokens = [...new Set(recs.map((r) => r.tokens))].sort((a, b) => a - b);
     const bySeries = series(recs);
     const span = range.from || range.to ? ` over N ∈ [${range.from ?? tokens[0]}, ${range.to ?? tokens[tokens.length - 1]}]` : '';
-    lines.push(`### ${backend}, ${mode} (dim ${dim}, ${heads} heads, batch ${batch})`, '');
+    lines.push(`### ${backend}, ${mode} (dim ${dim}, ${numHeads} heads, batch ${batch})`, '');
     lines.push(`Median ms of ≥ ${recs[0]!.runs || '?'} runs (min–max in the JSON). Exponents: least-squares slope of log time / log peak bytes in log N${span}.`, '');
     lines.push(`| variant | ${tokens.map((n) => `N=${n}`).join(' | ')} | time exp | mem exp | beats softmax from | reach |`);
     lines.push(`| --- | ${tokens.map(() => '---:').join(' | ')} | ---: | ---: | ---: | ---: |`);

@@ -1,8 +1,8 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { getAttention, listAttentions } from '@attention-zoo/attention-core';
 import { formatChoice, probeBackends, selectBackend, type BackendName } from '@attention-zoo/backends';
-import { regressions } from './baseline.js';
+import { readBaseline, regressions } from './baseline.js';
 import { measure } from './measure.js';
 import type { BenchOptions } from './options.js';
 import type { BenchRecord } from './record.js';
@@ -59,7 +59,7 @@ export async function runBench(o: BenchOptions, log: (line: string) => void = (l
     for (const variant of variants) {
       let stopped: string | undefined;
       for (const tokens of o.tokens) {
-        const c = { variant, backend, tokens, dim: o.dim, heads: o.heads, batch: o.batch, mode: o.mode, runs: o.runs, memoryBudgetBytes: o.memoryBudget, options: variantOptions(variant, tokens, o.set), ort };
+        const c = { variant, backend, tokens, dim: o.dim, numHeads: o.numHeads, batch: o.batch, mode: o.mode, runs: o.runs, memoryBudgetBytes: o.memoryBudget, options: variantOptions(variant, tokens, o.set), ort };
         const r: BenchRecord = stopped
           ? { ...c, ort: undefined, runs: 0, ms_median: NaN, ms_min: NaN, ms_max: NaN, peak_bytes: NaN, rss_bytes: process.memoryUsage().rss, skipped: stopped }
           : await measure(c);
@@ -78,7 +78,7 @@ export async function runBench(o: BenchOptions, log: (line: string) => void = (l
   let md = `# attention-zoo benchmark, ${new Date().toISOString()}\n\n` + markdownReport(records, { from: o.fitFrom, to: o.fitTo });
   for (const backend of backends) {
     const svg = join(o.out, `${backend}-${o.mode}-${stamp}.svg`);
-    writeFileSync(svg, svgPlot(records.filter((r) => r.backend === backend), `${backend}, ${o.mode}: dim ${o.dim}, ${o.heads} heads, batch ${o.batch}`));
+    writeFileSync(svg, svgPlot(records.filter((r) => r.backend === backend), `${backend}, ${o.mode}: dim ${o.dim}, ${o.numHeads} heads, batch ${o.batch}`));
     files.push(svg);
     md += `\n![${backend}](${svg.replace(/^.*\//, '')})\n`;
   }
@@ -95,8 +95,7 @@ export async function runBench(o: BenchOptions, log: (line: string) => void = (l
   if (o.vsOrt) md += `\n## Versus onnxruntime\n\n${ortMissing ? `Not run: ${ortMissing}.` : ortTable(records, machine)}\n`;
   let regs: BenchOutput['regressions'] = [];
   if (o.baseline) {
-    const base = JSON.parse(readFileSync(o.baseline, 'utf8')) as BenchRecord[];
-    regs = regressions(records, base);
+    regs = regressions(records, readBaseline(o.baseline));
     md += `\n## Against ${o.baseline}\n\n` + (regs.length ? regs.map((r) => `- REGRESSION ${r.key}: ${r.baselineMs.toFixed(2)} → ${r.ms.toFixed(2)} ms (+${(100 * r.slowdown).toFixed(0)}%)`).join('\n') : 'No case is more than 10% slower.') + '\n';
   }
   const report = join(o.out, `report-${stamp}.md`);

@@ -34,7 +34,7 @@ export function torchAvailable(
 export function runTorch(records: readonly BenchRecord[], python: string): { torch: string; threads: number; results: TorchResult[] } {
   const cases = records
     .filter((r) => !r.skipped)
-    .map((r) => ({ variant: r.variant, tokens: r.tokens, dim: r.dim, heads: r.heads, batch: r.batch, mode: r.mode, runs: Math.max(r.runs, 3) }));
+    .map((r) => ({ variant: r.variant, tokens: r.tokens, dim: r.dim, numHeads: r.numHeads, batch: r.batch, mode: r.mode, runs: Math.max(r.runs, 3) }));
   const unique = [...new Map(cases.map((c) => [`${c.variant}|${c.tokens}|${c.mode}`, c])).values()];
   const r = spawnSync(python, [SCRIPT], { input: JSON.stringify(unique), encoding: 'utf8', maxBuffer: 64 * 2 ** 20 });
   if (r.status !== 0) throw new Error(`PyTorch reference failed: ${r.stderr.trim().split('\n').slice(-3).join(' ')}`);

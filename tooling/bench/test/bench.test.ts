@@ -3,16 +3,15 @@ import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import '@attention-zoo/attention-core';
+import '@attention-zoo/variants';
 import {
-  benchLayer, crossover, measure, growthExponent, variantOptions, markdownReport, nearlySquareGrid, parseBenchArgs, regressions, runBench, svgPlot,
+  benchLayer, crossover, measure, growthExponent, variantOptions, markdownReport, parseBenchArgs, readBaseline, regressions, runBench, svgPlot,
   torchAvailable, type BenchRecord, ortAvailable, ortSession, measureOrt, measureMachine, OnnxGraph,
 } from '@attention-zoo/bench';
 import { inCI, useBackend } from '@attention-zoo/test-utils';
-import { loadVariantPackages } from '@attention-zoo/tour';
 
 const rec = (variant: string, tokens: number, ms: number, extra: Partial<BenchRecord> = {}): BenchRecord => ({
-  variant, backend: 'cpu', tokens, dim: 64, heads: 4, batch: 1, mode: 'forward', ms_median: ms, ms_min: ms, ms_max: ms,
+  variant, backend: 'cpu', tokens, dim: 64, numHeads: 4, batch: 1, mode: 'forward', ms_median: ms, ms_min: ms, ms_max: ms,
   runs: 5, peak_bytes: tokens * 100, rss_bytes: 1, ...extra,
 });
 
@@ -39,10 +38,14 @@ describe('analysis', () => {
     expect(regressions(now, base).map((r) => r.key)).toEqual(['softmax cpu forward N=512 d=64 h=4 b=1']);
   });
 
-  it('picks the most nearly square grid', () => {
-    expect(nearlySquareGrid(4096)).toEqual([64, 64]);
-    expect(nearlySquareGrid(2048)).toEqual([32, 64]);
-    expect(nearlySquareGrid(7)).toEqual([1, 7]);
+  it('reads a baseline written before the head count was named numHeads', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bench-'));
+    const { numHeads: _, ...old } = rec('softmax', 256, 1);
+    writeFileSync(join(dir, 'old.json'), JSON.stringify([{ ...old, heads: 4 }]));
+    writeFileSync(join(dir, 'new.json'), JSON.stringify([rec('softmax', 256, 1)]));
+    expect(readBaseline(join(dir, 'old.json'))).toEqual([rec('softmax', 256, 1)]);
+    expect(readBaseline(join(dir, 'new.json'))).toEqual([rec('softmax', 256, 1)]);
+    expect(regressions([rec('softmax', 256, 2)], readBaseline(join(dir, 'old.json')))).toHaveLength(1);
   });
 
   it('reports tables and a plot', () => {
@@ -65,7 +68,7 @@ describe('options', () => {
   it('defaults to 256 … 65,536 doubling, dim 128, 4 heads, forward, 5 runs', () => {
     const o = parseBenchArgs([]);
     expect(o.tokens).toEqual([256, 512, 1024, 2048, 4096, 8192, 16384, 32768, 65536]);
-    expect(o).toMatchObject({ dim: 128, heads: 4, batch: 1, mode: 'forward', runs: 5, out: 'bench-results', variants: 'all' });
+    expect(o).toMatchObject({ dim: 128, numHeads: 4, batch: 1, mode: 'forward', runs: 5, out: 'bench-results', variants: 'all' });
   });
 
   it('rejects bad flags with a message naming them', () => {
@@ -88,9 +91,17 @@ describe('options', () => {
     expect(() => parseBenchArgs(['--set', 'linformer.k'])).toThrow(/variant\.option=number/);
     expect(() => parseBenchArgs(['--set', 'linformer.k=big'])).toThrow(/variant\.option=number/);
     await useBackend('cpu');
-    expect(await loadVariantPackages()).toEqual([]); // registers linformer
     const layer = benchLayer('linformer', 512, 16, 2, variantOptions('linformer', 512));
     expect(layer.getConfig()).toMatchObject({ k: 256, maxTokens: 512 });
+  });
+
+  it('gives a grid variant the most nearly square grid of N, and maxTokens only to a variant tied to length', async () => {
+    await useBackend('cpu');
+    expect(benchLayer('flatten', 2048, 16, 2).getConfig()).toMatchObject({ grid: [32, 64] });
+    expect(benchLayer('flatten', 4096, 16, 2).getConfig()).toMatchObject({ grid: [64, 64] });
+    const softmax = benchLayer('softmax', 2048, 16, 2).getConfig();
+    expect(softmax['grid'] ?? null).toBeNull();
+    expect(softmax['maxTokens'] ?? null).toBeNull();
   });
 
   it('says why --vs-torch cannot run when python or torch is missing', () => {
@@ -102,7 +113,7 @@ describe('runBench', () => {
   beforeAll(() => useBackend('cpu'));
 
   it('does not try a wasm case whose activations cannot fit the 4 GiB wasm heap (a trap would break the backend)', async () => {
-    const base = { variant: 'softmax', tokens: 16384, dim: 128, heads: 4, batch: 1, mode: 'forward' as const, runs: 1, memoryBudgetBytes: 16 * 2 ** 30 };
+    const base = { variant: 'softmax', tokens: 16384, dim: 128, numHeads: 4, batch: 1, mode: 'forward' as const, runs: 1, memoryBudgetBytes: 16 * 2 ** 30 };
     const before = tf.memory().numTensors;
     const r = await measure({ ...base, backend: 'wasm' });
     expect(r.skipped).toMatch(/8\.0 GiB of activations > the 3 GiB that wasm's 4 GiB heap can hold/);
@@ -187,7 +198,6 @@ describe('--vs-ort', () => {
   for (const variant of ['softmax', 'linear-elu', 'aft-simple', 'flatten', 'local']) {
     it_(`${variant}: the ONNX graph of the layer, with its weights, gives the layer's output`, async () => {
       const { ort, version } = ortOf();
-      expect(await loadVariantPackages()).toEqual([]);
       const n = variant === 'local' ? 37 : 36; // local: a length that is not a multiple of the block
       const layer = benchLayer(variant, n, 16, 2, variant === 'local' ? { radius: 5 } : {});
       const x = tf.randomNormal([1, n, 16], 0, 1, 'float32', 3) as tf.Tensor3D;

@@ -1,6 +1,6 @@
 """PyTorch CPU reference timings for `pnpm bench --vs-torch`.
 
-Reads a JSON list of cases on stdin ({variant, tokens, dim, heads, batch, mode, runs})
+Reads a JSON list of cases on stdin ({variant, tokens, dim, numHeads, batch, mode, runs})
 and prints a JSON list of {variant, tokens, mode, ms_median} (or {..., skipped}).
 Each algorithm is the same computation as the tfjs layer of the same registry
 name: q/k/v and output projections around the mixing step, float32, eval mode.
@@ -118,7 +118,7 @@ def build(variant, dim, num_heads, tokens):
 
 
 def run(case):
-    model = build(case['variant'], case['dim'], case['heads'], case['tokens'])
+    model = build(case['variant'], case['dim'], case['numHeads'], case['tokens'])
     out = {k: case[k] for k in ('variant', 'tokens', 'mode')}
     if model is None:
         return {**out, 'skipped': 'no PyTorch reference for this variant'}

@@ -40,13 +40,7 @@ function parse(argv: string[]): { folder: string; backend: string; only?: string
 }
 
 async function main(): Promise<number> {
-  let args: ReturnType<typeof parse>;
-  try {
-    args = parse(process.argv.slice(2).filter((a) => a !== '--'));
-  } catch (err) {
-    console.error((err as Error).message);
-    return 2;
-  }
+  const args = parse(process.argv.slice(2).filter((a) => a !== '--')); // a usage error exits 2, below
   // pnpm runs scripts from the package folder; paths are relative to where the user typed.
   const folder = resolve(process.env['INIT_CWD'] ?? process.cwd(), args.folder);
   if (!existsSync(folder) || !statSync(folder).isDirectory()) {

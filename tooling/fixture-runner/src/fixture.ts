@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import * as tf from '@tensorflow/tfjs-core';
-import { hostToTensor, readSafetensors, type HostTensor } from '@attention-zoo/attention-core';
+import type { FixtureCase } from '@attention-zoo/attention-core';
+import { hostToTensor, readSafetensors, type HostTensor } from '@attention-zoo/attention-core/weights';
 
 /** The JSON half of a case (see shared/fixtures/README.md). */
 export interface FixtureMeta {
@@ -19,14 +19,10 @@ export interface FixtureMeta {
   tensors: Record<string, number[]>;
 }
 
-/** A case: its metadata and its tensors (inputs, `output`, and `params.<key>` for modules). */
-export interface Fixture {
+/** A case: its metadata and its tensors (inputs, `output`, and `params.<key>` for modules), as handlers see it. */
+export interface Fixture extends FixtureCase {
   meta: FixtureMeta;
   host: Map<string, HostTensor>;
-  /** A named tensor on the active backend; throws naming the case if it is absent. */
-  tensor(name: string): tf.Tensor;
-  /** The `params.<key>` entries as a PyTorch state_dict (keys without the prefix). */
-  stateDict(): Map<string, HostTensor>;
 }
 
 export class FixtureError extends Error {
@@ -59,14 +55,21 @@ export function loadFixture(jsonPath: string): Fixture {
       throw new FixtureError(`${name}: tensor '${t}' is [${got.shape}] in the file but [${shape}] in the JSON`);
     }
   }
+  const hostTensor = (t: string): HostTensor => {
+    const h = host.get(t);
+    if (!h) throw new FixtureError(`${meta.name}: no tensor '${t}' (has: ${[...host.keys()].filter((k) => !k.startsWith('params.')).join(', ')})`);
+    return h;
+  };
   return {
     meta,
     host,
-    tensor(t: string) {
-      const h = host.get(t);
-      if (!h) throw new FixtureError(`${meta.name}: no tensor '${t}' (has: ${[...host.keys()].filter((k) => !k.startsWith('params.')).join(', ')})`);
-      return hostToTensor(h);
-    },
+    name: meta.name,
+    variant: meta.variant,
+    kind: meta.kind,
+    config: meta.config,
+    spatial: meta.spatial,
+    hostTensor,
+    tensor: (t: string) => hostToTensor(hostTensor(t)),
     stateDict() {
       const sd = new Map<string, HostTensor>();
       for (const [k, v] of host) if (k.startsWith('params.')) sd.set(k.slice('params.'.length), v);

@@ -1,5 +1,5 @@
-export { HANDLERS, handlerFor } from './cases/index.js';
-export type { FixtureHandler } from './cases/index.js';
+export { handlerFor } from './handlers.js';
+export type { CaseHandler } from './handlers.js';
 export { FixtureError, loadFixture } from './fixture.js';
 export type { Fixture, FixtureMeta } from './fixture.js';
 export { compare } from './compare.js';

@@ -2,7 +2,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { compare, unravel } from './compare.js';
-import { handlerFor } from './cases/index.js';
+import { handlerFor } from './handlers.js';
 import { loadFixture, type Fixture } from './fixture.js';
 
 export type Outcome = 'pass' | 'fail' | 'not-implemented';
@@ -56,7 +56,7 @@ async function runCase(jsonPath: string): Promise<CaseResult> {
     if (c.shapeMismatch) return { name: meta.name, outcome: 'fail', maxAbsErr: null, detail: c.shapeMismatch };
     const tol = `atol ${meta.atol}, rtol ${meta.rtol}`;
     const detail = c.ok
-      ? `${handler.package} (${tol})`
+      ? `${handler.owner} (${tol})`
       : `worst at [${unravel(c.worst, want.shape).join(', ')}]: got ${(await got.data())[c.worst]}, want ${want.data[c.worst]} (${tol})`;
     return { name: meta.name, outcome: c.ok ? 'pass' : 'fail', maxAbsErr: c.maxAbsErr, detail };
   } catch (err) {

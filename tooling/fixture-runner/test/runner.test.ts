@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { formatResult, handlerFor, runFixtures, SHARED_FIXTURES } from '@attention-zoo/fixture-runner';
+import { listFixtureHandlers } from '@attention-zoo/attention-core/testing';
 import { backendSuite, testBackends, useBackend } from '@attention-zoo/test-utils';
 
 const shared = SHARED_FIXTURES;
@@ -40,6 +41,12 @@ for (const backend of await testBackends(['cpu', 'webgpu'])) {
 
 describe('fixture runner', () => {
   beforeAll(() => useBackend('cpu'));
+
+  it('reaches every handler the packages registered (core\'s table, filled by loading every published package)', () => {
+    const registered = listFixtureHandlers();
+    expect(registered.map((h) => h.owner)).toContain('softmax');
+    for (const h of registered) for (const v of h.variants) expect(handlerFor(v)?.owner, v).toBe(h.owner);
+  });
 
   it('fails a case whose reference output was altered, naming the worst element', async () => {
     const dir = folderWith('softmax_attention');

@@ -131,7 +131,12 @@ try {
   writeFileSync(
     join(app, 'types-smoke.ts'),
     `import * as tf from '@tensorflow/tfjs-core';
-import { createAttention, listAttentions, type RegisteredAttention, AttentionLayer } from '@attention-zoo/attention-core';
+import {
+  createAttention,
+  listAttentions,
+  type RegisteredAttention,
+  AttentionLayer,
+} from '@attention-zoo/attention-core';
 import { conformanceChecks } from '@attention-zoo/attention-core/testing';
 ${tsImports}
 export const modules = [${names.map((_, i) => `p${i}`).join(', ')}];

@@ -7,8 +7,8 @@ import ts from 'typescript';
  * Which modules of a package have side effects a bundler must keep.
  *
  * A module has a side effect of its own when a top-level statement runs something — in this
- * project `registerAttention(...)` and `serialization.registerClass(...)`, which make a variant
- * reachable by name and by `tf.loadLayersModel` — or when it has a bare `import './x.js'`.
+ * project `registerAttention(...)` and core's `registerLayerClass(...)`, which make a variant or a
+ * layer class reachable by name and by `tf.loadLayersModel` — or when it has a bare `import './x.js'`.
  * A module that re-exports one of those (`export … from`, or the bare import itself) is
  * side-effectful too: bundlers drop a module declared side-effect-free whose exports go unused,
  * and its re-exported modules with it, so every index on the path from the entry point to a

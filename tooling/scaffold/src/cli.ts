@@ -5,10 +5,11 @@ import { scaffoldVariant } from './scaffold.js';
 const USAGE = `usage: pnpm new-variant <name> --family <family>
 
 Scaffolds the attention variant <name> (kebab-case registry name) in packages/<family>:
-a functional op, a layer, its registerAttention call, a README section with a runnable
-example, a conformance-kit test with a dense reference, a fixture-runner entry, sideEffects
-and a changeset. <family> is a package folder (existing, or new: then the package is
-created and added to the tour's list, which the tour, benchmark and trainer read) or the
+the folder src/<name>/ (op.ts, layer.ts, register.ts with its fixture handler, index.ts),
+its paper in src/paper.ts, a README section with a runnable example, a conformance-kit
+test with a dense reference, sideEffects and a changeset. <family> is a package folder
+(existing, or new: then the package is created and \`pnpm variants:sync\` adds it to the
+generated list the tour, benchmark, trainer, fixture runner and demo import) or the
 registry family of an existing package. See CONTRIBUTING.md.`;
 
 function main(argv: string[]): number {

@@ -10,6 +10,8 @@ export interface Names {
   layer: string;
   /** Prefix for option/config types: `ToyMix`. */
   pascal: string;
+  /** Its paper's constant in the package's paper.ts: `TOY_MIX_PAPER`. */
+  paper: string;
 }
 
 const KEBAB = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
@@ -20,7 +22,8 @@ export function names(kebab: string): Names {
   const parts = stem.split('-');
   const pascal = parts.map((p) => p[0]!.toUpperCase() + p.slice(1)).join('');
   const camel = pascal[0]!.toLowerCase() + pascal.slice(1);
-  return { kebab, snake: kebab.replace(/-/g, '_'), op: `${camel}Attention`, layer: `${pascal}Attention`, pascal };
+  const snake = kebab.replace(/-/g, '_');
+  return { kebab, snake, op: `${camel}Attention`, layer: `${pascal}Attention`, pascal, paper: `${snake.toUpperCase()}_PAPER` };
 }
 
 export function packageFolder(family: string): string {

@@ -1,6 +1,7 @@
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { requiredEntries, sideEffectfulModules } from '@attention-zoo/release';
+import { syncVariants } from '@attention-zoo/variants/generate';
 import { names, packageFolder, type Names } from './names.js';
 import * as pkgT from './templates/package.js';
 import * as v from './templates/variant.js';
@@ -86,10 +87,6 @@ export function scaffoldVariant(o: ScaffoldOptions): ScaffoldResult {
       fn(j);
       return JSON.stringify(j, null, 2) + '\n';
     });
-  const addDep = (j: Json, field: string, name: string, range: string): void => {
-    const deps = { ...((j[field] ?? {}) as Record<string, string>), [name]: range };
-    j[field] = Object.fromEntries(Object.entries(deps).sort(([a], [b]) => a.localeCompare(b)));
-  };
 
   // 1. A new package: manifest, configs, README, LICENSE, index, README-examples test.
   if (newPackage) {
@@ -117,7 +114,15 @@ export function scaffoldVariant(o: ScaffoldOptions): ScaffoldResult {
     created.push(relative(root, join(dir, 'LICENSE')));
   }
 
-  // 2. The variant folder: op, layer, registration; the package index re-exports it.
+  // 2. The variant folder: op, layer, registration; the package index re-exports it; its paper in paper.ts.
+  const paper = join(dir, 'src/paper.ts');
+  if (!existsSync(paper)) write(paper, v.paperModule(ctx));
+  else {
+    edit(paper, (t) => {
+      const typed = /import[^;]*\bPaperRef\b[^;]*;/.test(t) ? t : `import type { PaperRef } from '@attention-zoo/attention-core';\n${t}`;
+      return `${typed.trimEnd()}\n\n${v.paperConstant(ctx)}`;
+    });
+  }
   const src = join(dir, 'src', n.kebab);
   write(join(src, 'op.ts'), v.op(ctx));
   write(join(src, 'layer.ts'), v.layer(ctx));
@@ -142,58 +147,11 @@ export function scaffoldVariant(o: ScaffoldOptions): ScaffoldResult {
     j.sideEffects = sideEffectfulModules(dir).flatMap((e) => requiredEntries(e.file));
   });
 
-  // 6. The fixture runner: a handler for cases named after the variant.
-  const runner = join(root, 'tooling/fixture-runner');
-  const casesFile = join(runner, 'src/cases', `${folder}.ts`);
-  const importOp = `import { ${n.op} } from '${pkg}';`;
-  if (existsSync(casesFile)) {
-    edit(casesFile, (t) => {
-      let out = t.replace(/(: FixtureHandler\[\] = \[\n[\s\S]*?\n)(\];)/, `$1${v.fixtureHandler(ctx)}$2`);
-      if (out === t) throw new Error(`${relative(root, casesFile)} has no 'FixtureHandler[] = [' table to add to`);
-      const handlerImport = /import \{([^}]*)\} from '\.\/handler\.js';/.exec(out);
-      if (!handlerImport) out = `import { qkv } from './handler.js';\n${out}`;
-      else if (!/\bqkv\b/.test(handlerImport[1]!)) out = out.replace(handlerImport[0], `import { qkv,${handlerImport[1]}} from './handler.js';`);
-      const pkgImport = new RegExp(`import \\{([^}]*)\\} from '${pkg}';`).exec(out);
-      return pkgImport ? out.replace(pkgImport[0], `import {${pkgImport[1]!.trimEnd()}, ${n.op} } from '${pkg}';`) : `${importOp}\n${out}`;
-    });
-  } else {
-    const constName = `${folder.replace(/-/g, '_').toUpperCase()}_HANDLERS`;
-    write(
-      casesFile,
-      `${importOp}\nimport { qkv, type FixtureHandler } from './handler.js';\n\n/** Cases computed by ${pkg}. */\nexport const ${constName}: FixtureHandler[] = [\n${v.fixtureHandler(ctx)}];\n`,
-    );
-    edit(join(runner, 'src/cases/index.ts'), (t) => {
-      const out = appendToList(t, /(export const HANDLERS[^=]*=\s*\[)([^\]]*)\]/, `...${constName}`);
-      if (out === t) throw new Error('tooling/fixture-runner/src/cases/index.ts has no HANDLERS table');
-      return out.replace(/(import [^\n]+ from '\.\/handler\.js';)/, `import { ${constName} } from './${folder}.js';\n$1`);
-    });
-  }
-  editJson(join(runner, 'package.json'), (j) => addDep(j, 'dependencies', pkg, 'workspace:*'));
+  // 6. Discovery: tooling/variants' generated list of packages, which the tour, the benchmark,
+  // the trainer, the fixture runner and the demo import, is rewritten from packages/*.
+  changed.push(...syncVariants(root));
 
-  // 7. A new package joins the tour's list, which is how the tour, the benchmark and the trainer find variant packages.
-  if (newPackage) {
-    const tour = join(root, 'tooling/tour');
-    edit(join(tour, 'src/variants.ts'), (t) => {
-      const out = appendToList(t, /(VARIANT_PACKAGES\s*=\s*\[)([^\]]*)\]/, `'${pkg}'`);
-      if (out === t) throw new Error('tooling/tour/src/variants.ts has no VARIANT_PACKAGES list');
-      return out;
-    });
-    editJson(join(tour, 'package.json'), (j) => addDep(j, 'dependencies', pkg, 'workspace:*'));
-    // …and the demo's, which must import packages statically for the bundler.
-    const demo = join(root, 'apps/demo');
-    if (existsSync(join(demo, 'src/variants.ts'))) {
-      edit(join(demo, 'src/variants.ts'), (t) => {
-        const listed = appendToList(t, /(VARIANT_PACKAGES\s*=\s*\[)([^\]]*)\]/, `'${pkg}'`);
-        if (listed === t) throw new Error('apps/demo/src/variants.ts has no VARIANT_PACKAGES list');
-        const imports = [...listed.matchAll(/^import '[^']+';\n/gm)];
-        const at = imports.length ? imports[imports.length - 1]!.index! + imports[imports.length - 1]![0].length : 0;
-        return `${listed.slice(0, at)}import '${pkg}';\n${listed.slice(at)}`;
-      });
-      editJson(join(demo, 'package.json'), (j) => addDep(j, 'dependencies', pkg, 'workspace:*'));
-    }
-  }
-
-  // 8. A changeset: the user-visible change, for the changelog.
+  // 7. A changeset: the user-visible change, for the changelog.
   write(join(root, '.changeset', newPackage ? `${folder}-first-release.md` : `${folder}-${n.kebab}.md`), v.changeset(ctx, newPackage));
 
   const nextSteps = [
@@ -204,11 +162,4 @@ export function scaffoldVariant(o: ScaffoldOptions): ScaffoldResult {
     `then replace the placeholder mixing in packages/${folder}/src/${n.kebab}/op.ts and its dense reference, and fill in the TODOs`,
   ];
   return { pkg, folder, newPackage, created, changed, nextSteps };
-}
-
-/** Appends `item` to the array literal `re` matches (groups: head, body): one entry per line when written that way. */
-function appendToList(text: string, re: RegExp, item: string): string {
-  return text.replace(re, (_m, head: string, body: string) =>
-    body.includes('\n') ? `${head}${body.trimEnd().replace(/,?$/, ',')}\n  ${item},\n]` : `${head}${body.trimEnd().replace(/,$/, '')}, ${item}]`,
-  );
 }

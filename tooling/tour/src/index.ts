@@ -1,3 +1,2 @@
-export { formatTourLine, loadVariantPackages, runTour } from './tour.js';
+export { formatTourLine, runTour } from './tour.js';
 export type { TourLine, TourOptions } from './tour.js';
-export { VARIANT_PACKAGES } from './variants.js';

@@ -1,17 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
-import {
-  listAttentions,
-  TransformerEncoder,
-  type RegisteredAttention,
-} from '@attention-zoo/attention-core';
-import { VARIANT_PACKAGES } from './variants.js';
+import { layoutConfig, listAttentions, TransformerEncoder, type RegisteredAttention } from '@attention-zoo/attention-core';
+import { squareSide } from '@attention-zoo/attention-core/ops';
 
 export interface TourOptions {
   batch?: number;
   /** Tokens per sequence; must be a square so grid variants get `grid: [√N, √N]`. */
   tokens?: number;
   dim?: number;
-  heads?: number;
+  numHeads?: number;
   depth?: number;
   /** Timed forward passes per variant, after one warm-up pass. */
   repeats?: number;
@@ -32,33 +28,21 @@ export interface TourLine {
   error?: string;
 }
 
-/** Imports every variant package so its `registerAttention` calls run; reports the ones that fail. */
-export async function loadVariantPackages(packages: readonly string[] = VARIANT_PACKAGES): Promise<string[]> {
-  const problems: string[] = [];
-  for (const pkg of packages) {
-    try {
-      await import(pkg);
-    } catch (err) {
-      problems.push(`${pkg}: ${(err as Error).message}`);
-    }
-  }
-  return problems;
-}
-
-function side(tokens: number): number {
-  const s = Math.round(Math.sqrt(tokens));
-  if (s * s !== tokens) throw new Error(`tour: tokens must be a square number (grid variants use a √N×√N grid), got ${tokens}`);
-  return s;
+/** The √N×√N grid that grid variants get (N must be a square). */
+function squareGrid(tokens: number): [number, number] {
+  const s = squareSide(tokens);
+  if (s === null) throw new Error(`tour: tokens must be a square number (grid variants use a √N×√N grid), got ${tokens}`);
+  return [s, s];
 }
 
 /** One small encoder per registered attention; a failing variant is reported, not fatal. */
 export async function runTour(options: TourOptions = {}): Promise<TourLine[]> {
-  const { batch = 2, tokens = 64, dim = 64, heads = 4, depth = 2, repeats = 3, only, onLine } = options;
-  const s = side(tokens);
+  const { batch = 2, tokens = 64, dim = 64, numHeads = 4, depth = 2, repeats = 3, only, onLine } = options;
+  const grid = squareGrid(tokens);
   const lines: TourLine[] = [];
   const variants = listAttentions().filter((d) => !only || d.name.includes(only));
   for (const d of variants) {
-    const line = await tourOne(d, { batch, tokens, dim, heads, depth, repeats, grid: [s, s] });
+    const line = await tourOne(d, { batch, tokens, dim, numHeads, depth, repeats, grid });
     lines.push(line);
     onLine?.(line);
   }
@@ -67,7 +51,7 @@ export async function runTour(options: TourOptions = {}): Promise<TourLine[]> {
 
 async function tourOne(
   d: RegisteredAttention,
-  o: { batch: number; tokens: number; dim: number; heads: number; depth: number; repeats: number; grid: [number, number] },
+  o: { batch: number; tokens: number; dim: number; numHeads: number; depth: number; repeats: number; grid: [number, number] },
 ): Promise<TourLine> {
   const base = { name: d.name, family: d.family, complexity: `time ${d.complexity.time}, memory ${d.complexity.memory}` };
   let encoder: TransformerEncoder | undefined;
@@ -75,11 +59,10 @@ async function tourOne(
   try {
     encoder = new TransformerEncoder({
       dim: o.dim,
-      numHeads: o.heads,
+      numHeads: o.numHeads,
       depth: o.depth,
       attention: d.name,
-      grid: d.capabilities.needsGrid ? o.grid : undefined,
-      maxTokens: d.capabilities.needsMaxTokens ? o.tokens : undefined,
+      ...layoutConfig(d, { tokens: o.tokens, grid: o.grid }),
       seed: 0,
     });
     const forward = async (): Promise<number[]> => {

@@ -1,7 +1,8 @@
 // Finding the last attention layer of a loaded model and the tokens it sees.
 import * as tf from '@tensorflow/tfjs-core';
 import { model as functionalModel, type LayersModel, type SymbolicTensor } from '@tensorflow/tfjs-layers';
-import { AttentionLayer, layerNorm, TransformerBlock, TransformerEncoder } from '@attention-zoo/attention-core';
+import { AttentionLayer, TransformerBlock, TransformerEncoder } from '@attention-zoo/attention-core';
+import { layerNorm } from '@attention-zoo/attention-core/ops';
 
 export interface LastAttention {
   /** The attention layer of the last attention-bearing layer. */

@@ -1,7 +1,8 @@
 // Forward time and peak tensor memory of one variant at one length, on the active backend.
 import * as tf from '@tensorflow/tfjs-core';
 import type { AttentionLayer, RegisteredAttention } from '@attention-zoo/attention-core';
-import { buildLayer, squareSide } from '../layers.js';
+import { nearlySquareGrid } from '@attention-zoo/attention-core/ops';
+import { buildLayer } from '../layers.js';
 
 export interface BenchPoint {
   variant: string;
@@ -16,7 +17,7 @@ export interface BenchPoint {
 
 export interface BenchShape {
   dim: number;
-  heads: number;
+  numHeads: number;
   /** Timed passes after one warm-up (which compiles shaders and builds weights). */
   repeats: number;
 }
@@ -27,18 +28,12 @@ function median(xs: number[]): number {
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
-/** Grid variants get a √N×√N grid when N is square, else a 1×N strip. */
-export function benchGrid(n: number): [number, number] {
-  const s = squareSide(n);
-  return s ? [s, s] : [1, n];
-}
-
 export async function measurePoint(d: RegisteredAttention, tokens: number, shape: BenchShape): Promise<BenchPoint> {
   const base = { variant: d.name, backend: tf.getBackend(), tokens };
   const x = tf.randomNormal([1, tokens, shape.dim], 0, 1, 'float32', 1) as tf.Tensor3D;
   let layer: AttentionLayer | undefined;
   try {
-    layer = buildLayer(d, { dim: shape.dim, heads: shape.heads, tokens, grid: benchGrid(tokens) }, x);
+    layer = buildLayer(d, { dim: shape.dim, numHeads: shape.numHeads, tokens, grid: nearlySquareGrid(tokens) }, x);
     const forward = async () => {
       const y = layer!.apply(x) as tf.Tensor;
       await y.data();

@@ -5,7 +5,7 @@ import type { Page } from '../app.js';
 import { BROWSER_BACKENDS, type BrowserBackend } from '../backend.js';
 import { field, h, numberInput, select } from '../dom.js';
 import { logLogChart } from './chart.js';
-import { growthExponent } from '@attention-zoo/attention-core';
+import { growthExponent } from '@attention-zoo/attention-core/analysis';
 import { measurePoint, type BenchPoint } from './measure.js';
 
 function parseTokens(s: string): number[] {
@@ -85,7 +85,7 @@ export const complexityPage: Page = {
         for (const n of tokens) {
           if (cancelled) return;
           status.textContent = `measuring ${d.name} at N = ${n} on ${backend}…`;
-          points.push(await measurePoint(d, n, { dim, heads, repeats }));
+          points.push(await measurePoint(d, n, { dim, numHeads: heads, repeats }));
           render(points, chosen.map((c) => c.name), backend);
         }
       }

@@ -39,7 +39,7 @@ async function analyse(d: RegisteredAttention, input: TokenInput, tie: boolean):
   let layer: AttentionLayer | undefined;
   let map: tf.Tensor | undefined;
   try {
-    layer = buildLayer(d, { dim: DIM, heads: HEADS, tokens: n, grid: input.grid }, input.x);
+    layer = buildLayer(d, { dim: DIM, numHeads: HEADS, tokens: n, grid: input.grid }, input.x);
     if (tie) tieQK(layer);
     map = layer.attentionMap(input.x); // [1, H, N, N]
     const maps = (await map.data()) as Float32Array;

@@ -1,6 +1,7 @@
 // Rank of each head's attention matrix, and with FLatten's DWC branch added.
 import * as tf from '@tensorflow/tfjs-core';
-import { matrixRankOf, type AttentionLayer } from '@attention-zoo/attention-core';
+import { type AttentionLayer } from '@attention-zoo/attention-core';
+import { matrixRankOf } from '@attention-zoo/attention-core/analysis';
 
 export interface RankReport {
   /** rank(A_h) per head, from the layer's attention map. */

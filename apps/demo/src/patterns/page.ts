@@ -1,19 +1,18 @@
 // Pattern gallery: the N×N pattern of every registered variant whose layer has `patternMask`.
 import * as tf from '@tensorflow/tfjs-core';
-import { listAttentions, type RegisteredAttention } from '@attention-zoo/attention-core';
+import { listAttentions, SHARED_CONFIG_KEYS, type RegisteredAttention } from '@attention-zoo/attention-core';
+import { nearlySquareGrid } from '@attention-zoo/attention-core/ops';
 import type { Page } from '../app.js';
 import { field, h, select } from '../dom.js';
-import { buildLayer, SHARED_KEYS, squareSide } from '../layers.js';
+import { buildLayer } from '../layers.js';
 import { density, paintPattern, patternVariants, readPattern, type PatternLayer } from './pattern-mask.js';
 
 const DIM = 32;
 const HEADS = 2;
 const TOKENS = ['16', '32', '64', '128', '256'] as const;
 
-function gridFor(n: number): [number, number] {
-  const s = squareSide(n);
-  return s ? [s, s] : [1, n];
-}
+/** Config keys that are not the variant's own: every attention layer's, and tfjs-layers' `Layer` keys. */
+const NOT_VARIANT_KEYS = new Set<string>([...SHARED_CONFIG_KEYS, 'name', 'trainable', 'dtype', 'batchInputShape']);
 
 /** One gallery card: the variant's own numeric/boolean config keys as controls, and its pattern. */
 function card(d: RegisteredAttention, tokens: () => number): { el: HTMLElement; refresh: () => Promise<void> } {
@@ -45,12 +44,12 @@ function card(d: RegisteredAttention, tokens: () => number): { el: HTMLElement; 
     const x = tf.randomNormal([1, n, DIM], 0, 1, 'float32', 3) as tf.Tensor3D;
     let layer: PatternLayer | undefined;
     try {
-      layer = buildLayer(d, { dim: DIM, heads: HEADS, tokens: n, grid: gridFor(n) }, x, overrides()) as PatternLayer;
+      layer = buildLayer(d, { dim: DIM, numHeads: HEADS, tokens: n, grid: nearlySquareGrid(n) }, x, overrides()) as PatternLayer;
       if (controls.size === 0) {
         // First build: expose the variant's own keys (window, block size, buckets, …) as controls.
         const cfg = layer.getConfig() as Record<string, unknown>;
         for (const [k, v] of Object.entries(cfg)) {
-          if (SHARED_KEYS.has(k)) continue;
+          if (NOT_VARIANT_KEYS.has(k)) continue;
           if (typeof v !== 'number' && typeof v !== 'boolean') continue;
           const c = typeof v === 'boolean'
             ? h('input', { type: 'checkbox', checked: v })
@@ -93,7 +92,7 @@ export const patternsPage: Page = {
     if (variants.length === 0) {
       root.append(
         h('p', { class: 'empty', 'data-testid': 'patterns-empty' },
-          `No registered variant draws a pattern yet. Registered now: ${all.map((d) => d.name).join(', ') || 'none'}; none of their layers has a patternMask(tokens) method. The sparse variants (local, strided, Longformer, BigBird, Reformer, Sinkhorn) appear here once their package is added to src/variants.ts.`),
+          `No registered variant draws a pattern yet. Registered now: ${all.map((d) => d.name).join(', ') || 'none'}; none of their layers has a patternMask(tokens) method. The sparse variants (local, strided, Longformer, BigBird, Reformer, Sinkhorn) appear here once their package is published from packages/ (tooling/variants imports every one).`),
       );
       return () => {};
     }

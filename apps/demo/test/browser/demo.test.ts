@@ -4,7 +4,9 @@
 import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { listAttentions } from '@attention-zoo/attention-core';
 import { useBackend } from '@attention-zoo/test-utils';
+import { VARIANT_PACKAGES } from '@attention-zoo/variants';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportedModel } from '../export-model.js';
@@ -83,6 +85,14 @@ describe.skipIf(noChromium !== null)('demo in Chromium with WebGPU (SwiftShader)
     expect(await page.evaluate(() => (window as unknown as { attentionZooDemo: { backend: () => string } }).attentionZooDemo.backend())).toBe('webgpu');
     await expect.poll(() => page.textContent('[data-testid="backend"]')).toMatch(/^backend: webgpu/);
     expect(await page.isHidden('#backend-note')).toBe(true);
+  });
+
+  it('registers every variant of every published package, as in Node: the bundle kept each package', async () => {
+    await open(page, url, 'explorer');
+    const demo = await page.evaluate(() => (window as unknown as { attentionZooDemo: { packages: string[] } }).attentionZooDemo.packages);
+    expect(demo).toEqual([...VARIANT_PACKAGES]);
+    const inPage = (await registered(page)).map((v) => v.name).sort();
+    expect(inPage).toEqual(listAttentions().map((d) => d.name).sort());
   });
 
   it('attention explorer: one map per registered variant, a rank per head, and the query follows the click', async () => {

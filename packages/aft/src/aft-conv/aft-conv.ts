@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { AttentionConfigError, AttentionInputError, depthwiseConv2dSame, shiftedExp } from '@attention-zoo/attention-core';
+import { AttentionConfigError, AttentionInputError } from '@attention-zoo/attention-core';
+import { depthwiseConv2dSame, shiftedExp } from '@attention-zoo/attention-core/ops';
 import { gatedRatio } from '../gated-ratio.js';
 
 export interface AftConvOptions {

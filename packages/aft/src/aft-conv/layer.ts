@@ -2,12 +2,11 @@ import * as tf from '@tensorflow/tfjs-core';
 import { initializers } from '@tensorflow/tfjs-layers';
 import {
   AttentionConfigError,
-  mergeHeads,
-  splitHeads,
-  type AttentionCapabilities,
+  defineCapabilities,
   type AttentionConfig,
   type Projection,
 } from '@attention-zoo/attention-core';
+import { mergeHeads, splitHeads } from '@attention-zoo/attention-core/ops';
 import { AftLayer } from '../aft-layer.js';
 import { aftConv, checkKernelSize } from './aft-conv.js';
 import { reparameterizeKernel } from './reparameterize.js';
@@ -31,15 +30,7 @@ export interface AftConvConfig extends AttentionConfig {
  */
 export class AftConv extends AftLayer {
   static className = 'AttentionZoo>AftConv';
-  static override capabilities: AttentionCapabilities = {
-    causal: false,
-    keyPaddingMask: false,
-    crossAttention: false,
-    variableLength: false,
-    needsGrid: true,
-    needsMaxTokens: false,
-    attentionMap: 'approximate',
-  };
+  static override capabilities = defineCapabilities({ variableLength: false, needsGrid: true, attentionMap: 'approximate' });
 
   readonly kernelSize: number;
   readonly reparameterize: boolean;
@@ -115,4 +106,3 @@ export class AftConv extends AftLayer {
   }
 }
 
-tf.serialization.registerClass(AftConv);

@@ -13,7 +13,7 @@ registerAttention({
   },
   layer: AftConv,
   complexity: { time: 'O(T·s²·d)', memory: 'O(T·d)' },
-  cost: ({ tokens: t, dim: d, heads: h, batch = 1, kernelSize = 7 }) => ({
+  cost: ({ tokens: t, dim: d, numHeads: h, batch = 1, kernelSize = 7 }) => ({
     // q, v, out projections [d, d]; k [d, h]; depthwise s×s on d + h channels; the global sums.
     flops: batch * (3 * t * d * d + t * d * h + t * kernelSize * kernelSize * (d + h) + 2 * t * (d + h)),
     // q, v, k, [exp(K)⊙V | exp(K)] on the grid, the conv output, num/den, mixed, output.

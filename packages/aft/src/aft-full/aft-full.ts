@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { causalKeep, shiftedExp } from '@attention-zoo/attention-core';
+import { causalKeep, shiftedExp } from '@attention-zoo/attention-core/ops';
 import { gatedRatio } from '../gated-ratio.js';
 import { checkPositionBias, denseBias, type PositionBias } from '../position-bias.js';
 import { checkTokensChannels } from '../shapes.js';

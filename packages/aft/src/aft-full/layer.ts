@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { AttentionCapabilities } from '@attention-zoo/attention-core';
+import { defineCapabilities } from '@attention-zoo/attention-core';
 import { denseBias } from '../position-bias.js';
 import { PositionBiasLayer, type PositionBiasConfig } from '../position-bias-layer.js';
 import { aftFull } from './aft-full.js';
@@ -13,15 +13,7 @@ export type AftFullConfig = PositionBiasConfig;
  */
 export class AftFull extends PositionBiasLayer {
   static className = 'AttentionZoo>AftFull';
-  static override capabilities: AttentionCapabilities = {
-    causal: true,
-    keyPaddingMask: false,
-    crossAttention: false,
-    variableLength: true,
-    needsGrid: false,
-    needsMaxTokens: true,
-    attentionMap: 'approximate',
-  };
+  static override capabilities = defineCapabilities({ causal: true, needsMaxTokens: true, attentionMap: 'approximate' });
 
   constructor(config: AftFullConfig) {
     super(config);
@@ -36,4 +28,3 @@ export class AftFull extends PositionBiasLayer {
   }
 }
 
-tf.serialization.registerClass(AftFull);

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { AttentionConfigError, shiftedExp } from '@attention-zoo/attention-core';
+import { AttentionConfigError } from '@attention-zoo/attention-core';
+import { shiftedExp } from '@attention-zoo/attention-core/ops';
 import { bandBias, bandKeep, bandLayout, bandProduct, keyBlocks } from '../band.js';
 import { gatedRatio } from '../gated-ratio.js';
 import { checkPositionBias, type PositionBias } from '../position-bias.js';

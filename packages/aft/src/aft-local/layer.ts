@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { AttentionConfigError, type AttentionCapabilities } from '@attention-zoo/attention-core';
+import { AttentionConfigError, defineCapabilities } from '@attention-zoo/attention-core';
 import { denseBias } from '../position-bias.js';
 import { PositionBiasLayer, type PositionBiasConfig } from '../position-bias-layer.js';
 import { aftLocal } from './aft-local.js';
@@ -16,15 +16,7 @@ export interface AftLocalConfig extends PositionBiasConfig {
  */
 export class AftLocal extends PositionBiasLayer {
   static className = 'AttentionZoo>AftLocal';
-  static override capabilities: AttentionCapabilities = {
-    causal: true,
-    keyPaddingMask: false,
-    crossAttention: false,
-    variableLength: true,
-    needsGrid: false,
-    needsMaxTokens: true,
-    attentionMap: 'approximate',
-  };
+  static override capabilities = defineCapabilities({ causal: true, needsMaxTokens: true, attentionMap: 'approximate' });
 
   readonly windowSize: number;
 
@@ -54,4 +46,3 @@ export class AftLocal extends PositionBiasLayer {
   }
 }
 
-tf.serialization.registerClass(AftLocal);

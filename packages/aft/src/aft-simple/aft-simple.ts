@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { shiftedExp } from '@attention-zoo/attention-core';
+import { shiftedExp } from '@attention-zoo/attention-core/ops';
 import { gatedRatio } from '../gated-ratio.js';
 import { checkTokensChannels } from '../shapes.js';
 import { runningMaxScan } from './running-max-scan.js';

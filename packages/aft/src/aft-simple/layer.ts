@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { AttentionCapabilities, AttentionConfig } from '@attention-zoo/attention-core';
+import { defineCapabilities, type AttentionConfig } from '@attention-zoo/attention-core';
 import { AftLayer } from '../aft-layer.js';
 import { aftSimple } from './aft-simple.js';
 
@@ -11,15 +11,7 @@ export type AftSimpleConfig = AttentionConfig;
  */
 export class AftSimple extends AftLayer {
   static className = 'AttentionZoo>AftSimple';
-  static override capabilities: AttentionCapabilities = {
-    causal: true,
-    keyPaddingMask: false,
-    crossAttention: false,
-    variableLength: true,
-    needsGrid: false,
-    needsMaxTokens: false,
-    attentionMap: 'approximate',
-  };
+  static override capabilities = defineCapabilities({ causal: true, attentionMap: 'approximate' });
 
   constructor(config: AftSimpleConfig) {
     super(config);
@@ -34,4 +26,3 @@ export class AftSimple extends AftLayer {
   }
 }
 
-tf.serialization.registerClass(AftSimple);

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { serialization } from '@tensorflow/tfjs-core';
 import { initializers, layers, type LayerVariable } from '@tensorflow/tfjs-layers';
 import { AttentionConfigError, AttentionInputError } from '../errors.js';
+import { registerLayerClass } from '../registry.js';
 
 export interface PositionEmbeddingConfig {
   /** Tokens per sequence (the learned table has one row per position). */
@@ -55,4 +56,4 @@ export class PositionEmbedding extends layers.Layer {
   }
 }
 
-serialization.registerClass(PositionEmbedding);
+registerLayerClass(PositionEmbedding);

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { serialization } from '@tensorflow/tfjs-core';
 import { initializers, layers, type LayerVariable } from '@tensorflow/tfjs-layers';
+import { registerLayerClass } from '../registry.js';
 
 export interface TokenEmbeddingConfig {
   vocab: number;
@@ -59,4 +60,4 @@ export class TokenEmbedding extends layers.Layer {
   }
 }
 
-serialization.registerClass(TokenEmbedding);
+registerLayerClass(TokenEmbedding);

@@ -3,21 +3,15 @@ import { serialization } from '@tensorflow/tfjs-core';
 import { layers, type LayerVariable } from '@tensorflow/tfjs-layers';
 import { AttentionConfigError, AttentionInputError, shapeToString } from '../errors.js';
 import { AttentionLayer } from '../layers/attention-layer.js';
-import type { AttentionConfig } from '../layers/config.js';
+import { SHARED_CONFIG_KEYS, type AttentionConfig } from '../layers/config.js';
 import { compositeWeights, PathWeights } from '../layers/path-weights.js';
 import { dense } from '../ops/dense.js';
 import { dropPath } from '../ops/drop-path.js';
 import { gelu } from '../ops/gelu.js';
 import { layerNorm } from '../ops/layer-norm.js';
-import { createAttention } from '../registry.js';
+import { createAttention, registerLayerClass, type AttentionSpec } from '../registry.js';
 
 type Shape = (number | null)[];
-
-/** An attention given by registry name with its variant options, e.g. `{ name: 'aft-local', window: 16 }`. */
-export interface AttentionSpec {
-  name: string;
-  [variantKey: string]: unknown;
-}
 
 /** A serialized attention layer (`{ className, config }`), as `getConfig` stores it. */
 interface SerializedLayer {
@@ -25,9 +19,8 @@ interface SerializedLayer {
   config: serialization.ConfigDict;
 }
 
-export interface TransformerBlockConfig {
-  dim: number;
-  numHeads: number;
+/** The block's options, and the shared attention keys (`AttentionConfig`) it passes to an attention created by name. */
+export interface TransformerBlockConfig extends AttentionConfig {
   /** Registry name, `{ name, ...variant options }`, or a built layer instance. Default `softmax`. */
   attention?: string | AttentionSpec | AttentionLayer;
   /** MLP hidden width = mlpRatio · dim. Default 4. */
@@ -38,22 +31,7 @@ export interface TransformerBlockConfig {
   dropPath?: number;
   /** LayerNorm ε. Default 1e-5 (PyTorch); ViT-family models use 1e-6. */
   layerNormEpsilon?: number;
-  // Shared attention keys, passed to an attention created by name.
-  qkvBias?: boolean;
-  dropout?: number;
-  projDropout?: number;
-  causal?: boolean;
-  grid?: [number, number];
-  maxTokens?: number;
-  checkNumerics?: boolean;
-  seed?: number;
-  name?: string;
-  trainable?: boolean;
 }
-
-const SHARED_KEYS = [
-  'dim', 'numHeads', 'qkvBias', 'dropout', 'projDropout', 'causal', 'grid', 'maxTokens', 'checkNumerics', 'seed',
-] as const;
 
 const nameCounts = new Map<string, number>();
 function defaultName(base: string): string {
@@ -123,7 +101,7 @@ export class TransformerBlock extends layers.Layer {
       if (!(rate >= 0 && rate < 1)) throw new AttentionConfigError(`${who}: ${key} must be in [0, 1), got ${rate}`);
     }
     const shared: Partial<AttentionConfig> = {};
-    for (const key of SHARED_KEYS) if (config[key] !== undefined) (shared as Record<string, unknown>)[key] = config[key];
+    for (const key of SHARED_CONFIG_KEYS) if (config[key] !== undefined) (shared as Record<string, unknown>)[key] = config[key];
     this.shared = shared;
     this.attn = resolveAttention(config.attention as TransformerBlockConfig['attention'], shared, `${name}_attn`);
     if (this.attn.dim !== this.dim) {
@@ -213,4 +191,4 @@ export class TransformerBlock extends layers.Layer {
   }
 }
 
-serialization.registerClass(TransformerBlock);
+registerLayerClass(TransformerBlock);

@@ -5,7 +5,9 @@ import { AttentionConfigError } from '../errors.js';
 import { AttentionLayer } from '../layers/attention-layer.js';
 import { compositeWeights, PathWeights } from '../layers/path-weights.js';
 import { layerNorm } from '../ops/layer-norm.js';
-import { TransformerBlock, type AttentionSpec, type TransformerBlockConfig } from './transformer-block.js';
+import type { AttentionSpec } from '../registry.js';
+import { TransformerBlock, type TransformerBlockConfig } from './transformer-block.js';
+import { registerLayerClass } from '../registry.js';
 
 type Shape = (number | null)[];
 
@@ -128,4 +130,4 @@ export class TransformerEncoder extends layers.Layer {
   }
 }
 
-serialization.registerClass(TransformerEncoder);
+registerLayerClass(TransformerEncoder);

@@ -10,6 +10,7 @@ import {
   type AttentionConfig,
   type ResolvedAttentionConfig,
 } from './config.js';
+import { DEFAULT_CAPABILITIES } from './capabilities.js';
 import { PathWeights, type InitSpec } from './path-weights.js';
 
 type Shape = (number | null)[];
@@ -71,15 +72,7 @@ function defaultLayerName(className: string): string {
  */
 export abstract class AttentionLayer extends layers.Layer {
   /** What this variant can do; subclasses override. Read by the registry and the conformance kit. */
-  static capabilities: AttentionCapabilities = {
-    causal: false,
-    keyPaddingMask: false,
-    crossAttention: false,
-    variableLength: true,
-    needsGrid: false,
-    needsMaxTokens: false,
-    attentionMap: 'none',
-  };
+  static capabilities: AttentionCapabilities = DEFAULT_CAPABILITIES;
 
   readonly dim: number;
   readonly numHeads: number;
@@ -384,11 +377,12 @@ export abstract class AttentionLayer extends layers.Layer {
   }
 
   /**
-   * Spatial variants: the input must hold height × width tokens, row-major. A
-   * variant with tokens outside the grid (e.g. a class token) overrides this.
+   * Spatial variants: the input must hold height × width tokens, row-major (after the class
+   * tokens, for variants that declare `classTokens`). A variant with other rules overrides this.
    */
   protected checkGridTokens(tokens: number): void {
     const [h, w] = this.grid!;
+    if (this.capabilities.classTokens && tokens > h * w) return;
     if (tokens !== h * w) {
       throw new AttentionInputError(
         `${this.who}: input has ${tokens} tokens but grid [${h}, ${w}] holds ${h * w}; tokens must be height × width in row-major order`,

@@ -1,4 +1,7 @@
 import { AttentionConfigError } from '../errors.js';
+import type { AttentionCapabilities } from './capabilities.js';
+
+export type { AttentionCapabilities } from './capabilities.js';
 
 /**
  * The options every attention layer takes. Variant options extend this; keys
@@ -28,26 +31,10 @@ export interface AttentionConfig {
   trainable?: boolean;
 }
 
-/** What a variant can do; declared once on the layer class, read by the registry and the conformance kit. */
-export interface AttentionCapabilities {
-  /** Supports `causal: true`. */
-  causal: boolean;
-  /** Accepts a `[batch, keyTokens]` key-padding mask. */
-  keyPaddingMask: boolean;
-  /** Accepts key/value tokens different from the query tokens. */
-  crossAttention: boolean;
-  /** Accepts any sequence length (up to `maxTokens` where that is needed). */
-  variableLength: boolean;
-  /** Needs `grid: [height, width]` and tokens = height × width. */
-  needsGrid: boolean;
-  /** Needs `maxTokens` (its parameters are tied to length). */
-  needsMaxTokens: boolean;
-  /**
-   * `exact`: `attentionMap` gives weights A with out = A·V exactly (V the value projection);
-   * `approximate`: a display-only view; `none`: not defined.
-   */
-  attentionMap: 'exact' | 'approximate' | 'none';
-}
+/** The keys every attention layer shares; anything else in a config is a variant key. */
+export const SHARED_CONFIG_KEYS = [
+  'dim', 'numHeads', 'qkvBias', 'dropout', 'projDropout', 'causal', 'grid', 'maxTokens', 'checkNumerics', 'seed',
+] as const satisfies readonly (keyof AttentionConfig)[];
 
 export interface ResolvedAttentionConfig {
   dim: number;

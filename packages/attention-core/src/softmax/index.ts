@@ -1,6 +1,6 @@
-export { scaledDotProductAttention, softmaxAttentionWeights } from './scaled-dot-product.js';
-export type { ScaledDotProductOptions } from './scaled-dot-product.js';
+export { scaledDotProductAttention, softmaxAttentionWeights } from './op.js';
+export type { ScaledDotProductOptions } from './op.js';
 export { SoftmaxAttention } from './layer.js';
 export type { SoftmaxAttentionConfig } from './layer.js';
-export { softmaxKeyMaps } from './state-dict-maps.js';
+export { softmaxKeyMaps } from './torch-keys.js';
 import './register.js';

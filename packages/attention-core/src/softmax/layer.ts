@@ -1,9 +1,9 @@
 import type * as tf from '@tensorflow/tfjs-core';
-import { serialization } from '@tensorflow/tfjs-core';
 import { AttentionLayer, type MixContext } from '../layers/attention-layer.js';
-import type { AttentionCapabilities, AttentionConfig } from '../layers/config.js';
+import { defineCapabilities } from '../layers/capabilities.js';
+import type { AttentionConfig } from '../layers/config.js';
 import { AttentionConfigError } from '../errors.js';
-import { scaledDotProductAttention, softmaxAttentionWeights } from './scaled-dot-product.js';
+import { scaledDotProductAttention, softmaxAttentionWeights } from './op.js';
 
 export interface SoftmaxAttentionConfig extends AttentionConfig {
   /** Logit scale (timm's `qk_scale`); default headDim^-½. */
@@ -13,15 +13,7 @@ export interface SoftmaxAttentionConfig extends AttentionConfig {
 /** Multi-head scaled dot-product attention (Vaswani et al. 2017): the O(N²) baseline every variant is measured against. */
 export class SoftmaxAttention extends AttentionLayer {
   static className = 'AttentionZoo>SoftmaxAttention';
-  static override capabilities: AttentionCapabilities = {
-    causal: true,
-    keyPaddingMask: true,
-    crossAttention: true,
-    variableLength: true,
-    needsGrid: false,
-    needsMaxTokens: false,
-    attentionMap: 'exact',
-  };
+  static override capabilities = defineCapabilities({ causal: true, keyPaddingMask: true, crossAttention: true, attentionMap: 'exact' });
 
   readonly scale: number;
 
@@ -52,5 +44,3 @@ export class SoftmaxAttention extends AttentionLayer {
     return { scale: this.scale };
   }
 }
-
-serialization.registerClass(SoftmaxAttention);

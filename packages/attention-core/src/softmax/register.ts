@@ -1,5 +1,8 @@
+import type * as tf from '@tensorflow/tfjs-core';
 import { registerAttention } from '../registry.js';
 import { SoftmaxAttention } from './layer.js';
+import { scaledDotProductAttention } from './op.js';
+import { softmaxKeyMaps } from './torch-keys.js';
 
 registerAttention({
   name: 'softmax',
@@ -13,7 +16,7 @@ registerAttention({
   },
   layer: SoftmaxAttention,
   complexity: { time: 'O(N²·d)', memory: 'O(N²)' },
-  cost: ({ tokens: n, keyTokens, dim: d, heads: h, batch = 1 }) => {
+  cost: ({ tokens: n, keyTokens, dim: d, numHeads: h, batch = 1 }) => {
     const m = keyTokens ?? n;
     return {
       // q and out projections on N tokens, k and v on M; QKᵀ and AV are N·M·d each.
@@ -22,4 +25,18 @@ registerAttention({
       activationBytes: 4 * batch * ((3 * n + 2 * m) * d + 2 * h * n * m),
     };
   },
+  // timm's / DeiT's `Attention`: fused `qkv`, `proj`.
+  torchKeyMap: (layer) => softmaxKeyMaps.timm({ qkvBias: layer.qkvBias }),
+  fixtures: [
+    // Vaswani et al. 2017, Eq. 1: no mask, causal, key padding.
+    {
+      variants: ['softmax', 'softmax_causal', 'softmax_key_padding'],
+      run: (f) =>
+        scaledDotProductAttention(f.tensor('q') as tf.Tensor4D, f.tensor('k') as tf.Tensor4D, f.tensor('v') as tf.Tensor4D, {
+          scale: f.config['scale'] as number,
+          causal: f.config['causal'] === true,
+          keyPaddingMask: f.variant === 'softmax_key_padding' ? (f.tensor('key_padding_mask') as tf.Tensor2D) : undefined,
+        }),
+    },
+  ],
 });

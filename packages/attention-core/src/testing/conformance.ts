@@ -136,8 +136,8 @@ export function conformanceChecks(spec: ConformanceSpec): ConformanceCheck[] {
     own.push(layer);
     if (layer.capabilities !== caps) fail('the layer class declares different capabilities from the registered descriptor');
     if (!descriptor.complexity?.time || !descriptor.complexity?.memory) fail('the descriptor has no complexity summary');
-    const small = descriptor.cost({ tokens: 256, dim: 64, heads: 4, grid: undefined } as never);
-    const large = descriptor.cost({ tokens: 1024, dim: 64, heads: 4 } as never);
+    const small = descriptor.cost({ tokens: 256, dim: 64, numHeads: 4, grid: undefined } as never);
+    const large = descriptor.cost({ tokens: 1024, dim: 64, numHeads: 4 } as never);
     for (const [k, v] of Object.entries({ ...small })) {
       if (!(Number.isFinite(v) && v > 0)) fail(`cost().${k} must be a positive finite number, got ${v}`);
     }

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { SafetensorsError } from '../errors.js';
 
 /** dtypes of the safetensors format, and their item sizes in bytes. */
-const ITEM_SIZE = {
+export const ITEM_SIZE = {
   F64: 8, F32: 4, F16: 2, BF16: 2, I64: 8, I32: 4, I16: 2, I8: 1, U64: 8, U32: 4, U16: 2, U8: 1, BOOL: 1,
 } as const;
 export type SafetensorsDtype = keyof typeof ITEM_SIZE;
@@ -46,8 +46,12 @@ function f16ToF32(h: number): number {
 
 const LITTLE_ENDIAN_HOST = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
-/** Copies `n` items out of the data section, converting to the host dtype. */
-function decode(
+/**
+ * Copies `n` little-endian items of `dtype` starting at byte `start` of
+ * `view`, converting to the host dtype (`HOST_DTYPE`). Shared with the PyTorch
+ * checkpoint reader, whose storages hold the same raw little-endian items.
+ */
+export function decodeLittleEndian(
   name: string,
   dtype: SafetensorsDtype,
   view: DataView,
@@ -128,7 +132,8 @@ function decode(
   }
 }
 
-const HOST_DTYPE: Record<SafetensorsDtype, HostTensor['dtype']> = {
+/** The tfjs dtype each stored dtype arrives as. */
+export const HOST_DTYPE: Record<SafetensorsDtype, HostTensor['dtype']> = {
   F64: 'float32', F32: 'float32', F16: 'float32', BF16: 'float32',
   I64: 'int32', I32: 'int32', I16: 'int32', I8: 'int32', U64: 'int32', U32: 'int32', U16: 'int32', U8: 'int32',
   BOOL: 'bool',
@@ -222,7 +227,7 @@ export function readSafetensors(bytes: Uint8Array | ArrayBuffer, options: ReadSa
   const tensors = new Map<string, HostTensor>();
   for (const e of entries) {
     const count = (e.end - e.begin) / ITEM_SIZE[e.dtype];
-    const data = decode(e.name, e.dtype, view, dataStart + e.begin, count, fail);
+    const data = decodeLittleEndian(e.name, e.dtype, view, dataStart + e.begin, count, fail);
     tensors.set(e.name, { dtype: HOST_DTYPE[e.dtype], shape: e.shape, data, sourceDtype: e.dtype });
   }
   return { tensors, metadata };

@@ -49,6 +49,19 @@ function expectRank(t: HostTensor, rank: number, what: string): void {
   if (t.shape.length !== rank) throw new Error(`${what} expects a rank-${rank} tensor, got shape [${t.shape.join(', ')}]`);
 }
 
+/**
+ * A key map re-rooted: its keys under `keyPrefix` (`layers.0.blocks.1.`), its weight
+ * paths under `pathPrefix` (`layers/0/blocks/1/`), for a module inside a bigger one.
+ */
+export function nestKeyMap(map: StateDictKeyMap, keyPrefix: string, pathPrefix: string): StateDictKeyMap {
+  const out: StateDictKeyMap = {};
+  for (const [key, entry] of Object.entries(map)) {
+    if (typeof entry === 'string') out[keyPrefix + key] = pathPrefix + entry;
+    else out[keyPrefix + key] = { ...entry, to: Array.isArray(entry.to) ? entry.to.map((p) => pathPrefix + p) : pathPrefix + entry.to };
+  }
+  return out;
+}
+
 /** Layout conversions from PyTorch to tfjs. */
 export const torch = {
   /** `nn.Linear.weight` `[out, in]` → kernel `[in, out]`. */

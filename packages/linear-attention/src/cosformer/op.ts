@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { AttentionInputError, checkQKV, eluFeatureMap, linearAttention } from '@attention-zoo/attention-core';
+import { AttentionInputError } from '@attention-zoo/attention-core';
+import { checkQKV, eluFeatureMap, linearAttention } from '@attention-zoo/attention-core/ops';
 
 /** cosFormer's non-negative map before re-weighting: ReLU (default) or 1 + elu (official `act_fun`). */
 export type CosformerActivation = 'relu' | 'elu';

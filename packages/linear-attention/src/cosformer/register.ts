@@ -15,5 +15,5 @@ registerAttention({
   layer: CosformerAttention,
   complexity: { time: 'O(N·d²)', memory: 'O(N·d)' },
   // 2·headDim features per head (the sin and the cos copy).
-  cost: (shape) => kernelizedCost(shape, 2 * (shape.dim / shape.heads), 3),
+  cost: (shape) => kernelizedCost(shape, 2 * (shape.dim / shape.numHeads), 3),
 });

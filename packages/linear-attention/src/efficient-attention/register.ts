@@ -15,5 +15,5 @@ registerAttention({
   layer: EfficientAttention,
   complexity: { time: 'O(N·d²)', memory: 'O(N·d)' },
   // Two softmaxes (an exp, a sum and a divide per element).
-  cost: (shape) => kernelizedCost(shape, shape.dim / shape.heads, 3 * (shape.dim / shape.heads)),
+  cost: (shape) => kernelizedCost(shape, shape.dim / shape.numHeads, 3 * (shape.dim / shape.numHeads)),
 });

@@ -1,5 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { AttentionLayer, type AttentionCapabilities, type AttentionConfig, type MixContext } from '@attention-zoo/attention-core';
+import {
+  AttentionLayer,
+  defineCapabilities,
+  type AttentionConfig,
+  type MixContext,
+} from '@attention-zoo/attention-core';
 import { hydraAttention } from './op.js';
 
 export type HydraAttentionConfig = AttentionConfig;
@@ -13,15 +18,7 @@ export type HydraAttentionConfig = AttentionConfig;
  */
 export class HydraAttention extends AttentionLayer {
   static className = 'AttentionZoo>HydraAttention';
-  static override capabilities: AttentionCapabilities = {
-    causal: true,
-    keyPaddingMask: true,
-    crossAttention: true,
-    variableLength: true,
-    needsGrid: false,
-    needsMaxTokens: false,
-    attentionMap: 'none',
-  };
+  static override capabilities = defineCapabilities({ causal: true, keyPaddingMask: true, crossAttention: true });
 
   protected override mixTokens(x: tf.Tensor3D, context: tf.Tensor3D, ctx: MixContext): tf.Tensor3D {
     const out = hydraAttention(this.project('q', x), this.project('k', context), this.project('v', context), {

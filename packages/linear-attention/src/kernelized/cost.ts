@@ -9,7 +9,7 @@ import type { Cost, CostShape } from '@attention-zoo/attention-core';
  * m×(dv+1) state per head — linear in N.
  */
 export function kernelizedCost(shape: CostShape, m: number, featureFlops = 0): Cost {
-  const { tokens: n, dim: d, heads: h, batch = 1 } = shape;
+  const { tokens: n, dim: d, numHeads: h, batch = 1 } = shape;
   const keys = shape.keyTokens ?? n;
   const dh = d / h;
   const c = Math.min(shape['chunkSize'] ?? 64, n);

@@ -2,12 +2,11 @@ import * as tf from '@tensorflow/tfjs-core';
 import {
   AttentionConfigError,
   AttentionLayer,
-  linearAttention,
-  linearAttentionWeights,
-  type AttentionCapabilities,
+  defineCapabilities,
   type AttentionConfig,
   type MixContext,
 } from '@attention-zoo/attention-core';
+import { linearAttention, linearAttentionWeights } from '@attention-zoo/attention-core/ops';
 
 /** Options shared by every feature-map variant of this package. */
 export interface KernelizedAttentionConfig extends AttentionConfig {
@@ -32,15 +31,7 @@ export interface FeaturePair {
  * values (there is no weight matrix to drop from).
  */
 export abstract class KernelizedAttention extends AttentionLayer {
-  static override capabilities: AttentionCapabilities = {
-    causal: true,
-    keyPaddingMask: true,
-    crossAttention: true,
-    variableLength: true,
-    needsGrid: false,
-    needsMaxTokens: false,
-    attentionMap: 'exact',
-  };
+  static override capabilities = defineCapabilities({ causal: true, keyPaddingMask: true, crossAttention: true, attentionMap: 'exact' });
 
   readonly eps: number;
   readonly chunkSize: number;

@@ -1,5 +1,5 @@
 import type * as tf from '@tensorflow/tfjs-core';
-import { eluFeatureMap } from '@attention-zoo/attention-core';
+import { eluFeatureMap } from '@attention-zoo/attention-core/ops';
 import { KernelizedAttention, type FeaturePair, type KernelizedAttentionConfig } from '../kernelized/layer.js';
 
 export type LinearEluAttentionConfig = KernelizedAttentionConfig;

@@ -15,5 +15,5 @@ registerAttention({
   layer: LinearEluAttention,
   complexity: { time: 'O(N·d²)', memory: 'O(N·d)' },
   // φ = elu + 1 keeps the head width: m = headDim.
-  cost: (shape) => kernelizedCost(shape, shape.dim / shape.heads, 2),
+  cost: (shape) => kernelizedCost(shape, shape.dim / shape.numHeads, 2),
 });

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { AttentionInputError, checkQKV, linearAttention, shiftedExp } from '@attention-zoo/attention-core';
+import { AttentionInputError } from '@attention-zoo/attention-core';
+import { checkQKV, linearAttention, shiftedExp } from '@attention-zoo/attention-core/ops';
 
 export interface FavorFeatureOptions {
   /**

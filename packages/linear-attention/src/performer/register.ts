@@ -17,6 +17,6 @@ registerAttention({
   // m features per head; the feature map itself is ωx (m·headDim MACs) plus the exponentials.
   cost: (shape) => {
     const m = shape['numFeatures'] ?? 256;
-    return kernelizedCost(shape, m, m * (shape.dim / shape.heads) + m);
+    return kernelizedCost(shape, m, m * (shape.dim / shape.numHeads) + m);
   },
 });

@@ -2,13 +2,14 @@ import type * as tf from '@tensorflow/tfjs-core';
 import {
   AttentionConfigError,
   AttentionLayer,
-  mergeHeads,
-  splitHeads,
-  type AttentionCapabilities,
+  defineCapabilities,
   type AttentionConfig,
   type MixContext,
 } from '@attention-zoo/attention-core';
-import { compressSequence, memoryCompressedAttention } from './memory-compressed.js';
+import { mergeHeads, splitHeads } from '@attention-zoo/attention-core/ops';
+import { compressSequence, memoryCompressedAttention } from './op.js';
+
+type Shape = (number | null)[];
 
 export interface MemoryCompressedAttentionConfig extends AttentionConfig {
   /** Kernel size and stride c of the compressing convolutions; default 3 (the paper's). */
@@ -25,15 +26,7 @@ export interface MemoryCompressedAttentionConfig extends AttentionConfig {
  */
 export class MemoryCompressedAttention extends AttentionLayer {
   static className = 'AttentionZoo>MemoryCompressedAttention';
-  static override capabilities: AttentionCapabilities = {
-    causal: true,
-    keyPaddingMask: false, // a block mixes real and padded tokens through the conv
-    crossAttention: true,
-    variableLength: true,
-    needsGrid: false,
-    needsMaxTokens: false,
-    attentionMap: 'none', // the conv mixes channels: no N×N matrix acts on the value projection
-  };
+  static override capabilities = defineCapabilities({ causal: true, crossAttention: true });
 
   readonly compressionFactor: number;
 
@@ -43,6 +36,16 @@ export class MemoryCompressedAttention extends AttentionLayer {
     if (!(Number.isInteger(this.compressionFactor) && this.compressionFactor >= 1)) {
       throw new AttentionConfigError(`${this.who}: compressionFactor must be an integer ≥ 1, got ${JSON.stringify(config.compressionFactor)}`);
     }
+  }
+
+  /** Refuses, when it is built on a known sequence, a stride longer than the keys (a backbone's last, smallest stage). */
+  override build(inputShape: Shape | Shape[]): void {
+    const shapes = (Array.isArray(inputShape[0]) ? inputShape : [inputShape]) as Shape[];
+    const keys = (shapes[1] ?? shapes[0])![1];
+    if (keys != null && keys < this.compressionFactor) {
+      throw new AttentionConfigError(`${this.who}: compressionFactor ${this.compressionFactor} is larger than the sequence (${keys} tokens): no complete block to compress`);
+    }
+    super.build(inputShape);
   }
 
   protected override buildMixing(): void {

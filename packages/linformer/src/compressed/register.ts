@@ -1,19 +1,15 @@
 import { registerAttention } from '@attention-zoo/attention-core';
+import { MEMORY_COMPRESSED_PAPER } from '../paper.js';
 import { MemoryCompressedAttention } from './layer.js';
 
 registerAttention({
   name: 'compressed',
   family: 'low-rank',
   summary: 'Memory-compressed attention: keys and values shortened c-fold by a strided convolution; block-causal form.',
-  paper: {
-    title: 'Generating Wikipedia by Summarizing Long Sequences',
-    authors: 'Liu, Saleh, Pot, Goodrich, Sepassi, Kaiser, Shazeer',
-    year: 2018,
-    url: 'https://arxiv.org/abs/1801.10198',
-  },
+  paper: MEMORY_COMPRESSED_PAPER,
   layer: MemoryCompressedAttention,
   complexity: { time: 'O(N²·d/c)', memory: 'O(N²/c)' },
-  cost: ({ tokens: n, keyTokens, dim: d, heads: h, batch = 1, compressionFactor: c = 3 }) => {
+  cost: ({ tokens: n, keyTokens, dim: d, numHeads: h, batch = 1, compressionFactor: c = 3 }) => {
     const m = keyTokens ?? n;
     const mc = Math.ceil(m / c);
     return {

@@ -1,5 +1,5 @@
-export { linformerAttention, linformerAttentionWeights } from './linformer-attention.js';
-export type { LinformerOptions, SequenceProjection } from './linformer-attention.js';
+export { linformerAttention, linformerAttentionWeights } from './op.js';
+export type { LinformerOptions, SequenceProjection } from './op.js';
 export { LinformerAttention } from './layer.js';
 export type { LinformerAttentionConfig, LinformerSharing } from './layer.js';
 export { SharedProjection } from './shared-projection.js';

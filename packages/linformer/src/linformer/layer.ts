@@ -3,11 +3,11 @@ import { initializers } from '@tensorflow/tfjs-layers';
 import {
   AttentionConfigError,
   AttentionLayer,
-  type AttentionCapabilities,
+  defineCapabilities,
   type AttentionConfig,
   type MixContext,
 } from '@attention-zoo/attention-core';
-import { linformerAttention, linformerAttentionWeights, type SequenceProjection } from './linformer-attention.js';
+import { linformerAttention, linformerAttentionWeights, type SequenceProjection } from './op.js';
 import { SharedProjection } from './shared-projection.js';
 
 /**
@@ -41,15 +41,7 @@ export interface LinformerAttentionConfig extends AttentionConfig {
  */
 export class LinformerAttention extends AttentionLayer {
   static className = 'AttentionZoo>LinformerAttention';
-  static override capabilities: AttentionCapabilities = {
-    causal: false, // E mixes every position: a causal form would leak the future (paper §7)
-    keyPaddingMask: true,
-    crossAttention: true,
-    variableLength: true,
-    needsGrid: false,
-    needsMaxTokens: true,
-    attentionMap: 'exact',
-  };
+  static override capabilities = defineCapabilities({ keyPaddingMask: true, crossAttention: true, needsMaxTokens: true, attentionMap: 'exact' });
 
   readonly k: number;
   readonly sharing: LinformerSharing;

@@ -1,19 +1,17 @@
+import type * as tf from '@tensorflow/tfjs-core';
 import { registerAttention } from '@attention-zoo/attention-core';
+import { LINFORMER_PAPER } from '../paper.js';
 import { LinformerAttention } from './layer.js';
+import { linformerAttention } from './op.js';
 
 registerAttention({
   name: 'linformer',
   family: 'low-rank',
   summary: 'Linformer: keys and values projected along the sequence to k rows (E·K, F·V), then softmax attention — O(N·k).',
-  paper: {
-    title: 'Linformer: Self-Attention with Linear Complexity',
-    authors: 'Wang, Li, Khabsa, Fang, Ma',
-    year: 2020,
-    url: 'https://arxiv.org/abs/2006.04768',
-  },
+  paper: LINFORMER_PAPER,
   layer: LinformerAttention,
   complexity: { time: 'O(N·k·d)', memory: 'O(N·k)' },
-  cost: ({ tokens: n, keyTokens, dim: d, heads: h, batch = 1, k: kGiven }) => {
+  cost: ({ tokens: n, keyTokens, dim: d, numHeads: h, batch = 1, k: kGiven }) => {
     const m = keyTokens ?? n;
     const k = kGiven ?? Math.max(1, Math.floor(m / 4));
     return {
@@ -23,4 +21,16 @@ registerAttention({
       activationBytes: 4 * batch * ((3 * n + 2 * m) * d + 2 * k * d + 2 * h * n * k),
     };
   },
+  fixtures: [
+    // Eq. 7: softmax(Q (E K)ᵀ·scale)(F V) with E, F [k, N] shared by heads.
+    {
+      variants: ['linformer'],
+      run: (f) =>
+        linformerAttention(f.tensor('q') as tf.Tensor4D, f.tensor('k') as tf.Tensor4D, f.tensor('v') as tf.Tensor4D, {
+          e: f.tensor('E') as tf.Tensor2D,
+          f: f.tensor('F') as tf.Tensor2D,
+          scale: f.config['scale'] as number,
+        }),
+    },
+  ],
 });

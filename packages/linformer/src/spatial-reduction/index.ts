@@ -1,6 +1,6 @@
-export { spatialReduction, linearSpatialReduction, adaptivePoolMatrix } from './spatial-reduction.js';
-export type { SpatialReductionWeights } from './spatial-reduction.js';
+export { spatialReduction, linearSpatialReduction, adaptivePoolMatrix } from './op.js';
+export type { SpatialReductionWeights } from './op.js';
 export { SpatialReductionAttention } from './layer.js';
 export type { SpatialReductionAttentionConfig } from './layer.js';
-export { spatialReductionKeyMaps } from './state-dict-maps.js';
+export { spatialReductionKeyMaps } from './torch-keys.js';
 import './register.js';

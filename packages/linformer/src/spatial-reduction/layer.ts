@@ -1,14 +1,9 @@
 import type * as tf from '@tensorflow/tfjs-core';
-import {
-  AttentionConfigError,
-  AttentionLayer,
-  mergeHeads,
-  scaledDotProductAttention,
-  type AttentionCapabilities,
-  type AttentionConfig,
-  type MixContext,
-} from '@attention-zoo/attention-core';
-import { linearSpatialReduction, spatialReduction, type SpatialReductionWeights } from './spatial-reduction.js';
+import { AttentionConfigError, AttentionInputError, AttentionLayer, defineCapabilities, type AttentionConfig, type MixContext } from '@attention-zoo/attention-core';
+import { mergeHeads, scaledDotProductAttention } from '@attention-zoo/attention-core/ops';
+import { linearSpatialReduction, spatialReduction, type SpatialReductionWeights } from './op.js';
+
+type Shape = (number | null)[];
 
 export interface SpatialReductionAttentionConfig extends AttentionConfig {
   /** Reduction ratio R of the key/value grid (PVT's `sr_ratio`; stages use 8, 4, 2, 1). Default 2. 1 = plain softmax attention. */
@@ -22,24 +17,19 @@ export interface SpatialReductionAttentionConfig extends AttentionConfig {
 }
 
 /**
- * PVT spatial-reduction attention (Wang et al. 2021, Eq. 3–4): queries from every
- * token, keys and values from the grid reduced by a stride-R conv + LayerNorm,
- * so the attention matrix is N × N/R². With `linear: true`, PVTv2's linear SRA:
- * keys and values from a fixed P×P pooled grid (N × P²). Weights: `q`, `k`, `v`
- * (PVT's `kv` split in two), `out`, `sr/kernel` `[R, R, C, C]`, `sr/bias`,
+ * PVT spatial-reduction attention (Wang et al. 2021, Eq. 3–4; official `Attention` of
+ * `pvt.py` / `pvt_v2.py`): queries from every token, keys and values from the grid reduced
+ * by a stride-R conv + LayerNorm, so the attention matrix is N × N/R². With `linear: true`,
+ * PVTv2's linear SRA: keys and values from a fixed P×P pooled grid (N × P²).
+ *
+ * Class tokens (PVT v1's last stage) may precede the grid tokens when nothing is reduced
+ * (`srRatio: 1`, not `linear`), as in the official code. Weights: `q`, `k`, `v` (PVT's `kv`
+ * split in two), `out` (`proj`), and when reducing `sr/kernel` `[R, R, C, C]`, `sr/bias`,
  * `norm/gamma`, `norm/beta`.
  */
 export class SpatialReductionAttention extends AttentionLayer {
   static className = 'AttentionZoo>SpatialReductionAttention';
-  static override capabilities: AttentionCapabilities = {
-    causal: false,
-    keyPaddingMask: false,
-    crossAttention: false,
-    variableLength: false,
-    needsGrid: true,
-    needsMaxTokens: false,
-    attentionMap: 'none', // keys come from LayerNorm(conv(x)): no N×N matrix acts on the value projection of x
-  };
+  static override capabilities = defineCapabilities({ variableLength: false, needsGrid: true, classTokens: true });
 
   readonly srRatio: number;
   readonly linear: boolean;
@@ -63,8 +53,21 @@ export class SpatialReductionAttention extends AttentionLayer {
     if (!(this.layerNormEpsilon > 0)) throw new AttentionConfigError(`${this.who}: layerNormEpsilon must be positive, got ${config.layerNormEpsilon}`);
   }
 
-  private get reduces(): boolean {
+  /** Whether keys and values come from a reduced grid (srRatio > 1 or `linear`). */
+  get reduces(): boolean {
     return this.linear || this.srRatio > 1;
+  }
+
+  /** Refuses class tokens with a reduction when the layer is built (a backbone builds its blocks before any call). */
+  override build(inputShape: Shape | Shape[]): void {
+    const tokens = ((Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as Shape)[1];
+    const [h, w] = this.grid!;
+    if (this.reduces && tokens != null && tokens > h * w) {
+      throw new AttentionConfigError(
+        `${this.who}: ${tokens - h * w} class token(s) before the grid [${h}, ${w}] need srRatio 1 and linear false (the reduction convolves the grid only); got ${this.linear ? 'linear: true' : `srRatio ${this.srRatio}`}`,
+      );
+    }
+    super.build(inputShape);
   }
 
   protected override buildMixing(): void {
@@ -74,6 +77,15 @@ export class SpatialReductionAttention extends AttentionLayer {
     this.addPathWeight('sr/bias', [c]);
     this.addPathWeight('norm/gamma', [c], 'ones');
     this.addPathWeight('norm/beta', [c], 'zeros');
+  }
+
+  /** Class tokens are taken only without reduction (see `buildMixing`). */
+  protected override checkGridTokens(tokens: number): void {
+    const [h, w] = this.grid!;
+    if (this.reduces && tokens > h * w) {
+      throw new AttentionInputError(`${this.who}: input has ${tokens} tokens but grid [${h}, ${w}] holds ${h * w}; class tokens need srRatio 1 and linear false`);
+    }
+    super.checkGridTokens(tokens);
   }
 
   /** The key/value tokens: the reduced grid (or x itself when R = 1). */

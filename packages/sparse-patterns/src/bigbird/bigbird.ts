@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { AttentionConfigError, AttentionInputError, maskedSoftmax } from '@attention-zoo/attention-core';
+import { AttentionConfigError, AttentionInputError } from '@attention-zoo/attention-core';
+import { maskedSoftmax } from '@attention-zoo/attention-core/ops';
 import { maskConstant, keyValid } from '../ops/blocks.js';
 import { checkInt, checkMask, checkSelfQKV } from '../ops/checks.js';
 import { attendOverSources, type SoftmaxOptions } from '../ops/sources.js';

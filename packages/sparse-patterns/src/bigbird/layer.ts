@@ -1,5 +1,5 @@
 import type * as tf from '@tensorflow/tfjs-core';
-import { AttentionConfigError, AttentionInputError, type AttentionCapabilities } from '@attention-zoo/attention-core';
+import { AttentionConfigError, AttentionInputError, defineCapabilities } from '@attention-zoo/attention-core';
 import { SparseAttention, type AttendOptions, type SparseAttentionConfig } from '../layer/sparse-layer.js';
 import { checkInt } from '../ops/checks.js';
 import { bigBirdAttention } from './bigbird.js';
@@ -26,16 +26,7 @@ export interface BigBirdAttentionConfig extends SparseAttentionConfig {
  */
 export class BigBirdAttention extends SparseAttention {
   static className = 'AttentionZoo>BigBirdAttention';
-  static override capabilities: AttentionCapabilities = {
-    causal: false,
-    keyPaddingMask: true,
-    crossAttention: false,
-    // The pattern (global last block, random blocks) depends on the number of blocks.
-    variableLength: false,
-    needsGrid: false,
-    needsMaxTokens: false,
-    attentionMap: 'exact',
-  };
+  static override capabilities = defineCapabilities({ keyPaddingMask: true, variableLength: false, attentionMap: 'exact' });
 
   readonly blockSize: number;
   readonly windowBlocks: number;

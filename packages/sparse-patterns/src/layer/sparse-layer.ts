@@ -1,5 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { AttentionConfigError, AttentionLayer, type AttentionCapabilities, type AttentionConfig, type MixContext } from '@attention-zoo/attention-core';
+import {
+  AttentionConfigError,
+  AttentionLayer,
+  defineCapabilities,
+  type AttentionConfig,
+  type MixContext,
+} from '@attention-zoo/attention-core';
 import type { SoftmaxOptions } from '../ops/sources.js';
 
 export interface SparseAttentionConfig extends AttentionConfig {
@@ -19,15 +25,7 @@ export interface AttendOptions extends SoftmaxOptions {
  */
 export abstract class SparseAttention extends AttentionLayer {
   /** What a fixed sparse pattern supports; a pattern that differs (e.g. depends on N) overrides it. */
-  static override capabilities: AttentionCapabilities = {
-    causal: true,
-    keyPaddingMask: true,
-    crossAttention: false,
-    variableLength: true,
-    needsGrid: false,
-    needsMaxTokens: false,
-    attentionMap: 'exact',
-  };
+  static override capabilities = defineCapabilities({ causal: true, keyPaddingMask: true, attentionMap: 'exact' });
 
   readonly scale: number;
 

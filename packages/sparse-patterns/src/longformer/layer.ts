@@ -1,13 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { initializers } from '@tensorflow/tfjs-layers';
-import {
-  AttentionConfigError,
-  AttentionInputError,
-  dense,
-  mergeHeads,
-  splitHeads,
-  type MixContext,
-} from '@attention-zoo/attention-core';
+import { AttentionConfigError, AttentionInputError, type MixContext } from '@attention-zoo/attention-core';
+import { dense, mergeHeads, splitHeads } from '@attention-zoo/attention-core/ops';
 import { SparseAttention, type AttendOptions, type SparseAttentionConfig } from '../layer/sparse-layer.js';
 import { checkInt } from '../ops/checks.js';
 import { headDilations, longformerAttention } from './longformer.js';

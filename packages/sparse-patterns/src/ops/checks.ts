@@ -1,5 +1,6 @@
 import type * as tf from '@tensorflow/tfjs-core';
-import { AttentionConfigError, AttentionInputError, checkQKV } from '@attention-zoo/attention-core';
+import { AttentionConfigError, AttentionInputError } from '@attention-zoo/attention-core';
+import { checkQKV } from '@attention-zoo/attention-core/ops';
 
 /** Throws an AttentionConfigError unless `x` is an integer ≥ `min`. */
 export function checkInt(op: string, key: string, x: unknown, min: number): number {

@@ -11,7 +11,7 @@ import type { Cost, CostShape } from '@attention-zoo/attention-core';
  * peak-memory measurements (local at N = 65,536: 1.7 GiB predicted, 1.9 GiB
  * measured); the bench uses it only to skip cases that cannot fit.
  */
-export function projectionCost({ tokens: n, dim: d, heads: h, batch = 1 }: CostShape, keysPerQuery: number, keyCopies = 3): Cost {
+export function projectionCost({ tokens: n, dim: d, numHeads: h, batch = 1 }: CostShape, keysPerQuery: number, keyCopies = 3): Cost {
   const kq = keysPerQuery;
   return {
     flops: batch * (4 * n * d * d + 2 * n * kq * d),

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { maskedSoftmaxParts } from '@attention-zoo/attention-core';
+import { maskedSoftmaxParts } from '@attention-zoo/attention-core/ops';
 
 /**
  * One set of keys a query block looks at (its window, the global tokens, the

@@ -2,13 +2,12 @@ import * as tf from '@tensorflow/tfjs-core';
 import {
   AttentionConfigError,
   AttentionLayer,
-  mergeHeads,
-  splitHeads,
-  type AttentionCapabilities,
+  defineCapabilities,
   type AttentionConfig,
   type MixContext,
   type Projection,
 } from '@attention-zoo/attention-core';
+import { mergeHeads, splitHeads } from '@attention-zoo/attention-core/ops';
 import { keyValid, mergeBatchHeads } from '../ops/blocks.js';
 import { checkInt } from '../ops/checks.js';
 import { checkBuckets, hashBuckets, lshRotations } from './hashing.js';
@@ -35,16 +34,7 @@ export interface LshAttentionConfig extends AttentionConfig {
  */
 export class LshAttention extends AttentionLayer {
   static className = 'AttentionZoo>LshAttention';
-  static override capabilities: AttentionCapabilities = {
-    causal: true,
-    keyPaddingMask: true,
-    crossAttention: false,
-    // N must be a multiple of chunkLength, and the chunks (hence the output) depend on N.
-    variableLength: false,
-    needsGrid: false,
-    needsMaxTokens: false,
-    attentionMap: 'exact',
-  };
+  static override capabilities = defineCapabilities({ causal: true, keyPaddingMask: true, variableLength: false, attentionMap: 'exact' });
 
   readonly chunkLength: number;
   readonly numBuckets: number;

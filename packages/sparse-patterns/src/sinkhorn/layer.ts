@@ -1,5 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { AttentionConfigError, AttentionLayer, type AttentionCapabilities, type AttentionConfig, type MixContext } from '@attention-zoo/attention-core';
+import {
+  AttentionConfigError,
+  AttentionLayer,
+  defineCapabilities,
+  type AttentionConfig,
+  type MixContext,
+} from '@attention-zoo/attention-core';
 import { checkInt } from '../ops/checks.js';
 import { sinkhornAttention } from './sinkhorn.js';
 
@@ -23,17 +29,7 @@ export interface SinkhornAttentionConfig extends AttentionConfig {
  */
 export class SinkhornAttention extends AttentionLayer {
   static className = 'AttentionZoo>SinkhornAttention';
-  static override capabilities: AttentionCapabilities = {
-    // A strictly causal form (see SinkhornOptions.causal and the README).
-    causal: true,
-    keyPaddingMask: true,
-    crossAttention: false,
-    // N must be a multiple of blockSize and the sort mixes whole blocks.
-    variableLength: false,
-    needsGrid: false,
-    needsMaxTokens: false,
-    attentionMap: 'exact',
-  };
+  static override capabilities = defineCapabilities({ causal: true, keyPaddingMask: true, variableLength: false, attentionMap: 'exact' });
 
   readonly blockSize: number;
   readonly sinkhornIterations: number;

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { AttentionInputError, dense, splitHeads } from '@attention-zoo/attention-core';
+import { AttentionInputError } from '@attention-zoo/attention-core';
+import { dense, splitHeads } from '@attention-zoo/attention-core/ops';
 
 export interface DenseSynthesizerWeights {
   /** W₁ `[d, heads·hidden]` (row-vector convention, x·W₁). */

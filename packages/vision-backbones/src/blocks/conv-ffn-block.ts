@@ -1,8 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { serialization } from '@tensorflow/tfjs-core';
 import { initializers, layers, type LayerVariable } from '@tensorflow/tfjs-layers';
-import { AttentionLayer, dense, dropPath, gelu, layerNorm, torch, type StateDictKeyMap } from '@attention-zoo/attention-core';
-import { depthwiseTorch } from '../ops/conv.js';
+import { descriptorOf, type AttentionBlock, type AttentionLayer, type BlockSpec } from '@attention-zoo/attention-core';
+import { dense, depthwiseConv2dSame, dropPath, gelu, layerNorm } from '@attention-zoo/attention-core/ops';
+import { nestKeyMap, timmBlockKeyMap, torch, type StateDictKeyMap } from '@attention-zoo/attention-core/weights';
 
 type Shape = (number | null)[];
 
@@ -112,29 +113,40 @@ export class ConvFfnBlock extends layers.Layer {
       const [h, w] = this.grid;
       let m = dense(ln(y, 'norm2'), r('mlp/fc1/kernel') as tf.Tensor2D, r('mlp/fc1/bias') as tf.Tensor1D);
       const hidden = m.shape[2]!;
-      m = depthwiseTorch(tf.reshape(m, [b, h, w, hidden]) as tf.Tensor4D, r('mlp/dwconv/kernel') as tf.Tensor4D, r('mlp/dwconv/bias') as tf.Tensor1D);
+      m = tf.add(depthwiseConv2dSame(tf.reshape(m, [b, h, w, hidden]) as tf.Tensor4D, r('mlp/dwconv/kernel') as tf.Tensor4D), r('mlp/dwconv/bias'));
       m = dense(gelu(tf.reshape(m, [b, n, hidden])), r('mlp/fc2/kernel') as tf.Tensor2D, r('mlp/fc2/bias') as tf.Tensor1D);
       return tf.add(y, dropPath(m, this.dropPathRate, training));
     });
   }
 
-  /** Official block keys besides the attention's: `norm1`, `norm2`, `mlp.fc1`, `mlp.dwconv.dwconv`, `mlp.fc2`. */
+  /** Official block keys besides the attention's: timm's `norm1`, `norm2`, `mlp.fc1`, `mlp.fc2`, and `mlp.dwconv.dwconv`. */
   static torchKeyMap(): StateDictKeyMap {
     return {
-      'norm1.weight': 'norm1/gamma',
-      'norm1.bias': 'norm1/beta',
-      'norm2.weight': 'norm2/gamma',
-      'norm2.bias': 'norm2/beta',
-      'mlp.fc1.weight': { to: 'mlp/fc1/kernel', transform: torch.linear },
-      'mlp.fc1.bias': 'mlp/fc1/bias',
+      ...timmBlockKeyMap(),
       'mlp.dwconv.dwconv.weight': { to: 'mlp/dwconv/kernel', transform: torch.depthwiseConv2d },
       'mlp.dwconv.dwconv.bias': 'mlp/dwconv/bias',
-      'mlp.fc2.weight': { to: 'mlp/fc2/kernel', transform: torch.linear },
-      'mlp.fc2.bias': 'mlp/fc2/bias',
     };
   }
 
   override getConfig(): serialization.ConfigDict {
     return { ...super.getConfig(), dim: this.dim, grid: this.grid, mlpRatio: this.mlpRatio, dropPath: this.dropPathRate, layerNormEpsilon: this.layerNormEpsilon };
   }
+}
+
+/**
+ * PVTv2's block around `attn` on grid `[H, W]`, as a backbone builds its blocks (a `makeBlock` for
+ * PVTv2): the official keys are the block's and the attention's from its descriptor (under its
+ * `torchKeyPrefix`, default `attn.`), the buffers those the descriptor names.
+ */
+export function convFfnBlock(grid: [number, number]) {
+  return (attn: AttentionLayer, spec: BlockSpec): AttentionBlock => {
+    const d = descriptorOf(attn);
+    const inner = d.torchKeyMap?.(attn);
+    return {
+      layer: new ConvFfnBlock({ ...spec, grid, attention: attn }),
+      attn,
+      torchKeyMap: inner && { ...ConvFfnBlock.torchKeyMap(), ...nestKeyMap(inner, d.torchKeyPrefix ?? 'attn.', 'attn/') },
+      torchBuffers: d.torchBuffers?.(attn) ?? {},
+    };
+  };
 }

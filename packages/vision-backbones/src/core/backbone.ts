@@ -4,27 +4,48 @@ import { initializers, layers, type LayerVariable } from '@tensorflow/tfjs-layer
 import {
   AttentionConfigError,
   AttentionInputError,
-  loadStateDict,
+  layerCost,
+  makeBlock,
   WeightLoadError,
+  type AttentionBlock,
+  type AttentionLayer,
+  type BlockSpec,
+  type PathLayer,
+} from '@attention-zoo/attention-core';
+import {
+  loadStateDict,
+  nestKeyMap,
   type HostTensor,
   type LoadStateDictOptions,
   type LoadStateDictReport,
   type StateDictKeyMap,
-} from '@attention-zoo/attention-core';
+} from '@attention-zoo/attention-core/weights';
+import { choiceName, createStageAttention, type AttentionChoice, type StageGeometry } from './stage-attention.js';
 
 type Shape = (number | null)[];
 
-/** A sub-layer that keeps its weights by path under a prefix (core's TransformerBlock and the blocks here). */
-export interface PathLayer {
-  setWeightPrefix(prefix: string): void;
-  build(inputShape: Shape): void;
-  weight(path: string): LayerVariable;
-  weightPaths(): string[];
-  readonly trainableWeights: LayerVariable[];
-  readonly nonTrainableWeights: LayerVariable[];
-  readonly weights: LayerVariable[];
-  readonly built: boolean;
-  dispose(): unknown;
+/**
+ * One block of a backbone as `addStageBlock` builds it: where it sits and what its attention is.
+ * The block's seed follows from its place in the model (seed + 1000·(block + 1)).
+ */
+export interface StageBlockSpec extends Omit<StageGeometry, 'who' | 'name' | 'tokens' | 'clsTokens' | 'seed'>, Omit<BlockSpec, 'seed'> {
+  choice: AttentionChoice;
+  /** Class/distillation tokens before the grid tokens. Default 0. */
+  clsTokens?: number;
+  /** Stage of the block (0 for DeiT's one stage). */
+  stage: number;
+  /** How errors name the block inside the model, e.g. `stage 2 block 0` or `block 3`. */
+  where: string;
+  /** Weight path prefix (`layers/1/blocks/0/`) and official key prefix (`layers.1.blocks.0.`) of the block. */
+  path: string;
+  key: string;
+  /** The model's own block around the attention (PVTv2's `ConvFfnBlock`); default core's `makeBlock`. */
+  block?: (attn: AttentionLayer, spec: BlockSpec) => AttentionBlock;
+}
+
+/** A built block of a backbone, with its spec and the tokens it runs on. */
+export interface StageBlock extends AttentionBlock {
+  spec: StageBlockSpec & { tokens: number };
 }
 
 /** Multiply-accumulates of one named part of a forward pass (fvcore convention: 1 MAC = 1 FLOP). */
@@ -94,9 +115,12 @@ export abstract class Backbone extends layers.Layer {
   protected abstract forward(x: tf.Tensor4D, training: boolean): tf.Tensor2D;
   /** Official PyTorch `state_dict` key → weight path (with layout transforms). */
   abstract torchKeyMap(): StateDictKeyMap;
-  /** Official buffers that are recomputed here: key → expected shape (checked, then ignored when loading). */
+  /** Official buffers that are recomputed here (the blocks'): key → expected shape (checked, then ignored when loading). */
   protected torchBuffers(): Record<string, number[]> {
-    return {};
+    this.ensureBuilt();
+    const out: Record<string, number[]> = {};
+    for (const b of this.blocks) for (const [k, shape] of Object.entries(b.torchBuffers)) out[b.spec.key + k] = shape;
+    return out;
   }
   /** Forward-pass MACs per part at this model's image size. */
   abstract flopTerms(): FlopTerm[];
@@ -114,6 +138,51 @@ export abstract class Backbone extends layers.Layer {
     const w = this.addWeight(path, shape, 'float32', initializer, undefined, true);
     this.own.set(path, w);
     return w;
+  }
+
+  /** The attention and attention blocks of the model, in order (built by `addStageBlock`). */
+  protected readonly blocks: StageBlock[] = [];
+
+  /**
+   * Builds one block: its attention through the registry (`createStageAttention`), the block around
+   * it (the variant's own block where its descriptor has one, see core's `makeBlock`), and adds it
+   * under `spec.path` on `[batch, tokens, dim]` inputs.
+   */
+  protected addStageBlock(spec: StageBlockSpec): StageBlock {
+    const clsTokens = spec.clsTokens ?? 0;
+    const tokens = spec.grid[0] * spec.grid[1] + clsTokens;
+    const seed = this.seedValue === undefined ? undefined : this.seedValue + 1000 * (this.blocks.length + 1);
+    const attn = createStageAttention(spec.choice, { ...spec, tokens, clsTokens, seed, who: `${this.who} ${spec.where}`, name: `${spec.name}_attn` });
+    const { dim, numHeads, mlpRatio, dropPath, layerNormEpsilon, name } = spec;
+    const built = (spec.block ?? makeBlock)(attn, { dim, numHeads, mlpRatio, dropPath, layerNormEpsilon, seed, name });
+    const b: StageBlock = { ...built, layer: this.addChild(spec.path, built.layer, tokens, dim), spec: { ...spec, tokens } };
+    this.blocks.push(b);
+    return b;
+  }
+
+  /** Runs the blocks of `stage` on x `[B, N, C]`. */
+  protected runStage(x: tf.Tensor3D, stage: number, training: boolean): tf.Tensor3D {
+    for (const b of this.blocks) {
+      if (b.spec.stage === stage) x = (b.layer as unknown as { call: (x: tf.Tensor, k: Record<string, unknown>) => tf.Tensor }).call(x, { training }) as tf.Tensor3D;
+    }
+    return x;
+  }
+
+  /** The official keys of every block, under their key and path prefixes; an error names a block whose attention has none. */
+  protected blockKeyMap(): StateDictKeyMap {
+    const map: StateDictKeyMap = {};
+    for (const b of this.blocks) {
+      if (!b.torchKeyMap) {
+        throw new AttentionConfigError(`${this.who}: ${b.spec.where} uses attention '${choiceName(b.spec.choice)}', which has no official PyTorch weights to load`);
+      }
+      Object.assign(map, nestKeyMap(b.torchKeyMap, b.spec.key, b.spec.path));
+    }
+    return map;
+  }
+
+  /** Forward MACs of a block's attention on its tokens (the variant's cost model, see core's `layerCost`). */
+  protected attentionFlops(b: StageBlock): number {
+    return layerCost(b.attn, b.spec.tokens).flops;
   }
 
   /** Builds a child block under `prefix` on `[batch, tokens, dim]` inputs. */
@@ -150,13 +219,10 @@ export abstract class Backbone extends layers.Layer {
     this.disposedAll = true;
     const weights = this.built ? this.weights : [];
     for (const { layer } of this.children) (layer as { releaseConstants?: () => void }).releaseConstants?.();
-    for (const a of this.attentions) (a as { releaseConstants?: () => void }).releaseConstants?.();
+    for (const { attn } of this.blocks) (attn as { releaseConstants?: () => void }).releaseConstants?.();
     for (const w of weights) w.dispose();
     return { refCountAfterDispose: 0, numDisposedVariables: weights.length };
   }
-
-  /** Attention layers of the blocks (for `dispose`, analysis and tests). */
-  protected readonly attentions: object[] = [];
 
   /** Number of parameters (weights of the built model; builds it without a forward pass if needed). */
   parameterCount(): number {
@@ -269,14 +335,4 @@ export abstract class Backbone extends layers.Layer {
     if (problems.length) throw new WeightLoadError(`loading a state_dict into '${this.name}' failed; nothing was changed:\n  ${problems.join('\n  ')}`);
     return loadStateDict(this, sd, this.torchKeyMap(), options);
   }
-}
-
-/** Re-roots a sub-layer's key map: keys under `keyPrefix`, weight paths under `pathPrefix`. */
-export function nestKeyMap(map: StateDictKeyMap, keyPrefix: string, pathPrefix: string): StateDictKeyMap {
-  const out: StateDictKeyMap = {};
-  for (const [key, entry] of Object.entries(map)) {
-    if (typeof entry === 'string') out[keyPrefix + key] = pathPrefix + entry;
-    else out[keyPrefix + key] = { ...entry, to: Array.isArray(entry.to) ? entry.to.map((p) => pathPrefix + p) : pathPrefix + entry.to };
-  }
-  return out;
 }

@@ -1,12 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { serialization } from '@tensorflow/tfjs-core';
-import { AttentionConfigError, layerNorm, type StateDictKeyMap } from '@attention-zoo/attention-core';
-import { Backbone, nestKeyMap, type BackboneBaseConfig, type FlopTerm, type PathLayer } from '../core/backbone.js';
-import { choiceName, createStageAttention, type AttentionChoice } from '../core/stage-attention.js';
-import { makeBlock } from '../blocks/make-block.js';
-import { convKeys, layerNormKeys, linearKeys } from '../blocks/block-keys.js';
-import { attentionFlops } from '../stats/attention-flops.js';
-import { conv2dTorch } from '../ops/conv.js';
+import { AttentionConfigError, registerLayerClass } from '@attention-zoo/attention-core';
+import { layerNorm } from '@attention-zoo/attention-core/ops';
+import { type StateDictKeyMap } from '@attention-zoo/attention-core/weights';
+import { Backbone, type BackboneBaseConfig, type FlopTerm } from '../core/backbone.js';
+import { conv2dTorch } from '../core/conv.js';
+import type { AttentionChoice } from '../core/stage-attention.js';
+import { convKeys, layerNormKeys, linearKeys } from '../core/torch-keys.js';
 
 type Quad = [number, number, number, number];
 
@@ -34,7 +33,6 @@ const STAGES = [0, 1, 2, 3] as const;
 export class CSwin extends Backbone {
   static className = 'AttentionZoo>CSwin';
   readonly cfg: Required<Omit<CSwinConfig, keyof BackboneBaseConfig | 'attention'>> & { attention: AttentionChoice[] };
-  private blocks: { layer: PathLayer; keyMap: StateDictKeyMap | undefined; attnFlops: number; stage: number }[] = [];
 
   constructor(config: CSwinConfig) {
     super(config, 'cswin');
@@ -89,15 +87,10 @@ export class CSwin extends Backbone {
         this.addPath(`merge${i}/norm/beta`, [c], 'zeros');
       }
       for (let j = 0; j < depths[i]; j++) {
-        const name = `${this.name}_stage${i + 1}_${j}`;
-        const seed = this.seedValue === undefined ? undefined : this.seedValue + 1000 * (cur + 1);
-        const choice = this.cfg.attention[i]!;
-        const attn = createStageAttention(choice, { who: `${this.who} stage ${i + 1} block ${j}`, dim: c, numHeads: numHeads[i], grid: [g, g], tokens: g * g, clsTokens: 0, qkvBias: this.cfg.qkvBias, seed, name: `${name}_attn` });
-        const attnFlops = attentionFlops(attn, g * g, choiceName(choice));
-        const b = makeBlock(attn, { dim: c, numHeads: numHeads[i], mlpRatio, dropPath: dpr[cur]!, layerNormEpsilon, seed, name });
-        this.attentions.push(b.attn);
-        this.blocks.push({ layer: this.addChild(`stage${i + 1}/${j}/`, b.layer, g * g, c), keyMap: b.keyMap, attnFlops, stage: i });
-        cur++;
+        this.addStageBlock({
+          choice: this.cfg.attention[i]!, stage: i, index: j, where: `stage ${i + 1} block ${j}`, path: `stage${i + 1}/${j}/`, key: `stage${i + 1}.${j}.`,
+          name: `${this.name}_stage${i + 1}_${j}`, dim: c, numHeads: numHeads[i], grid: [g, g], qkvBias: this.cfg.qkvBias, mlpRatio, dropPath: dpr[cur++]!, layerNormEpsilon,
+        });
       }
     }
     this.addPath('norm/gamma', [this.dim(3)], 'ones');
@@ -112,7 +105,6 @@ export class CSwin extends Backbone {
     const b = embed.shape[0];
     // stage1_conv_embed's LayerNorm is nn.LayerNorm(embed_dim): ε 1e-5 whatever the blocks use
     let x = layerNorm(tf.reshape(embed, [b, -1, this.cfg.embedDim]), this.w('stage1_conv_embed/norm/gamma') as tf.Tensor1D, this.w('stage1_conv_embed/norm/beta') as tf.Tensor1D, 1e-5) as tf.Tensor3D;
-    let bi = 0;
     for (const i of STAGES) {
       if (i > 0) {
         const g = this.grid(i - 1);
@@ -120,10 +112,7 @@ export class CSwin extends Backbone {
         const y = conv2dTorch(map, this.w(`merge${i}/conv/kernel`) as tf.Tensor4D, this.w(`merge${i}/conv/bias`) as tf.Tensor1D, 2, 1);
         x = ln(tf.reshape(y, [b, -1, this.dim(i)]), `merge${i}/norm`) as tf.Tensor3D;
       }
-      while (bi < this.blocks.length && this.blocks[bi]!.stage === i) {
-        x = (this.blocks[bi]!.layer as unknown as { call: (x: tf.Tensor, k: Record<string, unknown>) => tf.Tensor }).call(x, { training }) as tf.Tensor3D;
-        bi++;
-      }
+      x = this.runStage(x, i, training);
     }
     return this.head(tf.mean(ln(x, 'norm'), 1) as tf.Tensor2D);
   }
@@ -131,15 +120,8 @@ export class CSwin extends Backbone {
   torchKeyMap(): StateDictKeyMap {
     this.ensureBuilt();
     const map: StateDictKeyMap = { ...convKeys('stage1_conv_embed.0', 'stage1_conv_embed/conv'), ...layerNormKeys('stage1_conv_embed.2', 'stage1_conv_embed/norm') };
-    let bi = 0;
-    for (const i of STAGES) {
-      if (i > 0) Object.assign(map, convKeys(`merge${i}.conv`, `merge${i}/conv`), layerNormKeys(`merge${i}.norm`, `merge${i}/norm`));
-      for (let j = 0; j < this.cfg.depths[i]; j++, bi++) {
-        const km = this.blocks[bi]!.keyMap;
-        if (!km) throw new AttentionConfigError(`${this.who}: stage ${i + 1} uses attention '${choiceName(this.cfg.attention[i]!)}', which has no official PyTorch weights to load`);
-        Object.assign(map, nestKeyMap(km, `stage${i + 1}.${j}.`, `stage${i + 1}/${j}/`));
-      }
-    }
+    for (const i of [1, 2, 3]) Object.assign(map, convKeys(`merge${i}.conv`, `merge${i}/conv`), layerNormKeys(`merge${i}.norm`, `merge${i}/norm`));
+    Object.assign(map, this.blockKeyMap());
     Object.assign(map, layerNormKeys('norm', 'norm'));
     if (this.numClasses > 0) Object.assign(map, linearKeys('head', 'head'));
     return map;
@@ -151,13 +133,13 @@ export class CSwin extends Backbone {
     const terms: FlopTerm[] = [{ part: 'stage1_conv_embed', flops: this.grid(0) ** 2 * embedDim * 3 * 49 }];
     for (const i of [1, 2, 3]) terms.push({ part: `merge${i}`, flops: this.grid(i) ** 2 * this.dim(i) * this.dim(i - 1) * 9 });
     for (const b of this.blocks) {
-      const c = this.dim(b.stage);
-      terms.push({ part: `stage${b.stage + 1} attention`, flops: b.attnFlops });
-      terms.push({ part: `stage${b.stage + 1} mlp`, flops: 2 * this.grid(b.stage) ** 2 * c * Math.round(c * mlpRatio) });
+      const { stage, dim: c, tokens: n } = b.spec;
+      terms.push({ part: `stage${stage + 1} attention`, flops: this.attentionFlops(b) });
+      terms.push({ part: `stage${stage + 1} mlp`, flops: 2 * n * c * Math.round(c * mlpRatio) });
     }
     if (this.numClasses > 0) terms.push({ part: 'head', flops: this.numFeatures() * this.numClasses });
     return terms;
   }
 }
 
-serialization.registerClass(CSwin);
+registerLayerClass(CSwin);

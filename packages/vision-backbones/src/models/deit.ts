@@ -1,13 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { serialization } from '@tensorflow/tfjs-core';
-import { AttentionConfigError, layerNorm, type StateDictKeyMap } from '@attention-zoo/attention-core';
-import { Backbone, nestKeyMap, type BackboneBaseConfig, type FlopTerm, type PathLayer } from '../core/backbone.js';
-import { choiceName, createStageAttention, type AttentionChoice } from '../core/stage-attention.js';
-import { makeBlock } from '../blocks/make-block.js';
-import { convKeys, layerNormKeys, linearKeys } from '../blocks/block-keys.js';
-import { attentionFlops } from '../stats/attention-flops.js';
-import { conv2dTorch } from '../ops/conv.js';
-import { squeezeTo } from '../weights/reshape.js';
+import { AttentionConfigError, registerLayerClass } from '@attention-zoo/attention-core';
+import { layerNorm } from '@attention-zoo/attention-core/ops';
+import { type StateDictKeyMap } from '@attention-zoo/attention-core/weights';
+import { Backbone, type BackboneBaseConfig, type FlopTerm } from '../core/backbone.js';
+import { conv2dTorch } from '../core/conv.js';
+import type { AttentionChoice } from '../core/stage-attention.js';
+import { convKeys, layerNormKeys, linearKeys, squeezeTo } from '../core/torch-keys.js';
 
 export interface DeiTConfig extends BackboneBaseConfig {
   embedDim: number;
@@ -37,7 +35,6 @@ export interface DeiTConfig extends BackboneBaseConfig {
 export class DeiT extends Backbone {
   static className = 'AttentionZoo>DeiT';
   readonly cfg: Required<Omit<DeiTConfig, keyof BackboneBaseConfig | 'attention'>> & { attention: AttentionChoice[] };
-  private blocks: { layer: PathLayer; keyMap: StateDictKeyMap | undefined; attnFlops: number }[] = [];
 
   constructor(config: DeiTConfig) {
     super(config, 'deit');
@@ -93,13 +90,10 @@ export class DeiT extends Backbone {
     if (this.cfg.posEmbed) this.addPath('pos_embed', [this.tokens(), c], 'truncNormal02');
     const dpr = this.dropPaths(depth);
     for (let i = 0; i < depth; i++) {
-      const name = `${this.name}_block${i}`;
-      const seed = this.seedValue === undefined ? undefined : this.seedValue + 1000 * (i + 1);
-      const choice = this.cfg.attention[i]!;
-      const attn = createStageAttention(choice, { who: `${this.who} block ${i}`, dim: c, numHeads, grid: [g, g], tokens: this.tokens(), clsTokens: extra, qkvBias: this.cfg.qkvBias, seed, name: `${name}_attn` });
-      const b = makeBlock(attn, { dim: c, numHeads, mlpRatio, dropPath: dpr[i]!, layerNormEpsilon, seed, name });
-      this.attentions.push(b.attn);
-      this.blocks.push({ layer: this.addChild(`blocks/${i}/`, b.layer, this.tokens(), c), keyMap: b.keyMap, attnFlops: attentionFlops(b.attn, this.tokens(), choiceName(choice)) });
+      this.addStageBlock({
+        choice: this.cfg.attention[i]!, stage: 0, index: i, where: `block ${i}`, path: `blocks/${i}/`, key: `blocks.${i}.`, name: `${this.name}_block${i}`,
+        dim: c, numHeads, grid: [g, g], clsTokens: extra, qkvBias: this.cfg.qkvBias, mlpRatio, dropPath: dpr[i]!, layerNormEpsilon,
+      });
     }
     this.addPath('norm/gamma', [c], 'ones');
     this.addPath('norm/beta', [c], 'zeros');
@@ -117,7 +111,7 @@ export class DeiT extends Backbone {
     if (this.cfg.distilled) lead.push(this.w('dist_token'));
     if (lead.length) x = tf.concat([tf.tile(tf.expandDims(tf.concat(lead, 0), 0), [b, 1, 1]), x], 1) as tf.Tensor3D;
     if (this.cfg.posEmbed) x = tf.add(x, this.w('pos_embed')) as tf.Tensor3D;
-    for (const blk of this.blocks) x = (blk.layer as unknown as { call: (x: tf.Tensor, k: Record<string, unknown>) => tf.Tensor }).call(x, { training }) as tf.Tensor3D;
+    x = this.runStage(x, 0, training);
     x = layerNorm(x, this.w('norm/gamma') as tf.Tensor1D, this.w('norm/beta') as tf.Tensor1D, layerNormEpsilon) as tf.Tensor3D;
     const token = (i: number) => tf.squeeze(tf.slice(x, [0, i, 0], [-1, 1, -1]), [1]) as tf.Tensor2D;
     if (!this.cfg.classToken) return this.head(tf.mean(x, 1) as tf.Tensor2D);
@@ -132,10 +126,7 @@ export class DeiT extends Backbone {
     if (this.cfg.classToken) map['cls_token'] = { to: 'cls_token', transform: squeezeTo(2) };
     if (this.cfg.distilled) map['dist_token'] = { to: 'dist_token', transform: squeezeTo(2) };
     if (this.cfg.posEmbed) map['pos_embed'] = { to: 'pos_embed', transform: squeezeTo(2) };
-    this.blocks.forEach((b, i) => {
-      if (!b.keyMap) throw new AttentionConfigError(`${this.who}: block ${i} uses attention '${choiceName(this.cfg.attention[i]!)}', which has no official PyTorch weights to load`);
-      Object.assign(map, nestKeyMap(b.keyMap, `blocks.${i}.`, `blocks/${i}/`));
-    });
+    Object.assign(map, this.blockKeyMap());
     Object.assign(map, layerNormKeys('norm', 'norm'));
     if (this.numClasses > 0) Object.assign(map, linearKeys('head', 'head'));
     if (this.numClasses > 0 && this.cfg.distilled) Object.assign(map, linearKeys('head_dist', 'head_dist'));
@@ -148,7 +139,7 @@ export class DeiT extends Backbone {
     const n = this.tokens();
     const terms: FlopTerm[] = [{ part: 'patch_embed', flops: this.grid() ** 2 * c * 3 * p * p }];
     for (const b of this.blocks) {
-      terms.push({ part: 'attention', flops: b.attnFlops });
+      terms.push({ part: 'attention', flops: this.attentionFlops(b) });
       terms.push({ part: 'mlp', flops: 2 * n * c * Math.round(c * mlpRatio) });
     }
     if (this.numClasses > 0) terms.push({ part: 'head', flops: c * this.numClasses * (this.cfg.distilled ? 2 : 1) });
@@ -156,4 +147,4 @@ export class DeiT extends Backbone {
   }
 }
 
-serialization.registerClass(DeiT);
+registerLayerClass(DeiT);

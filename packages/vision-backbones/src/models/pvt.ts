@@ -1,15 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { serialization } from '@tensorflow/tfjs-core';
-import { AttentionConfigError, layerNorm, type StateDictKeyMap } from '@attention-zoo/attention-core';
-import { Backbone, nestKeyMap, type BackboneBaseConfig, type FlopTerm, type PathLayer } from '../core/backbone.js';
-import { choiceName, createStageAttention, type AttentionChoice } from '../core/stage-attention.js';
-import { ConvFfnBlock } from '../blocks/conv-ffn-block.js';
-import { makeBlock } from '../blocks/make-block.js';
-import { convKeys, layerNormKeys, linearKeys } from '../blocks/block-keys.js';
-import { attentionFlops } from '../stats/attention-flops.js';
-import { conv2dTorch, convOut } from '../ops/conv.js';
-import { squeezeTo } from '../weights/reshape.js';
-import { attentionTorchKeyMap } from '../core/stage-attention.js';
+import { AttentionConfigError, registerLayerClass } from '@attention-zoo/attention-core';
+import { layerNorm } from '@attention-zoo/attention-core/ops';
+import { type StateDictKeyMap } from '@attention-zoo/attention-core/weights';
+import { convFfnBlock } from '../blocks/conv-ffn-block.js';
+import { Backbone, type BackboneBaseConfig, type FlopTerm } from '../core/backbone.js';
+import { conv2dTorch, convOut } from '../core/conv.js';
+import type { AttentionChoice } from '../core/stage-attention.js';
+import { convKeys, layerNormKeys, linearKeys, squeezeTo } from '../core/torch-keys.js';
 
 type Quad = [number, number, number, number];
 
@@ -20,7 +17,7 @@ export interface PvtConfig extends BackboneBaseConfig {
   numHeads: Quad;
   mlpRatios: Quad;
   depths: Quad;
-  /** Attention of each stage (or one for all); default PVT's own `{ name: 'pvt-sra', srRatio }` with srRatios. */
+  /** Attention of each stage (or one for all); default PVT's own `{ name: 'spatial-reduction', srRatio }` with srRatios. */
   attention?: AttentionChoice | AttentionChoice[];
   /** K/V reduction of the default attention (official `sr_ratios`). Default [8, 4, 2, 1]. */
   srRatios?: Quad;
@@ -48,13 +45,12 @@ const STAGES = [0, 1, 2, 3] as const;
 export class Pvt extends Backbone {
   static className = 'AttentionZoo>Pvt';
   readonly cfg: Required<Omit<PvtConfig, keyof BackboneBaseConfig | 'attention'>> & { attention: AttentionChoice[] };
-  private blocks: { layer: PathLayer; keyMap: StateDictKeyMap | undefined; attnFlops: number; tokens: number; stage: number }[] = [];
 
   constructor(config: PvtConfig) {
     super(config, 'pvt');
     const version = config.version ?? 1;
     const srRatios = config.srRatios ?? [8, 4, 2, 1];
-    const att = config.attention ?? STAGES.map((i) => ({ name: 'pvt-sra', srRatio: srRatios[i] }));
+    const att = config.attention ?? STAGES.map((i) => ({ name: 'spatial-reduction', srRatio: srRatios[i] }));
     const attention = Array.isArray(att) ? att : STAGES.map(() => att);
     for (const key of ['embedDims', 'numHeads', 'mlpRatios', 'depths'] as const) {
       const v = config[key];
@@ -128,24 +124,11 @@ export class Pvt extends Backbone {
       if (version === 1) this.addPath(`pos_embed${i + 1}`, [g * g + cls, c], 'truncNormal02');
       if (cls) this.addPath('cls_token', [1, c], 'truncNormal02');
       for (let j = 0; j < depths[i]; j++) {
-        const name = `${this.name}_block${i + 1}_${j}`;
-        const who = `${this.who} stage ${i + 1} block ${j}`;
-        const tokens = g * g + cls;
-        const choice = this.cfg.attention[i]!;
-        const seed = this.seedValue === undefined ? undefined : this.seedValue + 1000 * (cur + 1);
-        const attn = createStageAttention(choice, { who, dim: c, numHeads: numHeads[i], grid: [g, g], tokens, clsTokens: cls, qkvBias: this.cfg.qkvBias, seed, name: `${name}_attn` });
-        this.attentions.push(attn);
-        const attnFlops = attentionFlops(attn, tokens, choiceName(choice));
-        if (version === 2) {
-          const layer = new ConvFfnBlock({ dim: c, grid: [g, g], attention: attn, mlpRatio: mlpRatios[i], dropPath: dpr[cur], layerNormEpsilon, seed, name });
-          const inner = attentionTorchKeyMap(attn);
-          const keyMap = inner && { ...ConvFfnBlock.torchKeyMap(), ...nestKeyMap(inner, 'attn.', 'attn/') };
-          this.blocks.push({ layer: this.addChild(`block${i + 1}/${j}/`, layer, tokens, c), keyMap, attnFlops, tokens, stage: i });
-        } else {
-          const b = makeBlock(attn, { dim: c, numHeads: numHeads[i], mlpRatio: mlpRatios[i], dropPath: dpr[cur]!, layerNormEpsilon, seed, name });
-          this.blocks.push({ layer: this.addChild(`block${i + 1}/${j}/`, b.layer, tokens, c), keyMap: b.keyMap, attnFlops, tokens, stage: i });
-        }
-        cur++;
+        this.addStageBlock({
+          choice: this.cfg.attention[i]!, stage: i, index: j, where: `stage ${i + 1} block ${j}`, path: `block${i + 1}/${j}/`, key: `block${i + 1}.${j}.`,
+          name: `${this.name}_block${i + 1}_${j}`, dim: c, numHeads: numHeads[i], grid: [g, g], clsTokens: cls, qkvBias: this.cfg.qkvBias,
+          mlpRatio: mlpRatios[i], dropPath: dpr[cur++]!, layerNormEpsilon, block: version === 2 ? convFfnBlock([g, g]) : undefined,
+        });
       }
       if (version === 2) {
         this.addPath(`norm${i + 1}/gamma`, [c], 'ones');
@@ -166,7 +149,6 @@ export class Pvt extends Backbone {
     const embedEps = version === 2 ? 1e-5 : layerNormEpsilon;
     let map: tf.Tensor4D = images;
     let x: tf.Tensor3D | undefined;
-    let bi = 0;
     for (const i of STAGES) {
       const c = dims[i];
       const [, stride, pad] = this.embedGeometry(i);
@@ -175,10 +157,7 @@ export class Pvt extends Backbone {
       x = layerNorm(tf.reshape(y, [b, h * w, c]), this.w(`patch_embed${i + 1}/norm/gamma`) as tf.Tensor1D, this.w(`patch_embed${i + 1}/norm/beta`) as tf.Tensor1D, embedEps) as tf.Tensor3D;
       if (this.clsIn(i)) x = tf.concat([tf.tile(tf.expandDims(this.w('cls_token'), 0), [b, 1, 1]), x], 1) as tf.Tensor3D;
       if (version === 1) x = tf.add(x, this.w(`pos_embed${i + 1}`)) as tf.Tensor3D; // pos_drop: rate 0 in every released config
-      while (bi < this.blocks.length && this.blocks[bi]!.stage === i) {
-        x = (this.blocks[bi]!.layer as unknown as { call: (x: tf.Tensor, k: Record<string, unknown>) => tf.Tensor }).call(x, { training }) as tf.Tensor3D;
-        bi++;
-      }
+      x = this.runStage(x, i, training);
       if (version === 2) x = layerNorm(x, this.w(`norm${i + 1}/gamma`) as tf.Tensor1D, this.w(`norm${i + 1}/beta`) as tf.Tensor1D, layerNormEpsilon) as tf.Tensor3D;
       if (i < 3) map = tf.reshape(x, [b, h, w, c]) as tf.Tensor4D;
     }
@@ -191,19 +170,14 @@ export class Pvt extends Backbone {
   torchKeyMap(): StateDictKeyMap {
     this.ensureBuilt();
     const map: StateDictKeyMap = {};
-    const { version, depths } = this.cfg;
-    let bi = 0;
+    const { version } = this.cfg;
     for (const i of STAGES) {
       Object.assign(map, convKeys(`patch_embed${i + 1}.proj`, `patch_embed${i + 1}/proj`), layerNormKeys(`patch_embed${i + 1}.norm`, `patch_embed${i + 1}/norm`));
       if (version === 1) map[`pos_embed${i + 1}`] = { to: `pos_embed${i + 1}`, transform: squeezeTo(2) };
       if (this.clsIn(i)) map['cls_token'] = { to: 'cls_token', transform: squeezeTo(2) };
-      for (let j = 0; j < depths[i]; j++, bi++) {
-        const km = this.blocks[bi]!.keyMap;
-        if (!km) throw new AttentionConfigError(`${this.who}: stage ${i + 1} uses attention '${choiceName(this.cfg.attention[i]!)}', which has no official PyTorch weights to load`);
-        Object.assign(map, nestKeyMap(km, `block${i + 1}.${j}.`, `block${i + 1}/${j}/`));
-      }
       if (version === 2) Object.assign(map, layerNormKeys(`norm${i + 1}`, `norm${i + 1}`));
     }
+    Object.assign(map, this.blockKeyMap());
     // FLatten-PVT keeps the unused final norm in its state_dict: it is loaded (and counted) here too
     if (version === 1) Object.assign(map, layerNormKeys('norm', 'norm'));
     if (this.numClasses > 0) Object.assign(map, linearKeys('head', 'head'));
@@ -222,14 +196,14 @@ export class Pvt extends Backbone {
       inC = dims[i];
     }
     for (const b of this.blocks) {
-      const c = dims[b.stage]!;
-      const hidden = Math.round(c * mlpRatios[b.stage]!);
-      terms.push({ part: `block${b.stage + 1} attention`, flops: b.attnFlops });
-      terms.push({ part: `block${b.stage + 1} mlp`, flops: 2 * b.tokens * c * hidden + (version === 2 ? 9 * b.tokens * hidden : 0) });
+      const { stage, dim: c, tokens: n } = b.spec;
+      const hidden = Math.round(c * mlpRatios[stage]!);
+      terms.push({ part: `block${stage + 1} attention`, flops: this.attentionFlops(b) });
+      terms.push({ part: `block${stage + 1} mlp`, flops: 2 * n * c * hidden + (version === 2 ? 9 * n * hidden : 0) });
     }
     if (this.numClasses > 0) terms.push({ part: 'head', flops: dims[3] * this.numClasses });
     return terms;
   }
 }
 
-serialization.registerClass(Pvt);
+registerLayerClass(Pvt);

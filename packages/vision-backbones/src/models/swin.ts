@@ -1,25 +1,23 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { serialization } from '@tensorflow/tfjs-core';
-import { AttentionConfigError, dense, layerNorm, type StateDictKeyMap } from '@attention-zoo/attention-core';
-import { FLattenSwinAttention } from '@attention-zoo/flatten';
-import { Backbone, nestKeyMap, type BackboneBaseConfig, type FlopTerm, type PathLayer } from '../core/backbone.js';
-import { choiceName, createStageAttention, type AttentionChoice } from '../core/stage-attention.js';
-import { makeBlock } from '../blocks/make-block.js';
-import { convKeys, layerNormKeys, linearKeys } from '../blocks/block-keys.js';
-import { attentionFlops } from '../stats/attention-flops.js';
-import { conv2dTorch } from '../ops/conv.js';
-import { patchMergeGather } from '../ops/patch-merging.js';
-import { SwinWindowAttention } from '../attention/window-attention.js';
+import { AttentionConfigError, registerLayerClass } from '@attention-zoo/attention-core';
+import { dense, layerNorm } from '@attention-zoo/attention-core/ops';
+import { type StateDictKeyMap } from '@attention-zoo/attention-core/weights';
+import { Backbone, type BackboneBaseConfig, type FlopTerm } from '../core/backbone.js';
+import { conv2dTorch } from '../core/conv.js';
+import type { AttentionChoice } from '../core/stage-attention.js';
+import { convKeys, layerNormKeys, linearKeys } from '../core/torch-keys.js';
+import { patchMergeGather } from './patch-merging.js';
 
 export interface SwinConfig extends BackboneBaseConfig {
   embedDim: number;
   depths: number[];
   numHeads: number[];
-  /** Window of the default attention (official `window_size`). Default 7. */
+  /** Window of the default attention (official `window_size`); a given `attention` sets its own. Default 7. */
   windowSize?: number;
   /**
    * Attention of each stage (or one for all). Default Swin's `{ name: 'swin-window', windowSize }`.
-   * Window attentions (`swin-window`, `flatten-swin`) get the shift windowSize/2 in odd blocks.
+   * Each block gets its options from the variant's `stageOptions`: the window attentions
+   * (`swin-window`, `flatten-swin`) shift by half a window in odd blocks.
    */
   attention?: AttentionChoice | AttentionChoice[];
   mlpRatio?: number;
@@ -30,8 +28,6 @@ export interface SwinConfig extends BackboneBaseConfig {
   layerNormEpsilon?: number;
 }
 
-const WINDOWED = new Set(['swin-window', 'flatten-swin']);
-
 /**
  * Swin Transformer (Liu et al. ICCV 2021; official `swin_transformer.py` and FLatten's
  * `flatten_swin.py`): Conv(k = s = 4) + LayerNorm patch embedding, stages of blocks alternating
@@ -41,7 +37,6 @@ const WINDOWED = new Set(['swin-window', 'flatten-swin']);
 export class Swin extends Backbone {
   static className = 'AttentionZoo>Swin';
   readonly cfg: Required<Omit<SwinConfig, keyof BackboneBaseConfig | 'attention'>> & { attention: AttentionChoice[] };
-  private blocks: { layer: PathLayer; keyMap: StateDictKeyMap | undefined; attnFlops: number; stage: number; buffers: Record<string, number[]> }[] = [];
 
   constructor(config: SwinConfig) {
     super(config, 'swin');
@@ -86,16 +81,6 @@ export class Swin extends Backbone {
     return { ...this.cfg };
   }
 
-  /** The attention choice of block j of stage i: windowed choices get their shift in odd blocks. */
-  private blockChoice(i: number, j: number): AttentionChoice {
-    const choice = this.cfg.attention[i]!;
-    const name = choiceName(choice);
-    if (!WINDOWED.has(name)) return choice;
-    const spec = typeof choice === 'string' ? { name } : choice;
-    const ws = typeof spec['windowSize'] === 'number' ? spec['windowSize'] : name === 'swin-window' ? this.cfg.windowSize : 56;
-    return { ...spec, windowSize: ws, shiftSize: j % 2 === 0 ? 0 : Math.floor(ws / 2) };
-  }
-
   protected buildParts(): void {
     const { depths, numHeads, mlpRatio, layerNormEpsilon, patchSize: p, embedDim } = this.cfg;
     const dpr = this.dropPaths(depths.reduce((a, b) => a + b, 0));
@@ -108,22 +93,10 @@ export class Swin extends Backbone {
       const c = this.dim(i);
       const g = this.grid(i);
       for (let j = 0; j < depth; j++) {
-        const name = `${this.name}_layer${i}_block${j}`;
-        const seed = this.seedValue === undefined ? undefined : this.seedValue + 1000 * (cur + 1);
-        const choice = this.blockChoice(i, j);
-        const attn = createStageAttention(choice, { who: `${this.who} stage ${i + 1} block ${j}`, dim: c, numHeads: numHeads[i]!, grid: [g, g], tokens: g * g, clsTokens: 0, qkvBias: this.cfg.qkvBias, seed, name: `${name}_attn` });
-        const attnFlops = attentionFlops(attn, g * g, choiceName(choice));
-        const b = makeBlock(attn, { dim: c, numHeads: numHeads[i]!, mlpRatio, dropPath: dpr[cur]!, layerNormEpsilon, seed, name });
-        this.attentions.push(b.attn);
-        const buffers: Record<string, number[]> = {};
-        const a = b.attn;
-        if (a instanceof SwinWindowAttention) {
-          buffers['attn.relative_position_index'] = [a.window ** 2, a.window ** 2];
-          if (a.shift) buffers['attn_mask'] = [(g / a.window) ** 2, a.window ** 2, a.window ** 2];
-        }
-        if (a instanceof FLattenSwinAttention && a.shift) buffers['attn_mask'] = [(g / a.window) ** 2, a.window ** 2, a.window ** 2];
-        this.blocks.push({ layer: this.addChild(`layers/${i}/blocks/${j}/`, b.layer, g * g, c), keyMap: b.keyMap, attnFlops, stage: i, buffers });
-        cur++;
+        this.addStageBlock({
+          choice: this.cfg.attention[i]!, stage: i, index: j, where: `stage ${i + 1} block ${j}`, path: `layers/${i}/blocks/${j}/`, key: `layers.${i}.blocks.${j}.`,
+          name: `${this.name}_layer${i}_block${j}`, dim: c, numHeads: numHeads[i]!, grid: [g, g], qkvBias: this.cfg.qkvBias, mlpRatio, dropPath: dpr[cur++]!, layerNormEpsilon,
+        });
       }
       if (i < depths.length - 1) {
         this.addPath(`layers/${i}/downsample/norm/gamma`, [4 * c], 'ones');
@@ -143,12 +116,8 @@ export class Swin extends Backbone {
     const b = y.shape[0];
     const ln = (t: tf.Tensor, path: string) => layerNorm(t, this.w(`${path}/gamma`) as tf.Tensor1D, this.w(`${path}/beta`) as tf.Tensor1D, eps);
     let x = ln(tf.reshape(y, [b, -1, embedDim]), 'patch_embed/norm') as tf.Tensor3D;
-    let bi = 0;
     depths.forEach((_, i) => {
-      while (bi < this.blocks.length && this.blocks[bi]!.stage === i) {
-        x = (this.blocks[bi]!.layer as unknown as { call: (x: tf.Tensor, k: Record<string, unknown>) => tf.Tensor }).call(x, { training }) as tf.Tensor3D;
-        bi++;
-      }
+      x = this.runStage(x, i, training);
       if (i < depths.length - 1) {
         const g = this.grid(i);
         const merged = ln(patchMergeGather(x, [g, g]), `layers/${i}/downsample/norm`);
@@ -158,32 +127,12 @@ export class Swin extends Backbone {
     return this.head(tf.mean(ln(x, 'norm'), 1) as tf.Tensor2D);
   }
 
-  protected override torchBuffers(): Record<string, number[]> {
-    this.ensureBuilt();
-    const out: Record<string, number[]> = {};
-    let bi = 0;
-    this.cfg.depths.forEach((depth, i) => {
-      for (let j = 0; j < depth; j++, bi++) {
-        for (const [k, s] of Object.entries(this.blocks[bi]!.buffers)) out[`layers.${i}.blocks.${j}.${k}`] = s;
-      }
-    });
-    return out;
-  }
-
   torchKeyMap(): StateDictKeyMap {
     this.ensureBuilt();
-    const map: StateDictKeyMap = { ...convKeys('patch_embed.proj', 'patch_embed/proj'), ...layerNormKeys('patch_embed.norm', 'patch_embed/norm') };
-    let bi = 0;
-    this.cfg.depths.forEach((depth, i) => {
-      for (let j = 0; j < depth; j++, bi++) {
-        const km = this.blocks[bi]!.keyMap;
-        if (!km) throw new AttentionConfigError(`${this.who}: stage ${i + 1} uses attention '${choiceName(this.cfg.attention[i]!)}', which has no official PyTorch weights to load`);
-        Object.assign(map, nestKeyMap(km, `layers.${i}.blocks.${j}.`, `layers/${i}/blocks/${j}/`));
-      }
-      if (i < this.cfg.depths.length - 1) {
-        Object.assign(map, layerNormKeys(`layers.${i}.downsample.norm`, `layers/${i}/downsample/norm`), linearKeys(`layers.${i}.downsample.reduction`, `layers/${i}/downsample/reduction`, false));
-      }
-    });
+    const map: StateDictKeyMap = { ...convKeys('patch_embed.proj', 'patch_embed/proj'), ...layerNormKeys('patch_embed.norm', 'patch_embed/norm'), ...this.blockKeyMap() };
+    for (let i = 0; i < this.cfg.depths.length - 1; i++) {
+      Object.assign(map, layerNormKeys(`layers.${i}.downsample.norm`, `layers/${i}/downsample/norm`), linearKeys(`layers.${i}.downsample.reduction`, `layers/${i}/downsample/reduction`, false));
+    }
     Object.assign(map, layerNormKeys('norm', 'norm'));
     if (this.numClasses > 0) Object.assign(map, linearKeys('head', 'head'));
     return map;
@@ -195,10 +144,9 @@ export class Swin extends Backbone {
     const g0 = this.grid(0);
     const terms: FlopTerm[] = [{ part: 'patch_embed', flops: g0 * g0 * embedDim * 3 * p * p }];
     for (const b of this.blocks) {
-      const c = this.dim(b.stage);
-      const n = this.grid(b.stage) ** 2;
-      terms.push({ part: `stage${b.stage + 1} attention`, flops: b.attnFlops });
-      terms.push({ part: `stage${b.stage + 1} mlp`, flops: 2 * n * c * Math.round(c * mlpRatio) });
+      const { stage, dim: c, tokens: n } = b.spec;
+      terms.push({ part: `stage${stage + 1} attention`, flops: this.attentionFlops(b) });
+      terms.push({ part: `stage${stage + 1} mlp`, flops: 2 * n * c * Math.round(c * mlpRatio) });
     }
     for (let i = 0; i < depths.length - 1; i++) {
       const c = this.dim(i);
@@ -209,4 +157,4 @@ export class Swin extends Backbone {
   }
 }
 
-serialization.registerClass(Swin);
+registerLayerClass(Swin);

@@ -1,5 +1,5 @@
 import type * as tf from '@tensorflow/tfjs-core';
-import { mergeHeads, splitHeads } from '@attention-zoo/attention-core';
+import { mergeHeads, splitHeads } from '@attention-zoo/attention-core/ops';
 import { aftConv, aftFull, aftLocal, aftSimple } from '@attention-zoo/aft';
 import { num, qkv, type FixtureHandler } from './handler.js';
 

@@ -1,11 +1,12 @@
 import { AFT_HANDLERS } from './aft.js';
 import { CORE_HANDLERS } from './attention-core.js';
-import { FLATTEN_HANDLERS } from './flatten.js';
 import { LINEAR_ATTENTION_HANDLERS } from './linear-attention.js';
-import { LINFORMER_HANDLERS } from './linformer.js';
 import { SPARSE_HANDLERS } from './sparse-patterns.js';
 import { SYNTHESIZER_HANDLERS } from './synthesizer.js';
-import { VISION_BACKBONES_HANDLERS } from './vision-backbones.js';
+import { fixtureHandlerFor } from '@attention-zoo/attention-core/testing';
+// Packages whose variants (and whole models) register their fixture cases when imported.
+import '@attention-zoo/linformer';
+import '@attention-zoo/vision-backbones'; // and the flatten and aft forms its models use
 import type { FixtureHandler } from './handler.js';
 
 export type { FixtureHandler } from './handler.js';
@@ -18,14 +19,15 @@ export type { FixtureHandler } from './handler.js';
 export const HANDLERS: readonly FixtureHandler[] = [
   ...CORE_HANDLERS,
   ...AFT_HANDLERS,
-  ...FLATTEN_HANDLERS,
   ...LINEAR_ATTENTION_HANDLERS,
-  ...LINFORMER_HANDLERS,
   ...SPARSE_HANDLERS,
   ...SYNTHESIZER_HANDLERS,
-  ...VISION_BACKBONES_HANDLERS,
 ];
 
-export function handlerFor(variant: string): FixtureHandler | undefined {
-  return HANDLERS.find((h) => h.variants.includes(variant));
+/** The handler of a case: the one a package registered (`fixtures` in a descriptor), else one of this folder's. */
+export function handlerFor(variant: string): { owner: string; run: FixtureHandler['run'] } | undefined {
+  const registered = fixtureHandlerFor(variant);
+  if (registered) return { owner: registered.owner, run: registered.run as FixtureHandler['run'] };
+  const local = HANDLERS.find((h) => h.variants.includes(variant));
+  return local && { owner: local.package, run: local.run };
 }

@@ -49,7 +49,8 @@ export const tsconfigBuild = '{ "extends": "@attention-zoo/tsconfig/library.json
 export const vitestConfig = (c: PackageContext): string =>
   `import { attentionZooProject } from '@attention-zoo/vitest-config';\n\nexport default attentionZooProject('${c.folder}');\n`;
 
-export const index = (c: PackageContext): string => `// ${c.pkg} — re-exports only: one folder per variant (op, layer, registration).
+export const index = (c: PackageContext): string => `// ${c.pkg} — TODO: the package's papers. Re-exports only: one folder per variant
+// (op, layer, registration), named as its registry name; the papers in paper.ts.
 `;
 
 export const readmeExamplesTest = `import { readmeExamplesSuite } from '@attention-zoo/test-utils';

@@ -14,7 +14,7 @@ export interface VariantContext {
 }
 
 export const op = ({ n }: VariantContext): string => `import * as tf from '@tensorflow/tfjs-core';
-import { eluFeatureMap, linearAttention, linearAttentionWeights } from '@attention-zoo/attention-core';
+import { eluFeatureMap, linearAttention, linearAttentionWeights } from '@attention-zoo/attention-core/ops';
 
 export interface ${n.pascal}Options {
   /** Query i sees keys j ≤ i. */
@@ -48,7 +48,7 @@ export const layer = ({ n }: VariantContext): string => `import * as tf from '@t
 import {
   AttentionConfigError,
   AttentionLayer,
-  type AttentionCapabilities,
+  defineCapabilities,
   type AttentionConfig,
   type MixContext,
 } from '@attention-zoo/attention-core';
@@ -63,15 +63,7 @@ export interface ${n.layer}Config extends AttentionConfig {
 export class ${n.layer} extends AttentionLayer {
   static className = 'AttentionZoo>${n.layer}';
   // TODO: declare what your variant really supports; the conformance kit tests each true entry.
-  static override capabilities: AttentionCapabilities = {
-    causal: true,
-    keyPaddingMask: true,
-    crossAttention: true,
-    variableLength: true,
-    needsGrid: false,
-    needsMaxTokens: false,
-    attentionMap: 'exact',
-  };
+  static override capabilities = defineCapabilities({ causal: true, keyPaddingMask: true, crossAttention: true, attentionMap: 'exact' });
 
   readonly eps: number;
 
@@ -99,24 +91,22 @@ export class ${n.layer} extends AttentionLayer {
 }
 `;
 
-export const register = ({ n, family }: VariantContext): string => `import { registerAttention } from '@attention-zoo/attention-core';
+export const register = ({ n, family }: VariantContext): string => `import type * as tf from '@tensorflow/tfjs-core';
+import { registerAttention } from '@attention-zoo/attention-core';
+import { ${n.paper} } from '../paper.js';
 import { ${n.layer} } from './layer.js';
+import { ${n.op} } from './op.js';
 
 registerAttention({
   name: '${n.kebab}',
   family: '${family}',
   // TODO: one sentence on what the variant computes, and its paper.
   summary: '${n.kebab}: placeholder kernelised linear mixing φ(Q)(φ(K)ᵀV), φ = elu + 1.',
-  paper: {
-    title: 'TODO: the paper this variant implements',
-    authors: 'TODO et al.',
-    year: ${new Date().getFullYear()},
-    url: 'https://arxiv.org/abs/0000.00000',
-  },
+  paper: ${n.paper},
   layer: ${n.layer},
   complexity: { time: 'O(N·d²)', memory: 'O(N·d)' },
   // MACs and activation bytes of one forward pass; keep it honest — the benchmark prints it next to what it measures.
-  cost: ({ tokens: n, keyTokens, dim: d, heads: h, batch = 1 }) => {
+  cost: ({ tokens: n, keyTokens, dim: d, numHeads: h, batch = 1 }) => {
     const m = keyTokens ?? n;
     const dh = d / h;
     return {
@@ -126,8 +116,35 @@ registerAttention({
       activationBytes: 4 * batch * ((3 * n + 2 * m) * d + h * dh * dh),
     };
   },
+  // Reference-fixture cases (\`pnpm fixtures <folder>\`) whose "variant" is '${n.snake}' or '${n.snake}_causal':
+  // q, k, v \`[batch, heads, tokens, headDim]\` through the op. TODO: once you have fixtures from the
+  // official code, pass the options its config holds (f.config) and cite the equation.
+  fixtures: [
+    {
+      variants: ['${n.snake}', '${n.snake}_causal'],
+      run: (f) =>
+        ${n.op}(f.tensor('q') as tf.Tensor4D, f.tensor('k') as tf.Tensor4D, f.tensor('v') as tf.Tensor4D, {
+          causal: f.config['causal'] === true,
+        }),
+    },
+  ],
 });
 `;
+
+/** The package's paper.ts, or the constant a further variant adds to it. */
+export const paperConstant = ({ n }: VariantContext): string => `// TODO: the paper ${n.kebab} implements. Cite it from here only; a variant of a paper this file
+// already holds imports that constant instead (and this one goes).
+export const ${n.paper}: PaperRef = {
+  title: 'TODO: the paper this variant implements',
+  authors: 'TODO et al.',
+  year: ${new Date().getFullYear()},
+  url: 'https://arxiv.org/abs/0000.00000',
+};
+`;
+
+export const paperModule = (c: VariantContext): string => `import type { PaperRef } from '@attention-zoo/attention-core';
+
+${paperConstant(c)}`;
 
 export const variantIndex = ({ n }: VariantContext): string => `export { ${n.op}, ${n.op}Weights } from './op.js';
 export type { ${n.pascal}Options } from './op.js';
@@ -216,15 +233,6 @@ Capabilities: causal, key-padding mask, cross-attention, exact \`attentionMap\`.
 \`\`\`ts
 ${exampleSource.trim()}
 \`\`\`
-`;
-
-/** A handler line for tooling/fixture-runner: runs fixture cases whose \`variant\` is the snake-case name. */
-export const fixtureHandler = ({ n, pkg }: VariantContext): string => `  // ${pkg}: ${n.kebab} (TODO: cite the equation). Runs fixture cases with "variant": "${n.snake}".
-  {
-    variants: ['${n.snake}', '${n.snake}_causal'],
-    package: '${pkg}',
-    run: (f) => ${n.op}(...qkv(f), { causal: f.meta.config['causal'] === true }),
-  },
 `;
 
 export const changeset = ({ n, pkg }: VariantContext, firstRelease: boolean): string => `---

@@ -2,11 +2,11 @@ import * as tf from '@tensorflow/tfjs-core';
 import { linearAttentionTokensKernel } from '../linear-attention/index.js';
 import { fusedBackend, runFused } from '../registry.js';
 import { FOCUS, FOCUS_GRAD, type FocusAttrs } from './names.js';
-import { focusedEps, focusedLinearReference, focusReference, focusingReference, temperature, type FocusedLinearKernelOptions } from './reference.js';
+import { focusedEps, focusedLinearReference, focusReference, focusingReference, KERNEL_EPS, temperature, type FocusedLinearKernelOptions } from './reference.js';
 import './wasm.js';
 import './webgpu.js';
 
-export { focusedLinearReference, focusReference, focusingReference, type FocusedLinearKernelOptions };
+export { focusedLinearReference, focusReference, focusingReference, KERNEL_EPS, temperature, type FocusedLinearKernelOptions };
 
 /**
  * φ_p(x + pos) of FLatten (Eq. 6 with the official ReLU + 1e-6 and softplus temperature sp), one
@@ -47,6 +47,6 @@ export function focusedLinearAttentionKernel(q: tf.Tensor3D, k: tf.Tensor3D, v: 
     const sp = temperature(q.shape[2], o.scale);
     const phiQ = focusKernel(q, sp, undefined, o.focusingFactor);
     const phiK = focusKernel(k, sp, o.positional, o.focusingFactor);
-    return linearAttentionTokensKernel(phiQ, phiK, v, o.heads, { eps: focusedEps(k.shape[1], o.causal), causal: o.causal });
+    return linearAttentionTokensKernel(phiQ, phiK, v, o.numHeads, { eps: focusedEps(k.shape[1], o.causal), causal: o.causal });
   });
 }

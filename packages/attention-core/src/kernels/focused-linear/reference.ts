@@ -45,7 +45,7 @@ export function focusReference(x: tf.Tensor3D, sp: tf.Tensor1D, pos: tf.Tensor2D
 }
 
 export interface FocusedLinearKernelOptions {
-  heads: number;
+  numHeads: number;
   /** The raw `scale` parameter `[C]` (softplus is applied); omitted: no temperature. */
   scale?: tf.Tensor1D;
   /** Learnable positional encoding `[n, C]` added to the keys before φ. */
@@ -76,7 +76,7 @@ export function focusedLinearReference(q: tf.Tensor3D, k: tf.Tensor3D, v: tf.Ten
     const sp = temperature(q.shape[2], o.scale);
     const phiQ = focusReference(q, sp, undefined, o.focusingFactor);
     const phiK = focusReference(k, sp, o.positional, o.focusingFactor);
-    const h = o.heads;
+    const h = o.numHeads;
     return mergeHeads(linearAttentionReference(splitHeads(phiQ, h), splitHeads(phiK, h), splitHeads(v, h), { eps: focusedEps(k.shape[1], o.causal), causal: o.causal }));
   });
 }

@@ -1,0 +1,150 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { defineCapabilities, AttentionConfigError, type MixContext } from '@attention-zoo/attention-core';
+import { gelu, layerNorm, mergeHeads, patchConv2d, splitHeads } from '@attention-zoo/attention-core/ops';
+import { type StateDictKeyMap, torch } from '@attention-zoo/attention-core/weights';
+import { adaptiveAvgPool2d } from '../shared/adaptive-pool.js';
+import { FocusedLinearLayer, type FocusedLinearConfig } from '../shared/focused-layer.js';
+import { interpolateTokens } from '../shared/interpolate.js';
+
+type Shape = (number | null)[];
+
+/** PVTv2's `linear` mode pools K/V to a fixed 7×7 map (`nn.AdaptiveAvgPool2d(7)` in the official code). */
+export const PVT_V2_POOL = 7;
+
+/** LayerNorm ε of the K/V reduction (`nn.LayerNorm(dim)`, PyTorch default). */
+const SR_NORM_EPS = 1e-5;
+
+export interface FLattenAttentionConfig extends FocusedLinearConfig {
+  /**
+   * Spatial reduction of K/V (official `sr_ratio`): a Conv2d with kernel = stride = srRatio,
+   * then LayerNorm; V is resized back to N tokens by 1-D linear interpolation before the DWC.
+   * Default 1 (every released FLatten-PVT model: `la_sr_ratios` 1111).
+   */
+  srRatio?: number;
+  /** PVTv2's `linear` option: K/V from a 7×7 adaptive average pool → 1×1 conv → LayerNorm → GELU. Default false. */
+  linear?: boolean;
+}
+
+/**
+ * Focused Linear Attention in its PVT / PVTv2 form (official `models/flatten_pvt.py`
+ * and `models/flatten_pvt_v2.py`, class `FocusedLinearAttention`, `forward(x, H, W)`):
+ *
+ *   q = x W_q;  k, v = x' W_kv  (x' = x, or x reduced by `sr` + `norm`)
+ *   out = proj( φ_p(q) (φ_p(k + pos)ᵀ v) / (φ_p(q)·Σφ_p(k + pos)) + DWC(v) )   (paper Eq. 4, 6, 12)
+ *
+ * Needs `grid: [H, W]` (row-major tokens). Weights: `q`, `k`, `v`, `out` projections,
+ * `scale [C]`, `positionalEncoding [n, C]`, `dwc/*`, and with srRatio > 1 or `linear`
+ * `sr/kernel`, `sr/bias`, `norm/gamma`, `norm/beta`.
+ *
+ * `causal: true` (an extension beyond the paper; srRatio 1, not `linear`): token i
+ * attends to tokens j ≤ i by a chunked prefix sum, and the DWC keeps only kernel
+ * taps at or before the centre in raster order. Use `grid: [1, N]` for a sequence.
+ */
+export class FLattenAttention extends FocusedLinearLayer {
+  static className = 'AttentionZoo>FLattenAttention';
+  static override capabilities = defineCapabilities({ causal: true, variableLength: false, needsGrid: true, attentionMap: 'approximate' });
+
+  readonly srRatio: number;
+  readonly linear: boolean;
+
+  constructor(config: FLattenAttentionConfig) {
+    super(config);
+    this.srRatio = config.srRatio ?? 1;
+    this.linear = config.linear ?? false;
+    if (!Number.isInteger(this.srRatio) || this.srRatio < 1) {
+      throw new AttentionConfigError(`${this.who}: srRatio must be a positive integer, got ${JSON.stringify(config.srRatio)}`);
+    }
+    if (typeof this.linear !== 'boolean') throw new AttentionConfigError(`${this.who}: linear must be a boolean, got ${JSON.stringify(config.linear)}`);
+    const [h, w] = this.grid!;
+    if (this.srRatio > h || this.srRatio > w) {
+      throw new AttentionConfigError(`${this.who}: srRatio ${this.srRatio} is larger than the grid [${h}, ${w}]`);
+    }
+    if (this.causal && (this.srRatio > 1 || this.linear)) {
+      throw new AttentionConfigError(`${this.who}: causal: true needs srRatio 1 and linear false (a reduced K/V mixes later tokens into every key)`);
+    }
+  }
+
+  /** Key/value tokens: N, (H/sr)·(W/sr) with srRatio > 1, or 7·7 with `linear`. */
+  keyTokens(): number {
+    const [h, w] = this.grid!;
+    if (this.linear) return PVT_V2_POOL * PVT_V2_POOL;
+    return Math.floor(h / this.srRatio) * Math.floor(w / this.srRatio);
+  }
+
+  protected override positionalTokens(): number {
+    return this.keyTokens();
+  }
+
+  protected override positionalDescription(): string {
+    const how = this.linear ? `, linear (7×7 pooled K/V)` : this.srRatio > 1 ? `, srRatio ${this.srRatio}` : '';
+    return `grid [${this.grid!.join(', ')}]${how}`;
+  }
+
+  protected override buildMixing(inputShape: Shape): void {
+    super.buildMixing(inputShape);
+    const c = this.dim;
+    if (this.srRatio > 1 || this.linear) {
+      const s = this.linear ? 1 : this.srRatio;
+      this.addPathWeight('sr/kernel', [s, s, c, c]);
+      this.addPathWeight('sr/bias', [c]);
+      this.addPathWeight('norm/gamma', [c], 'ones');
+      this.addPathWeight('norm/beta', [c], 'zeros');
+    }
+  }
+
+  /** x' of the K/V path, `[B, n, C]`: x, or the spatially reduced map. */
+  private reduce(x: tf.Tensor3D): tf.Tensor3D {
+    if (this.srRatio === 1 && !this.linear) return x;
+    const [b] = x.shape;
+    const [h, w] = this.grid!;
+    const c = this.dim;
+    let map = tf.reshape(x, [b, h, w, c]) as tf.Tensor4D; // tokens row-major = NHWC
+    if (this.linear) map = adaptiveAvgPool2d(map, PVT_V2_POOL); // [B, 7, 7, C]
+    const conv = tf.add(patchConv2d(map, this.read('sr/kernel') as tf.Tensor4D), this.read('sr/bias')); // stride = kernel = sr_ratio (1 for linear): [B, H/s, W/s, C]
+    let r = layerNorm(tf.reshape(conv, [b, -1, c]), this.read('norm/gamma') as tf.Tensor1D, this.read('norm/beta') as tf.Tensor1D, SR_NORM_EPS);
+    if (this.linear) r = gelu(r);
+    return r as tf.Tensor3D;
+  }
+
+  private qkv(x: tf.Tensor3D): { q: tf.Tensor3D; k: tf.Tensor3D; v: tf.Tensor3D } {
+    const xr = this.reduce(x);
+    return { q: this.project('q', x), k: this.project('k', xr), v: this.project('v', xr) };
+  }
+
+  protected override mixTokens(x: tf.Tensor3D, _context: tf.Tensor3D, _ctx: MixContext): tf.Tensor3D {
+    const n = x.shape[1];
+    const { q, k, v } = this.qkv(x);
+    // DWC input: v on the token grid; a reduced v is first resized to N tokens (1-D, as the official code).
+    const vGrid = k.shape[1] === n ? v : mergeHeads(interpolateTokens(splitHeads(v, this.numHeads), n));
+    return this.attend({ q, k, v }, this.grid!, vGrid);
+  }
+
+  /** Focused linear weights `[B, h, N, n]` (no DWC). */
+  protected override computeAttentionMap(x: tf.Tensor3D): tf.Tensor4D {
+    const { q, k } = this.qkv(x);
+    return this.windowWeights(q, k);
+  }
+
+  protected override variantConfig(): Record<string, unknown> {
+    return { ...super.variantConfig(), srRatio: this.srRatio, linear: this.linear };
+  }
+
+  /** Official keys: `q`, `kv` (rows 0..C−1 are k, C..2C−1 are v), `proj`, `scale`, `positional_encoding`, `dwc`, and `sr`, `norm` when reduced. */
+  torchKeyMap(): StateDictKeyMap {
+    const map: StateDictKeyMap = {
+      'q.weight': { to: 'q/kernel', transform: torch.linear },
+      'kv.weight': { to: ['k/kernel', 'v/kernel'], transform: torch.linearSplit(2) },
+      ...(this.qkvBias ? { 'q.bias': 'q/bias', 'kv.bias': { to: ['k/bias', 'v/bias'], transform: torch.split(2) } } : {}),
+      ...this.projKeyMap(),
+      ...this.sharedKeyMap(),
+    };
+    if (this.srRatio > 1 || this.linear) {
+      map['sr.weight'] = { to: 'sr/kernel', transform: torch.conv2d };
+      map['sr.bias'] = 'sr/bias';
+      map['norm.weight'] = 'norm/gamma';
+      map['norm.bias'] = 'norm/beta';
+    }
+    return map;
+  }
+}
+

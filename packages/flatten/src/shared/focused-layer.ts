@@ -1,0 +1,202 @@
+import * as tf from '@tensorflow/tfjs-core';
+import {
+  AttentionConfigError,
+  AttentionLayer,
+  WeightLoadError,
+  type AttentionConfig,
+} from '@attention-zoo/attention-core';
+import { mergeHeads, splitHeads } from '@attention-zoo/attention-core/ops';
+import {
+  loadStateDict,
+  torch,
+  type HostTensor,
+  type LoadStateDictOptions,
+  type LoadStateDictReport,
+  type StateDictKeyMap,
+} from '@attention-zoo/attention-core/weights';
+import { dropLeadingOnes } from './drop-leading-ones.js';
+import { dwcBranch } from './dwc.js';
+import { focusedLinearCore, focusedLinearWeights } from './focused-linear.js';
+import { focusedKernel } from './focusing.js';
+
+type Shape = (number | null)[];
+
+/** Options every FLatten form shares (camelCase of the official `focusing_factor`, `kernel_size`). */
+export interface FocusedLinearConfig extends AttentionConfig {
+  /** p of the focusing function f_p (official `focusing_factor`). Default 3. */
+  focusingFactor?: number;
+  /** Kernel size of the DWC rank-restoration branch (official `kernel_size`). Default 5. */
+  kernelSize?: number;
+}
+
+/** q, k, v of one window (or of the whole map), already projected: `[B', n, C]`. */
+export interface WindowQKV {
+  q: tf.Tensor3D;
+  k: tf.Tensor3D;
+  v: tf.Tensor3D;
+}
+
+/**
+ * What the FLatten forms share (Han et al. 2023; official `FocusedLinearAttention`):
+ * weights `scale [C]` (softplus temperature, zero-initialised), `positionalEncoding [n, C]`
+ * (learnable, added to K only, zero-initialised), `dwc/kernel [k, k, d, 1]` and `dwc/bias [d]`
+ * (one depthwise conv shared by all heads); the focused kernel over all channels; the
+ * linear attention with K^T V first; the DWC branch; official state_dict loading.
+ *
+ * The official modules construct `attn_drop` but never apply it; so does this layer
+ * (`dropout` is accepted and ignored). `projDropout` applies after the output projection.
+ */
+export abstract class FocusedLinearLayer extends AttentionLayer {
+  readonly focusingFactor: number;
+  readonly kernelSize: number;
+
+  constructor(config: FocusedLinearConfig) {
+    super(config);
+    this.focusingFactor = config.focusingFactor ?? 3;
+    this.kernelSize = config.kernelSize ?? 5;
+    if (!(typeof this.focusingFactor === 'number' && this.focusingFactor > 0 && Number.isFinite(this.focusingFactor))) {
+      throw new AttentionConfigError(`${this.who}: focusingFactor must be a positive number, got ${JSON.stringify(config.focusingFactor)}`);
+    }
+    if (!Number.isInteger(this.kernelSize) || this.kernelSize < 1 || this.kernelSize % 2 !== 1) {
+      throw new AttentionConfigError(`${this.who}: kernelSize must be a positive odd integer (zero padding k//2 keeps the grid), got ${JSON.stringify(config.kernelSize)}`);
+    }
+  }
+
+  /** Rows of the positional encoding: key tokens of one window, for an input of `tokens` tokens. */
+  protected abstract positionalTokens(tokens: number): number;
+
+  /** The official `state_dict` keys of this module → weight paths (see `loadTorchStateDict`). */
+  abstract torchKeyMap(): StateDictKeyMap;
+
+  protected override buildMixing(inputShape: Shape): void {
+    const tokens = inputShape[1];
+    if (tokens == null) throw new AttentionConfigError(`${this.who}: the token count must be known when the layer is built (its positional encoding has one row per token)`);
+    const d = this.headDim;
+    const k = this.kernelSize;
+    this.addPathWeight('scale', [this.dim], 'zeros');
+    this.addPathWeight('positionalEncoding', [this.positionalTokens(tokens), this.dim], 'zeros');
+    this.addPathWeight('dwc/kernel', [k, k, d, 1]);
+    this.addPathWeight('dwc/bias', [d]);
+  }
+
+  protected override variantConfig(): Record<string, unknown> {
+    return { focusingFactor: this.focusingFactor, kernelSize: this.kernelSize };
+  }
+
+  protected read(path: string): tf.Tensor {
+    return this.weight(path).read();
+  }
+
+  /** φ_p(q) and φ_p(k + positional encoding), norms over all C channels, then split into heads. */
+  protected features(q: tf.Tensor3D, k: tf.Tensor3D, p = this.focusingFactor): { phiQ: tf.Tensor4D; phiK: tf.Tensor4D } {
+    const scale = this.read('scale') as tf.Tensor1D;
+    const kp = tf.add(k, this.read('positionalEncoding')) as tf.Tensor3D; // k + positional_encoding (K only)
+    return {
+      phiQ: splitHeads(focusedKernel(q, scale, p), this.numHeads),
+      phiK: splitHeads(focusedKernel(kp, scale, p), this.numHeads),
+    };
+  }
+
+  /**
+   * Focused linear attention plus DWC(V) on one window (or the whole map) of
+   * grid `[H, W]`: q `[B', N, C]`, k and v `[B', n, C]`; `vGrid` is the value
+   * map for the DWC `[B', N, C]` (v itself, or v resized to N tokens).
+   */
+  protected attend(qkv: WindowQKV, grid: [number, number], vGrid: tf.Tensor3D = qkv.v): tf.Tensor3D {
+    return tf.add(this.focusedOutput(qkv), this.dwcOf(vGrid, grid)) as tf.Tensor3D;
+  }
+
+  /** φ(Q)(φ(K)ᵀV)·z over all keys, heads merged: `[B', N, C]` (Eq. 4 as in the official code). */
+  protected focusedOutput({ q, k, v }: WindowQKV): tf.Tensor3D {
+    const { phiQ, phiK } = this.features(q, k);
+    return mergeHeads(focusedLinearCore(phiQ, phiK, splitHeads(v, this.numHeads), { causal: this.causal }));
+  }
+
+  /** DWC(V) on a value map `[B', H·W, C]` of grid `[H, W]` (Eq. 12's rank-restoration term). */
+  protected dwcOf(vGrid: tf.Tensor3D, grid: [number, number]): tf.Tensor3D {
+    return dwcBranch(vGrid, this.read('dwc/kernel') as tf.Tensor4D, this.read('dwc/bias') as tf.Tensor1D, {
+      numHeads: this.numHeads,
+      grid,
+      causal: this.causal,
+    });
+  }
+
+  /** Focusing factor of the map being computed: `kernelAttentionMap` may ask for another p. */
+  private mapFocus: number | undefined;
+
+  /** The implied weights of one window, `[B', h, N, n]` (no DWC; see `dwcMixingMatrix`). */
+  protected windowWeights(q: tf.Tensor3D, k: tf.Tensor3D): tf.Tensor4D {
+    const { phiQ, phiK } = this.features(q, k, this.mapFocus ?? this.focusingFactor);
+    return focusedLinearWeights(phiQ, phiK, { causal: this.causal });
+  }
+
+  /**
+   * `attentionMap` with another focusing factor on the same weights: p = 1 is
+   * plain linear attention with the ReLU kernel (no focusing), for the paper's
+   * focus analysis. `[batch, heads, queries, keys]`, dense: small N only.
+   */
+  kernelAttentionMap(x: tf.Tensor3D, { focusingFactor = this.focusingFactor }: { focusingFactor?: number } = {}): tf.Tensor4D {
+    this.mapFocus = focusingFactor;
+    try {
+      return this.attentionMap(x);
+    } finally {
+      this.mapFocus = undefined;
+    }
+  }
+
+  /**
+   * Loads an official PyTorch `state_dict` (e.g. `readSafetensors(bytes).tensors`)
+   * with the official key names (`q`, `kv`, `qkv`, `proj`, `dwc`, `scale`,
+   * `positional_encoding`, `sr`, `norm`, `get_v`), converting PyTorch layouts.
+   * Builds the layer first if needed (for its grid). Missing or unknown keys and
+   * shape mismatches raise one `WeightLoadError` listing them; nothing is written then.
+   */
+  loadTorchStateDict(
+    stateDict: Map<string, HostTensor> | Record<string, HostTensor>,
+    options: LoadStateDictOptions & { keyMap?: StateDictKeyMap } = {},
+  ): LoadStateDictReport {
+    if (!this.built) {
+      const tokens = this.builtTokens();
+      tf.tidy(() => {
+        this.apply(tf.zeros([1, tokens, this.dim]));
+      });
+    }
+    const sd = stateDict instanceof Map ? stateDict : new Map(Object.entries(stateDict));
+    const prefix = options.prefix ?? '';
+    const pe = sd.get(`${prefix}positional_encoding`) ?? sd.get(`${prefix}attns.0.positional_encoding`);
+    const want = this.weight('positionalEncoding').shape;
+    if (pe && pe.shape[pe.shape.length - 2] !== want[0]) {
+      throw new WeightLoadError(
+        `loading a state_dict into '${this.name}' failed; nothing was changed:\n  positional_encoding [${pe.shape.join(', ')}] has ${pe.shape[pe.shape.length - 2]} tokens, ` +
+          `but this layer's ${this.positionalDescription()} needs ${want[0]}: the official module is resolution-specific, build the layer with the grid it was trained at`,
+      );
+    }
+    const { keyMap = this.torchKeyMap(), ...rest } = options;
+    return loadStateDict(this, sd, keyMap, rest);
+  }
+
+  /** Tokens of an input that builds this layer (for `loadTorchStateDict` on an unbuilt layer). */
+  protected builtTokens(): number {
+    return this.grid![0] * this.grid![1];
+  }
+
+  /** How the error for a mismatched positional encoding names the layer's geometry. */
+  protected positionalDescription(): string {
+    return `grid [${this.grid!.join(', ')}]`;
+  }
+
+  /** Keys every form shares: `scale`, `positional_encoding`, `dwc.*`. */
+  protected sharedKeyMap(): StateDictKeyMap {
+    return {
+      scale: { to: 'scale', transform: dropLeadingOnes(1) },
+      positional_encoding: { to: 'positionalEncoding', transform: dropLeadingOnes(2) },
+      'dwc.weight': { to: 'dwc/kernel', transform: torch.depthwiseConv2d },
+      'dwc.bias': 'dwc/bias',
+    };
+  }
+
+  /** `proj.*` → the output projection. */
+  protected projKeyMap(): StateDictKeyMap {
+    return { 'proj.weight': { to: 'out/kernel', transform: torch.linear }, 'proj.bias': 'out/bias' };
+  }
+}
