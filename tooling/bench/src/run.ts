@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { getAttention, listAttentions } from '@attention-zoo/attention-core';
+import { setFusedKernels } from '@attention-zoo/attention-core/kernels';
 import { formatChoice, probeBackends, selectBackend, type BackendName } from '@attention-zoo/backends';
 import { readBaseline, regressions } from './baseline.js';
 import { measure } from './measure.js';
@@ -47,6 +48,8 @@ export async function runBench(o: BenchOptions, log: (line: string) => void = (l
     if ('missing' in found) log(`--vs-ort: ${(ortMissing = found.missing)}`);
     else log(`--vs-ort: onnxruntime-node ${(ort = found).version}, 1 thread`);
   }
+  setFusedKernels(o.kernels);
+  if (!o.kernels) log('--no-kernels: core\'s fused kernels off (stock-op chains)');
   const machine: Record<string, MachineLimits> = {};
   for (const backend of backends) {
     const choice = await selectBackend({ backend });

@@ -68,7 +68,8 @@ describe('options', () => {
   it('defaults to 256 … 65,536 doubling, dim 128, 4 heads, forward, 5 runs', () => {
     const o = parseBenchArgs([]);
     expect(o.tokens).toEqual([256, 512, 1024, 2048, 4096, 8192, 16384, 32768, 65536]);
-    expect(o).toMatchObject({ dim: 128, numHeads: 4, batch: 1, mode: 'forward', runs: 5, out: 'bench-results', variants: 'all' });
+    expect(o).toMatchObject({ dim: 128, numHeads: 4, batch: 1, mode: 'forward', runs: 5, out: 'bench-results', variants: 'all', kernels: true });
+    expect(parseBenchArgs(['--no-kernels']).kernels).toBe(false);
   });
 
   it('rejects bad flags with a message naming them', () => {
