@@ -11,7 +11,7 @@ export type { LinearAttentionKernelOptions } from './linear-attention/index.js';
 export { denseKernel, denseReference } from './dense/index.js';
 export { softmaxAttentionKernel, softmaxAttentionReference } from './softmax-attention/index.js';
 export type { SoftmaxAttentionKernelOptions } from './softmax-attention/index.js';
-export { aftSimpleKernel, aftSimpleReference } from './aft-simple/index.js';
+export { aftSimpleKernel, aftSimpleReference, runningMaxScan } from './aft-simple/index.js';
 export { focusKernel, focusedLinearAttentionKernel, focusedLinearReference, focusReference, focusingReference, temperature, KERNEL_EPS } from './focused-linear/index.js';
 export type { FocusedLinearKernelOptions } from './focused-linear/index.js';
 export { linearAttentionTokensKernel } from './linear-attention/index.js';
