@@ -1,12 +1,12 @@
 // Vector math the kernels share (WebAssembly SIMD, 4 × f32 lanes).
 
-/** exp(x) for 4 lanes: Cephes expf (range reduction by ln 2, degree-6 polynomial, ≤ 2 ulp); 0 below −87.3, +inf above 88.7. */
-@inline export function exp4(x: v128): v128 {
-  const hi = f32x4.min(x, f32x4.splat(88.72283)); // exp(88.72) ≈ 3.4e38, the largest float32
-  const lo = f32x4.max(hi, f32x4.splat(-87.33654));
-  const n = f32x4.nearest(f32x4.mul(lo, f32x4.splat(1.44269504088896341))); // round(x / ln 2)
-  // r = x − n·ln 2 in two parts (Cody–Waite) so r keeps its low bits
-  let r = f32x4.sub(lo, f32x4.mul(n, f32x4.splat(0.693359375)));
+/**
+ * exp(r), r = x − n·ln 2 for n = round(x / ln 2) (|r| ≤ ln 2 / 2): the part of Cephes expf both exp
+ * forms share — r formed in two parts (Cody–Waite) so it keeps its low bits, then the degree-6
+ * polynomial. The caller multiplies by 2^n.
+ */
+@inline function expMantissa4(x: v128, n: v128): v128 {
+  let r = f32x4.sub(x, f32x4.mul(n, f32x4.splat(0.693359375)));
   r = f32x4.sub(r, f32x4.mul(n, f32x4.splat(-2.12194440e-4)));
   let p = f32x4.splat(1.9875691500e-4);
   p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.3981999507e-3));
@@ -14,7 +14,15 @@
   p = f32x4.add(f32x4.mul(p, r), f32x4.splat(4.1665795894e-2));
   p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.6666665459e-1));
   p = f32x4.add(f32x4.mul(p, r), f32x4.splat(5.0000001201e-1));
-  p = f32x4.add(f32x4.add(f32x4.mul(f32x4.mul(p, r), r), r), f32x4.splat(1));
+  return f32x4.add(f32x4.add(f32x4.mul(f32x4.mul(p, r), r), r), f32x4.splat(1));
+}
+
+/** exp(x) for 4 lanes: Cephes expf (range reduction by ln 2, degree-6 polynomial, ≤ 2 ulp); 0 below −87.3, +inf above 88.7. */
+@inline export function exp4(x: v128): v128 {
+  const hi = f32x4.min(x, f32x4.splat(88.72283)); // exp(88.72) ≈ 3.4e38, the largest float32
+  const lo = f32x4.max(hi, f32x4.splat(-87.33654));
+  const n = f32x4.nearest(f32x4.mul(lo, f32x4.splat(1.44269504088896341))); // round(x / ln 2)
+  const p = expMantissa4(lo, n);
   // 2^n by building the float's exponent bits
   const pow2 = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(n), i32x4.splat(127)), 23);
   const y = f32x4.mul(p, pow2);
@@ -35,15 +43,7 @@
   const magic = f32x4.splat(12582912.0); // 1.5·2²³: y + magic rounds y to an integer in the low mantissa bits
   const t = f32x4.add(f32x4.mul(lo, f32x4.splat(1.44269504088896341)), magic);
   const n = f32x4.sub(t, magic);
-  let r = f32x4.sub(lo, f32x4.mul(n, f32x4.splat(0.693359375)));
-  r = f32x4.sub(r, f32x4.mul(n, f32x4.splat(-2.12194440e-4)));
-  let p = f32x4.splat(1.9875691500e-4);
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.3981999507e-3));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(8.3334519073e-3));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(4.1665795894e-2));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.6666665459e-1));
-  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(5.0000001201e-1));
-  p = f32x4.add(f32x4.add(f32x4.mul(f32x4.mul(p, r), r), r), f32x4.splat(1));
+  const p = expMantissa4(lo, n);
   // 2^n: the integer sits in t's low bits (t − magic's bit pattern difference), shifted into the exponent
   const pow2 = i32x4.shl(i32x4.add(i32x4.sub(t, magic), i32x4.splat(127)), 23);
   return v128.and(f32x4.mul(p, pow2), f32x4.ge(x, f32x4.splat(-87.33654)));

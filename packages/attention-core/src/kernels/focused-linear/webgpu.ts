@@ -24,6 +24,16 @@ const rowFns = (withPos: boolean, p: number) => `
     for (var j = 0; j < uniforms.c; j++) { m = max(m, y(r, j)); }
     return m;
   }
+  // (Σu², Σz²) of row r, u = y / max y, z = u^P: the two norms of f_p.
+  fn norms(r: i32, m: f32) -> vec2<f32> {
+    var s = vec2<f32>(0.0, 0.0);
+    for (var j = 0; j < uniforms.c; j++) {
+      let u = y(r, j) / m;
+      let z = ipow(u, P);
+      s += vec2<f32>(u * u, z * z);
+    }
+    return s;
+  }
   const P = ${p};`;
 
 function forward({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo {
@@ -38,15 +48,8 @@ function forward({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo {
     fn main(r: i32) {
       if (r >= uniforms.rows) { return; }
       let m = rowMax(r);
-      var uu = 0.0;
-      var zz = 0.0;
-      for (var j = 0; j < uniforms.c; j++) {
-        let u = y(r, j) / m;
-        let z = ipow(u, P);
-        uu += u * u;
-        zz += z * z;
-      }
-      let f = m * sqrt(uu) / sqrt(zz);
+      let s = norms(r, m);
+      let f = m * sqrt(s.x) / sqrt(s.y);
       for (var j = 0; j < uniforms.c; j++) { result[r * uniforms.c + j] = ipow(y(r, j) / m, P) * f; }
     }`,
   }), [x, sp, ...(pos ? [pos] : [])]);
@@ -64,18 +67,11 @@ function backward({ inputs, backend, attrs }: KernelArgs): tf.TensorInfo[] {
     fn main(r: i32) {
       if (r >= uniforms.rows) { return; }
       let m = rowMax(r);
-      var uu = 0.0;
-      var zz = 0.0;
+      let s = norms(r, m);
       var gz = 0.0;
-      for (var j = 0; j < uniforms.c; j++) {
-        let u = y(r, j) / m;
-        let z = ipow(u, P);
-        uu += u * u;
-        zz += z * z;
-        gz += dy[r * uniforms.c + j] * z;
-      }
-      let bn = sqrt(zz);
-      let a = m * sqrt(uu);
+      for (var j = 0; j < uniforms.c; j++) { gz += dy[r * uniforms.c + j] * ipow(y(r, j) / m, P); }
+      let bn = sqrt(s.y);
+      let a = m * sqrt(s.x);
       let G = gz / bn;
       for (var j = 0; j < uniforms.c; j++) {
         let yj = y(r, j);
