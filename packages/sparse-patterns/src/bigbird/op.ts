@@ -3,10 +3,10 @@ import { AttentionConfigError, AttentionInputError } from '@attention-zoo/attent
 import { maskedSoftmax } from '@attention-zoo/attention-core/ops';
 import { maskConstant, keyValid } from '../shared/blocks.js';
 import { checkInt, checkMask, checkSelfQKV } from '../shared/checks.js';
-import { attendOverSources, type SoftmaxOptions } from '../shared/sources.js';
+import { attendOverSources, type PatternOptions } from '../shared/sources.js';
 import { resolveGlobalBlocks } from './random-blocks.js';
 
-export interface BigBirdOptions extends SoftmaxOptions {
+export interface BigBirdOptions extends PatternOptions {
   /** b: tokens per block; N must be a multiple of b. */
   blockSize: number;
   /** Odd number of window blocks centred on the query block. Default 3. */
@@ -19,10 +19,6 @@ export interface BigBirdOptions extends SoftmaxOptions {
    * global block counts once. Default: none. See `bigBirdRandomBlocks` to draw them.
    */
   randomBlocks?: readonly (readonly number[])[] | readonly (readonly (readonly number[])[])[];
-  /** Logit scale; default 1/√headDim. */
-  scale?: number;
-  /** `[batch, tokens]`, 1 = real key, 0 = padding. */
-  keyPaddingMask?: tf.Tensor2D;
 }
 
 /**

@@ -13,18 +13,14 @@ import {
   unfoldDilation,
 } from '../shared/blocks.js';
 import { checkInt, checkMask, checkSelfQKV } from '../shared/checks.js';
-import { attendOverSources, type KeySource, type SoftmaxOptions } from '../shared/sources.js';
+import { attendOverSources, type KeySource, type PatternOptions } from '../shared/sources.js';
 
-export interface SlidingWindowOptions extends SoftmaxOptions {
+export interface SlidingWindowOptions extends PatternOptions {
   /** Keys within ±radius of the query (causal: the query and the `radius` keys before it). */
   radius: number;
   causal?: boolean;
   /** Gap between attended keys (Longformer's dilated window): keys i ± m·dilation, m ≤ radius. Default 1. */
   dilation?: number;
-  /** Logit scale; default 1/√headDim. */
-  scale?: number;
-  /** `[batch, tokens]`, 1 = real key, 0 = padding. */
-  keyPaddingMask?: tf.Tensor2D;
 }
 
 /**

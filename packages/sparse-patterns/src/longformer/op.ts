@@ -3,10 +3,10 @@ import { AttentionConfigError, AttentionInputError } from '@attention-zoo/attent
 import { maskedSoftmax } from '@attention-zoo/attention-core/ops';
 import { maskConstant, foldDilation, fromBlocks, keyValid, mergeBatchHeads, padTokens, paddedLength, unfoldDilation } from '../shared/blocks.js';
 import { checkInt, checkMask, checkSelfQKV } from '../shared/checks.js';
-import { attendOverSources, type KeySource, type SoftmaxOptions } from '../shared/sources.js';
+import { attendOverSources, type KeySource, type PatternOptions, type SoftmaxOptions } from '../shared/sources.js';
 import { foldValid, windowSource } from '../local/op.js';
 
-export interface LongformerOptions extends SoftmaxOptions {
+export interface LongformerOptions extends PatternOptions {
   /** Sliding window: keys within ±radius·dilation (causal: the `radius` before), every `dilation`-th. */
   radius: number;
   /** Token positions with global attention (they attend to all keys, all queries attend to them). */
@@ -14,10 +14,6 @@ export interface LongformerOptions extends SoftmaxOptions {
   /** Window dilation, one number for all heads or one per head. Default 1. */
   dilation?: number | readonly number[];
   causal?: boolean;
-  /** Logit scale; default 1/√headDim. */
-  scale?: number;
-  /** `[batch, tokens]`, 1 = real key, 0 = padding. */
-  keyPaddingMask?: tf.Tensor2D;
   /**
    * Longformer's separate projections for global attention (§3.1, "Linear
    * Projections for Global Attention"): q, k, v `[B, H, N, d]` from Q_g, K_g,

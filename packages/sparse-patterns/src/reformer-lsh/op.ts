@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { AttentionInputError } from '@attention-zoo/attention-core';
 import { keyValid, mergeBatchHeads } from '../shared/blocks.js';
 import { checkInt, checkMask, checkSelfQKV } from '../shared/checks.js';
-import type { SoftmaxOptions } from '../shared/sources.js';
+import type { PatternOptions } from '../shared/sources.js';
 import { checkBuckets, hashBuckets } from './hashing.js';
 
 /** Logit given to a token's own key: attended only when nothing else is (trax/HF `self_mask_value`). */
@@ -10,7 +10,7 @@ export const SELF_LOGIT = -1e5;
 /** Logit of a forbidden key (padding, future, other bucket in the causal form), as in trax/HF. */
 export const MASKED_LOGIT = -1e9;
 
-export interface LshOptions extends SoftmaxOptions {
+export interface LshOptions extends PatternOptions {
   /** c: tokens per chunk of the sorted sequence; N must be a multiple. */
   chunkLength: number;
   /** n_buckets (even). */
@@ -27,8 +27,6 @@ export interface LshOptions extends SoftmaxOptions {
   causal?: boolean;
   /** Logit scale; default 1/√headDim (logits q_i·k̂_j·d^-½, as trax / reformer-pytorch). */
   scale?: number;
-  /** `[batch, tokens]`, 1 = real key, 0 = padding. */
-  keyPaddingMask?: tf.Tensor2D;
 }
 
 /**

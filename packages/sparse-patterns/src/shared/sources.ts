@@ -19,6 +19,14 @@ export interface SoftmaxOptions {
   seed?: number;
 }
 
+/** Options every pattern op takes besides its pattern: the softmax's, the logit scale and the key padding. */
+export interface PatternOptions extends SoftmaxOptions {
+  /** Logit scale; default 1/√headDim. */
+  scale?: number;
+  /** `[batch, tokens]`, 1 = real key, 0 = padding. */
+  keyPaddingMask?: tf.Tensor2D;
+}
+
 /**
  * softmax over the union of the sources' keys — ONE normalisation per query,
  * as in the papers (Longformer §3.1, BigBird Eq. 1, Sparse Transformer Eq. 2:

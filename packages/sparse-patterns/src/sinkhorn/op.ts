@@ -3,9 +3,9 @@ import { AttentionInputError } from '@attention-zoo/attention-core';
 import { maskedSoftmax } from '@attention-zoo/attention-core/ops';
 import { keyValid, mergeBatchHeads, toBlocks } from '../shared/blocks.js';
 import { checkInt, checkMask, checkSelfQKV } from '../shared/checks.js';
-import { attendOverSources, type SoftmaxOptions } from '../shared/sources.js';
+import { attendOverSources, type PatternOptions } from '../shared/sources.js';
 
-export interface SinkhornOptions extends SoftmaxOptions {
+export interface SinkhornOptions extends PatternOptions {
   /** b: tokens per block; N must be a multiple. */
   blockSize: number;
   /** The sorting network's weight W `[headDim, headDim]`: R_IJ = (e^q_I W)·e^k_J / √d. */
@@ -16,8 +16,6 @@ export interface SinkhornOptions extends SoftmaxOptions {
   temperature?: number;
   /** Logit scale of the attention; default 1/√headDim. */
   scale?: number;
-  /** `[batch, tokens]`, 1 = real key, 0 = padding. */
-  keyPaddingMask?: tf.Tensor2D;
   /**
    * Strictly causal form: block I's sorted block mixes only past blocks J < I,
    * with weights from past tokens only (the sorting network reads block I − 1),

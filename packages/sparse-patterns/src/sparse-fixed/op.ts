@@ -2,18 +2,14 @@ import * as tf from '@tensorflow/tfjs-core';
 import { AttentionConfigError } from '@attention-zoo/attention-core';
 import { maskConstant, fromBlocks, keyValid, mergeBatchHeads, padTokens, paddedLength, toBlocks } from '../shared/blocks.js';
 import { checkInt, checkMask, checkSelfQKV } from '../shared/checks.js';
-import { attendOverSources, type KeySource, type SoftmaxOptions } from '../shared/sources.js';
+import { attendOverSources, type KeySource, type PatternOptions } from '../shared/sources.js';
 
-export interface FixedOptions extends SoftmaxOptions {
+export interface FixedOptions extends PatternOptions {
   /** ℓ: the block length of A⁽¹⁾. */
   blockSize: number;
   /** c: the last c positions of every block are "summary" keys (A⁽²⁾); 1 ≤ c ≤ ℓ. */
   summarySize: number;
   causal?: boolean;
-  /** Logit scale; default 1/√headDim. */
-  scale?: number;
-  /** `[batch, tokens]`, 1 = real key, 0 = padding. */
-  keyPaddingMask?: tf.Tensor2D;
 }
 
 /**

@@ -1,17 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { maskConstant, fromBlocks, keyValid, mergeBatchHeads, padTokens, paddedLength } from '../shared/blocks.js';
 import { checkInt, checkMask, checkSelfQKV } from '../shared/checks.js';
-import { attendOverSources, type KeySource, type SoftmaxOptions } from '../shared/sources.js';
+import { attendOverSources, type KeySource, type PatternOptions } from '../shared/sources.js';
 import { windowSource } from '../local/op.js';
 
-export interface StridedOptions extends SoftmaxOptions {
+export interface StridedOptions extends PatternOptions {
   /** ℓ: the local part reaches ℓ keys back (and forward when not causal); the strided part every ℓ-th key. */
   stride: number;
   causal?: boolean;
-  /** Logit scale; default 1/√headDim. */
-  scale?: number;
-  /** `[batch, tokens]`, 1 = real key, 0 = padding. */
-  keyPaddingMask?: tf.Tensor2D;
 }
 
 /**
