@@ -87,6 +87,8 @@ async function main(registry: LocalRegistry, work: string): Promise<void> {
 
   step('what the local registry serves');
   const problems: string[] = [];
+  /** Each tarball's integrity as the local registry serves it: the install must have these. */
+  const integrity = new Map<string, string>();
   for (const p of packages) {
     const version = p.manifest.version as string;
     const m = await viewPublished(registry.url, p.manifest.name, version);
@@ -94,6 +96,7 @@ async function main(registry: LocalRegistry, work: string): Promise<void> {
       problems.push(m);
       continue;
     }
+    integrity.set(p.manifest.name, (m.dist as { integrity: string }).integrity);
     const found = publishedProblems(m, p.manifest);
     console.log(`${found.length ? 'FAIL' : 'ok  '}  ${p.manifest.name}@${m.version as string}  ${(m.dist as { tarball: string }).tarball}`);
     problems.push(...found.map((f) => `${p.manifest.name}: ${f}`));
@@ -113,12 +116,15 @@ async function main(registry: LocalRegistry, work: string): Promise<void> {
   const examples = readmeExamples(repo);
   writeExamples(app, examples, repo);
   await mustRun('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: app, echo: true });
-  const lock = JSON.parse(readFileSync(join(app, 'package-lock.json'), 'utf8')) as { packages: Record<string, { version?: string; resolved?: string }> };
+  // npm leaves `resolved` out of the lockfile for these; the integrity of each installed tarball,
+  // the one the local registry serves (the names are on no other registry), proves the source.
+  const lock = JSON.parse(readFileSync(join(app, 'package-lock.json'), 'utf8')) as { packages: Record<string, { version?: string; integrity?: string }> };
   for (const [name, version] of Object.entries(deps)) {
     const entry = lock.packages[`node_modules/${name}`];
-    const ok = entry?.version === version && (entry.resolved ?? '').startsWith(registry.url);
-    console.log(`${ok ? 'ok  ' : 'FAIL'}  ${name}@${entry?.version ?? '?'} from ${entry?.resolved ?? '?'}`);
-    if (!ok) problems.push(`${name}: installed ${JSON.stringify(entry)}, expected ${version} from ${registry.url}`);
+    const installed = (JSON.parse(readFileSync(join(app, 'node_modules', name, 'package.json'), 'utf8')) as Manifest).version;
+    const ok = entry?.version === version && installed === version && entry.integrity === integrity.get(name);
+    console.log(`${ok ? 'ok  ' : 'FAIL'}  ${name}@${installed as string}, the tarball the local registry serves (${entry?.integrity?.slice(0, 20) ?? '?'}…)`);
+    if (!ok) problems.push(`${name}: installed ${installed as string} (lockfile ${JSON.stringify(entry)}), expected ${version} with integrity ${integrity.get(name)}`);
   }
   if (problems.length) throw new Error(`the install:\n${problems.join('\n')}`);
 
