@@ -34,7 +34,10 @@ export async function runBench(o: BenchOptions, log: (line: string) => void = (l
   for (const v of variants) getAttention(v); // unknown names fail now, listing the registered ones
   let backends: BackendName[];
   if (o.backends === 'available') {
-    const probes = await probeBackends({ order: ['tensorflow-gpu', 'tensorflow', 'webgpu', 'wasm', 'cpu'] });
+    // Timings on a software WebGPU adapter (SwiftShader) measure the CPU emulating a GPU: left
+    // out of `available` (the probe line says so); `--backends webgpu` still measures it.
+    const probes = await probeBackends({ order: ['tensorflow-gpu', 'tensorflow', 'webgpu', 'wasm', 'cpu'], skipSoftwareWebgpu: true });
+    for (const p of probes.filter((p) => p.skipped)) log(`${p.name}: ${p.detail}`);
     backends = probes.filter((p) => p.available).map((p) => p.name);
   } else backends = o.backends;
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
