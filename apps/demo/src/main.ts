@@ -43,16 +43,32 @@ const app: App = {
   },
 };
 
-let cleanup: (() => void) | undefined;
+/** The mounted page: its own root element, the signal its work checks, its cleanup. */
+let mounted: { root: HTMLElement; leave: AbortController; cleanup: () => void } | undefined;
 
 function route(): void {
   const id = location.hash.replace(/^#\/?/, '') || PAGES[0]!.id;
   const page = PAGES.find((p) => p.id === id) ?? PAGES[0]!;
-  for (const a of nav.querySelectorAll('a')) a.classList.toggle('active', a.dataset['page'] === page.id);
-  cleanup?.();
-  main.replaceChildren();
+  for (const a of nav.querySelectorAll('a')) {
+    const on = a.dataset['page'] === page.id;
+    a.classList.toggle('active', on);
+    if (on) a.setAttribute('aria-current', 'page');
+    else a.removeAttribute('aria-current');
+  }
+  if (mounted) {
+    // Leaving: stop the page's work, free what it holds, and detach its root so whatever an
+    // unfinished await draws afterwards lands in a detached element, not on the next page.
+    mounted.leave.abort('left the page');
+    mounted.cleanup();
+    mounted.root.remove();
+  }
+  const root = document.createElement('div');
+  root.className = 'page-root';
+  root.dataset['page'] = page.id;
+  main.replaceChildren(root);
   main.dataset['page'] = page.id;
-  cleanup = page.mount(main, app);
+  const leave = new AbortController();
+  mounted = { root, leave, cleanup: page.mount(root, app, leave.signal) };
 }
 
 async function boot(): Promise<void> {
