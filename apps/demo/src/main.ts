@@ -10,9 +10,10 @@ import { complexityPage } from './complexity/page.js';
 import { h } from './dom.js';
 import { explorerPage } from './explorer/page.js';
 import { patternsPage } from './patterns/page.js';
+import { trainPage } from './train/page.js';
 import './style.css';
 
-const PAGES: Page[] = [explorerPage, patternsPage, complexityPage, classifierPage];
+const PAGES: Page[] = [explorerPage, patternsPage, complexityPage, trainPage, classifierPage];
 
 const nav = document.getElementById('nav')!;
 const badge = document.getElementById('backend')!;

@@ -5,6 +5,7 @@ import { h } from '../dom.js';
 import { createDrawPad } from '../draw-pad.js';
 import { grey, paintGrid, viridis } from '../heatmap.js';
 import { attentionOverGrid } from './last-attention.js';
+import { freshlyTrained, isTrainedUrl, listTrained, loadTrained } from '../trained.js';
 import { listModels, loadClassifier, type Classifier } from './load.js';
 import { imageLayout, toModelInput } from './metadata.js';
 import { mnistStyle } from './preprocess.js';
@@ -40,7 +41,7 @@ export const classifierPage: Page = {
       let ids: string[];
       try {
         // Shipped models, then the ones trained on the Train page and saved in this browser.
-        ids = await listModels(modelsBase());
+        ids = [...(await listModels(modelsBase())), ...(await listTrained())];
       } catch (err) {
         status.textContent = `the model index is broken: ${(err as Error).message}`;
         status.dataset['state'] = 'error';
@@ -55,9 +56,9 @@ export const classifierPage: Page = {
         status.dataset['state'] = 'missing';
         return;
       }
-      const first = ids[0]!;
+      const first = freshlyTrained && ids.includes(freshlyTrained) ? freshlyTrained : ids[0]!;
       const modelSel = h('select', { 'data-testid': 'classifier-model' },
-        ...ids.map((id) => h('option', { value: id, selected: id === first }, id)));
+        ...ids.map((id) => h('option', { value: id, selected: id === first }, isTrainedUrl(id) ? `trained here: ${id.split('/').pop()}` : id)));
       const pad = createDrawPad(PAD, 'classifier-pad');
       const seen = h('canvas', { class: 'map', 'data-testid': 'classifier-input' });
       const overlay = h('canvas', { class: 'map', 'data-testid': 'classifier-attention' });
@@ -82,7 +83,7 @@ export const classifierPage: Page = {
         classify.disabled = true;
         status.textContent = `loading ${modelSel.value}…`;
         try {
-          const loaded = await loadClassifier(modelsBase(), modelSel.value);
+          const loaded = isTrainedUrl(modelSel.value) ? await loadTrained(modelSel.value) : await loadClassifier(modelsBase(), modelSel.value);
           if (signal.aborted) {
             loaded.dispose(); // left while it loaded
             return;
