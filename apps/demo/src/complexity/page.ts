@@ -210,7 +210,7 @@ export const complexityPage: Page = {
               p.error ? h('td', { class: 'error', colSpan: 2 }, p.error) : h('td', {}, p.ms!.toFixed(2)),
               p.error ? null : h('td', {}, kb(p.peakBytes!)),
               i === 0 ? h('td', { ...span, 'data-testid': 'bench-exponent', dataset: { variant: v.name, exponent: String(te.exponent ?? '') } }, fitText(te)) : null,
-              i === 0 ? h('td', span, fitText(me)) : null,
+              i === 0 ? h('td', { ...span, 'data-testid': 'bench-memory-exponent', dataset: { variant: v.name, exponent: String(me.exponent ?? '') } }, fitText(me)) : null,
               i === 0 ? h('td', { ...span, 'data-testid': 'bench-fit-range' }, rangeText(te)) : null,
               i === 0 ? h('td', span, v.d ? `${v.d.complexity.time} / ${v.d.complexity.memory}` : '') : null,
             ),

@@ -6,7 +6,7 @@ import { nearlySquareGrid } from '@attention-zoo/attention-core/ops';
 import type { Page } from '../app.js';
 import { field, h, select } from '../dom.js';
 import { checkpoint, isCancelled } from '../job.js';
-import { buildLayer } from '../layers.js';
+import { buildLayer, createLayer } from '../layers.js';
 import { density, learnedPatternVariants, paintPattern, patternVariants, readPattern, weightPattern, WEIGHT_FLOOR, type Pattern, type PatternLayer } from './pattern-mask.js';
 
 const DIM = 32;
@@ -92,10 +92,13 @@ function card(d: RegisteredAttention, learned: boolean, tokens: () => number): {
 
   const refresh = async () => {
     const n = tokens();
-    const x = tf.randomNormal([1, n, DIM], 0, 1, 'float32', 3) as tf.Tensor3D;
+    const shape = { dim: DIM, numHeads: HEADS, tokens: n, grid: nearlySquareGrid(n) };
+    // A learned pattern needs the weights and an input; a fixed one is the layer's config alone
+    // (no forward pass: on software WebGPU, building 10 layers at N = 256 took minutes).
+    const x = learned ? (tf.randomNormal([1, n, DIM], 0, 1, 'float32', 3) as tf.Tensor3D) : undefined;
     let layer: PatternLayer | undefined;
     try {
-      layer = buildLayer(d, { dim: DIM, numHeads: HEADS, tokens: n, grid: nearlySquareGrid(n) }, x, overrides()) as PatternLayer;
+      layer = (x ? buildLayer(d, shape, x, overrides()) : createLayer(d, shape, overrides())) as PatternLayer;
       if (controls.size === 0) {
         // First build: expose the variant's own keys (window, block size, buckets, …) as controls.
         const cfg = layer.getConfig() as Record<string, unknown>;
@@ -116,7 +119,7 @@ function card(d: RegisteredAttention, learned: boolean, tokens: () => number): {
           params.append(h('div', { class: 'param' }, f, help ? h('small', { class: 'muted' }, help) : null));
         }
       }
-      if (learned) {
+      if (x) {
         const map = layer.attentionMap(x);
         try {
           pattern = await weightPattern(map);
@@ -124,7 +127,7 @@ function card(d: RegisteredAttention, learned: boolean, tokens: () => number): {
           map.dispose();
         }
       } else {
-        pattern = await readPattern(layer.patternMask(n, x));
+        pattern = await readPattern(layer.patternMask(n));
       }
       const heads = pattern.matrices.length;
       const keep = Math.min(Number(headSel.value || 0), heads - 1);
@@ -137,8 +140,8 @@ function card(d: RegisteredAttention, learned: boolean, tokens: () => number): {
       el.dataset['state'] = 'error';
       info.textContent = `cannot draw with these parameters: ${(err as Error).message}`;
     } finally {
-      x.dispose();
-      layer?.dispose();
+      x?.dispose();
+      if (layer?.built) layer.dispose(); // an unbuilt layer holds no weights (and tfjs refuses to dispose it)
     }
   };
   return { el, refresh };
