@@ -5,4 +5,5 @@ export { smallVit } from './models/small-vit.js';
 export type { SmallVitOptions } from './models/small-vit.js';
 export { crossEntropy, correct } from './train/loss.js';
 export { parseIdx, DatasetFileError } from './data/idx.js';
+export { epochOrder } from './data/rng.js';
 export type { IdxArray } from './data/idx.js';

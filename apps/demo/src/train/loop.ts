@@ -3,7 +3,7 @@
 // without its files and checkpoints. Stops between steps when its signal is aborted.
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
-import { correct, crossEntropy, smallVit } from '@attention-zoo/trainer/browser';
+import { correct, crossEntropy, epochOrder, smallVit } from '@attention-zoo/trainer/browser';
 import { checkpoint, isCancelled } from '../job.js';
 import type { Digits, MnistSlice } from './mnist.js';
 
@@ -46,24 +46,6 @@ export interface TrainResult {
   stopped?: string;
 }
 
-/** A deterministic shuffle of 0..n-1 (mulberry32). */
-function shuffled(n: number, seed: number): Int32Array {
-  let a = seed >>> 0;
-  const rand = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const out = Int32Array.from({ length: n }, (_, i) => i);
-  for (let i = n - 1; i > 0; i--) {
-    const j = Math.floor(rand() * (i + 1));
-    [out[i], out[j]] = [out[j]!, out[i]!];
-  }
-  return out;
-}
-
 function batch(d: Digits, idx: ArrayLike<number>): { x: tf.Tensor4D; y: tf.Tensor1D } {
   const per = 28 * 28;
   const x = new Float32Array(idx.length * per);
@@ -102,7 +84,7 @@ export async function trainClassifier(
   const optimizer = tf.train.adam(s.learningRate, 0.9, 0.999, 1e-8);
   const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
   let step = 0;
-  let order = shuffled(data.train.n, s.seed);
+  let order = epochOrder(data.train.n, s.seed, 0);
   let accuracy: number | null = null;
   let stopped: string | undefined;
   const began = performance.now();
@@ -114,7 +96,7 @@ export async function trainClassifier(
     while (step < s.steps) {
       await checkpoint(signal);
       const perEpoch = Math.floor(data.train.n / s.batchSize);
-      if (step > 0 && step % perEpoch === 0) order = shuffled(data.train.n, s.seed + step);
+      if (step > 0 && step % perEpoch === 0) order = epochOrder(data.train.n, s.seed, step / perEpoch); // the trainer's order per epoch
       const at = (step % perEpoch) * s.batchSize;
       const { x, y } = batch(data.train, order.subarray(at, at + s.batchSize));
       let hits: tf.Scalar | undefined;
