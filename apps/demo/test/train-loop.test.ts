@@ -23,7 +23,7 @@ beforeAll(async () => {
   };
 });
 
-const setup: TrainSetup = { attention: 'softmax', dim: 16, depth: 1, heads: 2, patch: 7, batchSize: 32, learningRate: 3e-3, steps: 40, evalEvery: 20, evalImages: 300, seed: 0 };
+const setup: TrainSetup = { attention: 'softmax', dim: 16, depth: 1, numHeads: 2, patch: 7, batchSize: 32, learningRate: 3e-3, steps: 40, evalEvery: 20, evalImages: 300, seed: 0 };
 
 describe('the MNIST slice', () => {
   it('is the start of the real files: 28×28 digits in [0, 1] with labels 0..9', () => {

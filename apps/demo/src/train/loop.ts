@@ -11,7 +11,7 @@ export interface TrainSetup {
   attention: string;
   dim: number;
   depth: number;
-  heads: number;
+  numHeads: number;
   /** Side of the square patches: 7 → 16 tokens on a 4×4 grid. */
   patch: number;
   batchSize: number;
@@ -78,7 +78,7 @@ export async function trainClassifier(
   signal: AbortSignal,
 ): Promise<TrainResult> {
   const model = smallVit({
-    attention: { name: s.attention }, dim: s.dim, depth: s.depth, heads: s.heads, mlpRatio: 2, dropPath: 0, seed: s.seed,
+    attention: { name: s.attention }, dim: s.dim, depth: s.depth, numHeads: s.numHeads, mlpRatio: 2, dropPath: 0, seed: s.seed,
     image: [28, 28, 1], patch: s.patch, classes: 10,
   });
   const optimizer = tf.train.adam(s.learningRate, 0.9, 0.999, 1e-8);

@@ -106,12 +106,12 @@ export const trainPage: Page = {
     runBtn.addEventListener('click', async () => {
       remember();
       const s: TrainSetup = {
-        attention: attentionSel.value, dim: Number(dimIn.value), depth: Math.floor(Number(depthIn.value)), heads: Math.floor(Number(headsIn.value)),
+        attention: attentionSel.value, dim: Number(dimIn.value), depth: Math.floor(Number(depthIn.value)), numHeads: Math.floor(Number(headsIn.value)),
         patch: 7, batchSize: Math.floor(Number(batchIn.value)), learningRate: Number(lrIn.value), steps: Math.floor(Number(stepsIn.value)),
         evalEvery: 50, evalImages: 500, seed: 0,
       };
-      if (!(s.dim > 0 && s.heads > 0 && s.dim % s.heads === 0)) {
-        status.textContent = `dim (${s.dim}) must be a positive multiple of heads (${s.heads})`;
+      if (!(s.dim > 0 && s.numHeads > 0 && s.dim % s.numHeads === 0)) {
+        status.textContent = `dim (${s.dim}) must be a positive multiple of heads (${s.numHeads})`;
         return;
       }
       if (!(s.steps > 0 && s.batchSize > 0 && s.learningRate > 0 && s.depth > 0)) {
@@ -151,7 +151,7 @@ export const trainPage: Page = {
           const meta: ClassifierMetadata = {
             format: 'attention-zoo-classifier', version: 1, task: 'mnist', attention: s.attention, inputShape: [28, 28, 1],
             classes: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'], ...(result.accuracy !== null ? { accuracy: result.accuracy } : {}),
-            notes: `trained in the browser: ${result.steps} steps on ${backend}, batch ${s.batchSize}, dim ${s.dim}, depth ${s.depth}, ${s.heads} heads`,
+            notes: `trained in the browser: ${result.steps} steps on ${backend}, batch ${s.batchSize}, dim ${s.dim}, depth ${s.depth}, ${s.numHeads} heads`,
           };
           try {
             const url = await saveTrained(`mnist-${s.attention}`, result.model, meta);
