@@ -1,9 +1,10 @@
+import { CHAR_LM_TASK } from './char-lm.js';
 import { LISTOPS_TASK } from './listops.js';
 import { MNIST_TASK } from './mnist.js';
 import { RECALL_TASK } from './recall.js';
 import type { TaskSpec } from './task.js';
 
-export const TASKS: readonly TaskSpec[] = [MNIST_TASK, LISTOPS_TASK, RECALL_TASK];
+export const TASKS: readonly TaskSpec[] = [MNIST_TASK, LISTOPS_TASK, RECALL_TASK, CHAR_LM_TASK];
 
 export function getTask(name: string): TaskSpec {
   const t = TASKS.find((x) => x.name === name);
