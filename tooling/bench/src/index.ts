@@ -13,3 +13,5 @@ export type { BenchMode, BenchRecord, BenchSetting } from './record.js';
 export { markdownReport, svgPlot } from './report.js';
 export { runBench } from './run.js';
 export { runTorch, torchAvailable, torchTable } from './torch.js';
+export { DECODE_POSITIONS, decodeReport, decodeVariants, measureDecode } from './decode.js';
+export type { DecodeBenchCase, DecodeRecord } from './decode.js';

@@ -43,8 +43,8 @@ export interface FLattenAttentionConfig extends FocusedLinearConfig {
  * attends to tokens j ≤ i by a chunked prefix sum, and the DWC keeps only kernel
  * taps at or before the centre in raster order. Use `grid: [1, N]` for a sequence.
  * It decodes one token at a time (`incremental: 'recurrent'`): per head the running sums
- * [Σφ(k)vᵀ | Σφ(k)] `[d, d + 1]`, and for the causal DWC the last c·W + c value tokens
- * (c = kernelSize//2; c tokens on a `[1, N]` grid): constant memory, up to H·W tokens
+ * [Σφ(k)vᵀ | Σφ(k)] `[d, d + 1]`, and for the causal DWC the last min(c, H−1)·W + c value
+ * tokens (c = kernelSize//2; c tokens on a `[1, N]` grid): constant memory, up to H·W tokens
  * (the positional encoding has one row per grid position).
  */
 export class FLattenAttention extends FocusedLinearLayer {
@@ -129,7 +129,8 @@ export class FLattenAttention extends FocusedLinearLayer {
   /** Running sums per head and the value tokens the causal DWC still reads. */
   protected override initialMixState(batch: number): Record<string, tf.Tensor> {
     const c = Math.floor(this.kernelSize / 2);
-    const past = c * this.grid![1] + c;
+    const [h, w] = this.grid!;
+    const past = Math.min(c, h - 1) * w + c; // the farthest tap reads min(c, H−1) rows back and c columns left
     return {
       kv: linearAttentionState(batch, this.numHeads, this.headDim, this.headDim),
       vPast: tf.zeros([batch, past, this.dim]), // oldest first; zeros before the first token are never read

@@ -90,8 +90,8 @@ export interface CausalTap {
  * The taps of the causal DWC (see `causalTapMask`) that land inside a `[H, W]` grid at
  * raster position t, for decoding one token at a time: the same sum as `dwcBranch`
  * with `causal: true` at token t, with zero padding as taps left out. A tap (dy, dx)
- * reads token t − back, back = −(dy·W + dx) ∈ [0, c·W + c], c = k//2: so a decoder
- * keeps the last c·W + c value tokens.
+ * reads token t − back, back = −(dy·W + dx) ∈ [0, min(c, H−1)·W + c], c = k//2: so a decoder
+ * keeps the last min(c, H−1)·W + c value tokens.
  */
 export function causalTapsAt(t: number, k: number, grid: [number, number]): CausalTap[] {
   const c = Math.floor(k / 2);
