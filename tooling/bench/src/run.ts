@@ -58,7 +58,7 @@ async function runDecodeBench(o: BenchOptions, log: (line: string) => void): Pro
   const report = join(o.out, `decode-report-${stamp}.md`);
   writeFileSync(report, `# attention-zoo decoding benchmark, ${new Date().toISOString()}\n\ndim ${o.dim}, ${o.numHeads} heads, batch 1; median of ${o.runs} steps per position.\n\n${decodeReport(all)}`);
   files.push(report);
-  return { records: [], files, regressions: [] };
+  return { records: [], files, regressions: [], machine: {} };
 }
 
 /** Runs the benchmark, writes `<out>/<backend>-<stamp>.json`, `report-<stamp>.md` and SVG plots. */

@@ -112,7 +112,11 @@ export function linearAttentionStep(
     throw new AttentionInputError(`linearAttentionStep: state must be [batch, heads, m, dv + 1] = ${shapeToString([b, h, m, dv + 1])}, got ${shapeToString(state.shape)}`);
   }
   return tf.tidy(() => {
-    const next = tf.add(state, headMatMul(phiK, withOnes(v), { transposeA: true })) as tf.Tensor4D; // [B, H, m, dv+1]
-    return { out: normalise(headMatMul(phiQ, next) as tf.Tensor4D, dv, eps), state: next };
+    const v1 = tf.concat([v, tf.ones([b, h, 1, 1])], 3); // [v | 1]: one product gives Σφ(k)vᵀ and Σφ(k)
+    const next = tf.add(state, tf.matMul(phiK, v1, true, false)) as tf.Tensor4D; // [B, H, m, dv+1]
+    const o = tf.matMul(phiQ, next); // [B, H, 1, dv+1]
+    const num = tf.slice(o, [0, 0, 0, 0], [b, h, 1, dv]);
+    const den = tf.slice(o, [0, 0, 0, dv], [b, h, 1, 1]);
+    return { out: tf.div(num, tf.add(den, eps)) as tf.Tensor4D, state: next };
   });
 }
