@@ -90,7 +90,7 @@ export const CHAR_LM_TASK: TaskSpec = {
       buildModel: (e) => {
         const input = tfl.input({ shape: [CONTEXT], dtype: 'int32', name: 'chars' });
         const lm = new DecoderLM({
-          vocab: vocabulary.length, dim: e.dim, numHeads: e.heads, depth: e.depth, mlpRatio: e.mlpRatio, dropPathRate: e.dropPath,
+          vocab: vocabulary.length, dim: e.dim, numHeads: e.numHeads, depth: e.depth, mlpRatio: e.mlpRatio, dropPathRate: e.dropPath,
           attention: e.attention, maxTokens: CONTEXT, seed: e.seed + 1, name: 'lm',
         });
         let x = lm.apply(input) as tfl.SymbolicTensor; // [B, N, vocab]
