@@ -35,7 +35,7 @@ export interface BenchOptions {
 export const USAGE = `usage: pnpm bench [options]
 
   --variants a,b        registry names (default: all registered)
-  --backends cpu,wasm   cpu, wasm, webgpu, tensorflow, tensorflow-gpu (default: every one available)
+  --backends cpu,wasm   cpu, wasm, webgpu, tensorflow, tensorflow-gpu (default: every one available; a software WebGPU adapter is left out)
   --tokens 1024,4096    token counts (default: 256 … 65536, doubling)
   --dim 128 --heads 4 --batch 1
   --mode forward|train|decode

@@ -29,9 +29,12 @@ function fmtLine(r: BenchRecord): string {
   return `${head} ${r.ms_median.toFixed(2).padStart(10)} ms (min ${r.ms_min.toFixed(2)}, max ${r.ms_max.toFixed(2)})  peak ${(r.peak_bytes / 2 ** 20).toFixed(1)} MiB${r.load1 === undefined ? '' : `  load ${r.load1.toFixed(1)}`}${r.ort ? `  | ORT ${r.ort.ms_median.toFixed(2)} ms (min ${r.ort.ms_min.toFixed(2)}), ratio of mins ${(r.ms_min / r.ort.ms_min).toFixed(2)}, rel err ${r.ort.rel_err.toExponential(1)}` : ''}`;
 }
 
-async function resolveBackends(o: BenchOptions): Promise<BackendName[]> {
+async function resolveBackends(o: BenchOptions, log: (line: string) => void): Promise<BackendName[]> {
   if (o.backends !== 'available') return o.backends;
-  const probes = await probeBackends({ order: ['tensorflow-gpu', 'tensorflow', 'webgpu', 'wasm', 'cpu'] });
+  // Timings on a software WebGPU adapter (SwiftShader) measure the CPU emulating a GPU: left
+  // out of `available` (the probe line says so); `--backends webgpu` still measures it.
+  const probes = await probeBackends({ order: ['tensorflow-gpu', 'tensorflow', 'webgpu', 'wasm', 'cpu'], skipSoftwareWebgpu: true });
+  for (const p of probes.filter((p) => p.skipped)) log(`${p.name}: ${p.detail}`);
   return probes.filter((p) => p.available).map((p) => p.name);
 }
 
@@ -43,7 +46,7 @@ async function runDecodeBench(o: BenchOptions, log: (line: string) => void): Pro
   mkdirSync(o.out, { recursive: true });
   const all: DecodeRecord[] = [];
   const files: string[] = [];
-  for (const backend of await resolveBackends(o)) {
+  for (const backend of await resolveBackends(o, log)) {
     const choice = await selectBackend({ backend });
     log(formatChoice(choice).split('\n')[0]!);
     const mine: DecodeRecord[] = [];
@@ -66,7 +69,7 @@ export async function runBench(o: BenchOptions, log: (line: string) => void = (l
   if (o.mode === 'decode') return runDecodeBench(o, log);
   const variants = o.variants === 'all' ? listAttentions().map((d) => d.name) : o.variants;
   for (const v of variants) getAttention(v); // unknown names fail now, listing the registered ones
-  const backends = await resolveBackends(o);
+  const backends = await resolveBackends(o, log);
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   mkdirSync(o.out, { recursive: true });
   const records: BenchRecord[] = [];

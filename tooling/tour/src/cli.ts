@@ -7,7 +7,8 @@ const USAGE = `usage: pnpm start [--backend auto|cpu|wasm|webgpu|tensorflow|tens
 Builds a 2-block pre-norm Transformer (dim 64, 4 heads) with every registered
 attention and prints one line per variant: output shape, mean forward time, and how it
 decodes token by token (capabilities.incremental: recurrent, window, cache, or none).
-Default backend: auto (the fastest this machine has).`;
+Default backend: auto (the fastest this machine has; a software WebGPU adapter,
+SwiftShader on a machine without a GPU, is passed over: --backend webgpu uses it).`;
 
 function parse(argv: string[]): { backend: string; only?: string; tokens: number } {
   const out = { backend: 'auto', only: undefined as string | undefined, tokens: 64 };
@@ -33,7 +34,9 @@ function parse(argv: string[]): { backend: string; only?: string; tokens: number
 async function main(): Promise<number> {
   const args = parse(process.argv.slice(2).filter((a) => a !== '--')); // a usage error exits 2, below
   await import('@attention-zoo/variants'); // every published package: its registrations run
-  const choice = await selectBackend({ backend: args.backend as never });
+  // The tour times every variant: a software WebGPU adapter (SwiftShader) would take minutes
+  // where wasm takes seconds, so auto passes over it and the header says so.
+  const choice = await selectBackend({ backend: args.backend as never, skipSoftwareWebgpu: true });
   console.log(formatChoice(choice));
   console.log(`Transformer: 2 blocks, dim 64, 4 heads, batch 2, ${args.tokens} tokens; mean of 3 forward passes after a warm-up\n`);
   const lines = await runTour({ tokens: args.tokens, only: args.only, onLine: (l) => console.log(formatTourLine(l)) });
