@@ -77,7 +77,7 @@ describe('options', () => {
     expect(() => parseBenchArgs(['--tokens', '10,x'])).toThrow(/--tokens takes positive integers/);
     expect(() => parseBenchArgs(['--backends', 'tpu'])).toThrow(/unknown backend 'tpu'/);
     expect(() => parseBenchArgs(['--dim', '30', '--heads', '4'])).toThrow(/not divisible/);
-    expect(() => parseBenchArgs(['--mode', 'fast'])).toThrow(/forward or train/);
+    expect(() => parseBenchArgs(['--mode', 'fast'])).toThrow(/forward, train or decode/);
     expect(() => parseBenchArgs(['--frobnicate'])).toThrow(/unknown option/);
   });
 

@@ -5,7 +5,8 @@ import { formatTourLine, runTour } from './tour.js';
 const USAGE = `usage: pnpm start [--backend auto|cpu|wasm|webgpu|tensorflow|tensorflow-gpu] [--only <text>] [--tokens N]
 
 Builds a 2-block pre-norm Transformer (dim 64, 4 heads) with every registered
-attention and prints one line per variant: output shape and mean forward time.
+attention and prints one line per variant: output shape, mean forward time, and how it
+decodes token by token (capabilities.incremental: recurrent, window, cache, or none).
 Default backend: auto (the fastest this machine has; a software WebGPU adapter,
 SwiftShader on a machine without a GPU, is passed over: --backend webgpu uses it).`;
 

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { layoutConfig, listAttentions, TransformerEncoder, type RegisteredAttention } from '@attention-zoo/attention-core';
+import { layoutConfig, listAttentions, TransformerEncoder, type IncrementalKind, type RegisteredAttention } from '@attention-zoo/attention-core';
 import { squareSide } from '@attention-zoo/attention-core/ops';
 
 export interface TourOptions {
@@ -25,6 +25,8 @@ export interface TourLine {
   /** Mean wall time of one forward pass in ms (read back included). */
   ms?: number;
   complexity: string;
+  /** How the variant decodes token by token (`capabilities.incremental`), or `none`: it recomputes the prefix. */
+  decode: IncrementalKind | 'none';
   error?: string;
 }
 
@@ -53,7 +55,12 @@ async function tourOne(
   d: RegisteredAttention,
   o: { batch: number; tokens: number; dim: number; numHeads: number; depth: number; repeats: number; grid: [number, number] },
 ): Promise<TourLine> {
-  const base = { name: d.name, family: d.family, complexity: `time ${d.complexity.time}, memory ${d.complexity.memory}` };
+  const base = {
+    name: d.name,
+    family: d.family,
+    complexity: `time ${d.complexity.time}, memory ${d.complexity.memory}`,
+    decode: d.capabilities.incremental ?? ('none' as const),
+  };
   let encoder: TransformerEncoder | undefined;
   const x = tf.randomNormal([o.batch, o.tokens, o.dim], 0, 1, 'float32', 1);
   try {
@@ -89,5 +96,5 @@ export function formatTourLine(l: TourLine): string {
   const head = `${l.name.padEnd(22)} ${l.family.padEnd(10)}`;
   if (!l.ok) return `${head} FAILED  ${l.error}`;
   const shape = `[${l.shape!.join(', ')}]`.padEnd(14);
-  return `${head} output ${shape} ${l.ms!.toFixed(1).padStart(8)} ms   ${l.complexity}`;
+  return `${head} output ${shape} ${l.ms!.toFixed(1).padStart(8)} ms   decode ${l.decode.padEnd(9)}  ${l.complexity}`;
 }

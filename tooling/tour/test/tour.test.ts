@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { AttentionLayer, listAttentions, registerAttention, type MixContext } from '@attention-zoo/attention-core';
+import { AttentionLayer, getAttention, listAttentions, registerAttention, type MixContext } from '@attention-zoo/attention-core';
 import * as tf from '@tensorflow/tfjs-core';
 import { formatTourLine, runTour } from '@attention-zoo/tour';
 import { useBackend } from '@attention-zoo/test-utils';
@@ -22,7 +22,11 @@ describe('tour', () => {
       expect(l.shape).toEqual([1, 16, 32]);
       expect(l.ms).toBeGreaterThan(0);
       expect(formatTourLine(l)).toMatch(new RegExp(`^${l.name}\\s+.*output \\[1, 16, 32\\]\\s+[0-9.]+ ms`));
+      // How it decodes token by token is the descriptor's capability, shown on the line.
+      expect(l.decode).toBe(getAttention(l.name).capabilities.incremental ?? 'none');
+      expect(formatTourLine(l)).toContain(`decode ${l.decode}`);
     }
+    expect(lines.find((l) => l.name === 'softmax')!.decode).toBe('cache');
   });
 
   it('reports a variant that throws as FAILED with its message, and goes on', async () => {

@@ -1,10 +1,11 @@
+import { CHAR_LM_TASK } from './char-lm.js';
 import type { TrainConfig } from '../config.js';
 import { LISTOPS_TASK } from './listops.js';
 import { MNIST_TASK } from './mnist.js';
 import { RECALL_TASK } from './recall.js';
 import { limit, type PreparedTask, type TaskSpec } from './task.js';
 
-export const TASKS: readonly TaskSpec[] = [MNIST_TASK, LISTOPS_TASK, RECALL_TASK];
+export const TASKS: readonly TaskSpec[] = [MNIST_TASK, LISTOPS_TASK, RECALL_TASK, CHAR_LM_TASK];
 
 export function getTask(name: string): TaskSpec {
   const t = TASKS.find((x) => x.name === name);

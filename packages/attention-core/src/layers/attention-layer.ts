@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { layers, type LayerVariable } from '@tensorflow/tfjs-layers';
+import { input as symbolicInput, layers, type LayerVariable } from '@tensorflow/tfjs-layers';
 import { AttentionConfigError, AttentionInputError, NumericsError, shapeToString } from '../errors.js';
 import { canReadSync, checkFiniteLater, checkFiniteNow } from '../numerics.js';
 import { dense } from '../ops/dense.js';
@@ -11,6 +11,7 @@ import {
   type ResolvedAttentionConfig,
 } from './config.js';
 import { DEFAULT_CAPABILITIES } from './capabilities.js';
+import { disposeState, type AttentionState, type AttentionStepOptions, type AttentionStepResult } from './incremental.js';
 import { PathWeights, type InitSpec } from './path-weights.js';
 import { defaultLayerName } from '../blocks/layer-name.js';
 
@@ -145,6 +146,44 @@ export abstract class AttentionLayer extends layers.Layer {
     throw new Error(`${this.who}: attentionMap is not defined for this variant`);
   }
 
+  /**
+   * Incremental decoding, for variants that declare `incremental`: the state before the
+   * first token, tensors by name (running sums, an empty cache, a zeroed window buffer).
+   */
+  protected initialMixState(_batch: number): Record<string, tf.Tensor> {
+    throw new Error(`${this.who}: a variant that declares incremental must implement initialMixState()`);
+  }
+
+  /**
+   * One decoding step on heads-first q, k, v of the new token `[batch, heads, 1, headDim]`:
+   * the new token's mixed value `[batch, heads, 1, headDim]` and the next state's tensors.
+   * `position` is the new token's index (0 for the first).
+   */
+  protected stepMix(
+    _q: tf.Tensor4D,
+    _k: tf.Tensor4D,
+    _v: tf.Tensor4D,
+    _state: Readonly<Record<string, tf.Tensor>>,
+    _position: number,
+  ): { out: tf.Tensor4D; tensors: Record<string, tf.Tensor> } {
+    throw new Error(`${this.who}: a variant that declares incremental must implement stepMix() or stepTokens()`);
+  }
+
+  /**
+   * One decoding step on the new token `[batch, 1, dim]` before the output projection.
+   * Default: project q/k/v, split heads, `stepMix`, merge heads. Variants that mix over
+   * the whole width (as `mixTokens`) override this instead.
+   */
+  protected stepTokens(
+    x: tf.Tensor3D,
+    state: Readonly<Record<string, tf.Tensor>>,
+    position: number,
+  ): { mixed: tf.Tensor3D; tensors: Record<string, tf.Tensor> } {
+    const { q, k, v } = this.projectHeads(x, x);
+    const { out, tensors } = this.stepMix(q, k, v, state, position);
+    return { mixed: mergeHeads(out), tensors };
+  }
+
   /** The variant's own config keys, merged into `getConfig()`. */
   protected variantConfig(): Record<string, unknown> {
     return {};
@@ -207,6 +246,68 @@ export abstract class AttentionLayer extends layers.Layer {
   /** A per-call dropout seed: reproducible across runs, different across steps. */
   protected nextSeed(): number | undefined {
     return this.seed === undefined ? undefined : this.seed + 104729 * ++this.callCount;
+  }
+
+  // ---- incremental decoding ----------------------------------------------------
+
+  /**
+   * The decoding state before the first token, for a batch of `batchSize` sequences
+   * (variants with `capabilities.incremental`, built with `causal: true`). Builds the
+   * layer if needed. Dispose it (or the last state `step` returned) with `disposeState`.
+   */
+  initialState(batchSize: number): AttentionState {
+    const kind = this.checkIncremental('initialState');
+    if (!Number.isInteger(batchSize) || batchSize < 1) {
+      throw new AttentionInputError(`${this.who}: initialState(batchSize) needs a positive integer, got ${JSON.stringify(batchSize)}`);
+    }
+    if (!this.built) {
+      // A symbolic call builds the weights under this layer's name scope and computes nothing.
+      const tokens = this.grid ? this.grid[0] * this.grid[1] : (this.maxTokens ?? null);
+      this.apply(symbolicInput({ shape: [tokens, this.dim] }));
+    }
+    const tensors = tf.tidy(() => this.initialMixState(batchSize));
+    return { kind, batch: batchSize, position: 0, tensors };
+  }
+
+  /**
+   * Decodes one token: `x` `[batch, 1, dim]` is the token at `state.position`; returns its
+   * output `[batch, 1, dim]` (what the parallel causal forward gives at that position) and
+   * the next state. The given state stays valid unless `{ disposeState: true }`.
+   * Inference only: no dropout.
+   */
+  step(x: tf.Tensor3D, state: AttentionState, options: AttentionStepOptions = {}): AttentionStepResult {
+    const kind = this.checkIncremental('step');
+    const expect = `[batch=${state?.batch}, 1, dim=${this.dim}]`;
+    if (state == null || state.kind !== kind || !state.tensors) {
+      throw new AttentionInputError(`${this.who}: step(x, state) needs a state from initialState() or a previous step()`);
+    }
+    if (!(x instanceof tf.Tensor) || x.rank !== 3 || x.shape[0] !== state.batch || x.shape[1] !== 1 || x.shape[2] !== this.dim) {
+      throw new AttentionInputError(`${this.who}: step input must be one token ${expect}, got ${shapeToString((x as tf.Tensor)?.shape ?? [])}`);
+    }
+    if (Object.values(state.tensors).some((t) => t.isDisposed)) {
+      throw new AttentionInputError(`${this.who}: step was given a state whose tensors are disposed (pass the state the last step returned)`);
+    }
+    const limit = this.grid ? this.grid[0] * this.grid[1] : this.maxTokens;
+    if (limit !== undefined && state.position >= limit) {
+      throw new AttentionInputError(`${this.who}: position ${state.position} is past the last token this layer was built for (${limit})`);
+    }
+    const { output, tensors } = tf.tidy(() => {
+      const { mixed, tensors } = this.stepTokens(x, state.tensors, state.position); // [B, 1, dim]
+      const output = dense(mixed, this.weight('out/kernel').read() as tf.Tensor2D, this.weight('out/bias').read() as tf.Tensor1D) as tf.Tensor3D;
+      return { output, tensors };
+    });
+    const next: AttentionState = { kind, batch: state.batch, position: state.position + 1, tensors };
+    if (options.disposeState) disposeState(state, next);
+    return { output, state: next };
+  }
+
+  private checkIncremental(what: string) {
+    const kind = this.capabilities.incremental;
+    if (kind === undefined) {
+      throw new AttentionConfigError(`${this.who}: ${what}: this variant has no incremental (token-by-token) form; decode by re-running the causal forward on the prefix`);
+    }
+    if (!this.causal) throw new AttentionConfigError(`${this.who}: ${what}: token-by-token decoding needs a layer built with causal: true`);
+    return kind;
   }
 
   // ---- tf.layers.Layer --------------------------------------------------------

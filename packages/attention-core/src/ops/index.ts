@@ -10,7 +10,7 @@ export { causalKeep, keyPaddingKeep, combineKeep } from './masks.js';
 export { maskedSoftmax, maskedSoftmaxParts, shiftedExp } from './stable.js';
 export { scaledDotProductAttention, softmaxAttentionWeights } from '../softmax/op.js';
 export type { ScaledDotProductOptions } from '../softmax/op.js';
-export { linearAttention, linearAttentionWeights, eluFeatureMap } from './linear-attention.js';
+export { linearAttention, linearAttentionState, linearAttentionStep, linearAttentionWeights, eluFeatureMap } from './linear-attention.js';
 export type { LinearAttentionOptions } from './linear-attention.js';
 export { headMatMul, matMul2d } from './matmul.js';
 export type { HeadMatMulOptions } from './matmul.js';

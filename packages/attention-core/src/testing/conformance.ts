@@ -6,6 +6,7 @@ import type { AttentionConfig } from '../layers/config.js';
 import { dense } from '../ops/dense.js';
 import { mergeHeads, splitHeads } from '../ops/heads.js';
 import { createAttention, getAttention } from '../registry.js';
+import { disposeState, stateBytes, type AttentionState } from '../layers/incremental.js';
 
 export interface ConformanceSpec {
   /** Registry name of the variant under test. */
@@ -27,6 +28,12 @@ export interface ConformanceSpec {
   /** For the reference and attentionMap comparisons; default atol 1e-4, rtol 1e-3. */
   tolerance?: { atol: number; rtol: number };
   seed?: number;
+  /**
+   * Tokens decoded one at a time by the incremental checks' memory and leak rule; default
+   * the layer's token limit (grid or maxTokens) or 3 × tokens. A `window` variant's window
+   * must be at most half of it, so the rule sees the state stop growing.
+   */
+  decodeSteps?: number;
 }
 
 export interface ConformanceCheck {
@@ -190,6 +197,69 @@ export function conformanceChecks(spec: ConformanceSpec): ConformanceCheck[] {
     });
   }
 
+  if (caps.incremental) {
+    const kind = caps.incremental;
+    add(`incremental (${kind}): token-by-token decoding equals the parallel causal forward`, async (own) => {
+      const layer = make({ causal: true });
+      own.push(layer);
+      const x = input();
+      const want = run(layer, x);
+      let state: AttentionState = layer.initialState(batch);
+      const outs: tf.Tensor[] = [];
+      for (let t = 0; t < tokens; t++) {
+        const r = layer.step(tf.slice(x, [0, t, 0], [batch, 1, dim]), state, { disposeState: true });
+        if (r.output.shape.join() !== [batch, 1, dim].join()) fail(`step output shape [${r.output.shape}], expected [${batch}, 1, ${dim}]`);
+        if (r.state.position !== t + 1) fail(`after ${t + 1} steps the state says position ${r.state.position}`);
+        outs.push(r.output);
+        state = r.state;
+      }
+      disposeState(state);
+      const got = tf.concat(outs, 1);
+      // Relative error: the largest difference over the largest reference value (float32: ≤ 1e-4).
+      const scale = (await tf.max(tf.abs(want)).data())[0]!;
+      const rel = (await maxDiff(got, want)) / scale;
+      if (!(rel <= 1e-4)) fail(`decoding token by token differs from the parallel causal forward by ${rel.toExponential(3)} (relative; allowed 1e-4)`);
+    });
+
+    add(`incremental (${kind}): state memory is ${kind === 'recurrent' ? 'constant' : kind === 'window' ? 'bounded by the window' : 'one key and value per token'}, and no tensor leaks over many steps`, async (own) => {
+      const layer = make({ causal: true });
+      own.push(layer);
+      const limit = grid ? grid[0] * grid[1] : spec.config.maxTokens;
+      const steps = spec.decodeSteps ?? limit ?? 3 * tokens;
+      disposeState(layer.initialState(batch)); // builds the weights
+      const before = tf.memory().numTensors;
+      let state = layer.initialState(batch);
+      const bytes = [stateBytes(state)];
+      for (let t = 0; t < steps; t++) {
+        const xt = input(1, seed + 100 + t);
+        const r = layer.step(xt, state, { disposeState: true });
+        xt.dispose();
+        r.output.dispose();
+        state = r.state;
+        bytes.push(stateBytes(state));
+      }
+      const held = tf.memory().numTensors - before;
+      const stateCount = Object.keys(state.tensors).length;
+      disposeState(state);
+      const after = tf.memory().numTensors;
+      if (after !== before) fail(`${steps} steps leak ${after - before} tensors (${held} alive before the last state was disposed, the state holds ${stateCount})`);
+      const at = (t: number) => `${bytes[t]} bytes at position ${t}`;
+      if (kind === 'recurrent') {
+        const grows = bytes.findIndex((b) => b !== bytes[0]);
+        if (grows >= 0) fail(`a recurrent state must keep its size: ${at(0)}, ${at(grows)}`);
+      } else if (kind === 'window') {
+        const half = Math.floor(steps / 2);
+        const peak = Math.max(...bytes);
+        if (bytes[half] !== peak || bytes[steps] !== peak) fail(`a window state must stop growing once its window is full: ${at(half)}, ${at(steps)}, peak ${peak}`);
+      } else {
+        const per = bytes[1]! - bytes[0]!;
+        if (!(per > 0)) fail(`a cache must grow with every token: ${at(0)}, ${at(1)}`);
+        const off = bytes.findIndex((b, t) => b !== bytes[0]! + t * per);
+        if (off >= 0) fail(`a cache must grow by the same ${per} bytes every token: ${at(0)}, ${at(off)}`);
+      }
+    });
+  }
+
   if (caps.keyPaddingMask) {
     add('key padding: padded keys do not affect real positions', async (own) => {
       const layer = make();
@@ -326,6 +396,16 @@ export function conformanceChecks(spec: ConformanceSpec): ConformanceCheck[] {
       expectThrow(() => run(layer, x, { keyPaddingMask: tf.ones([batch, tokens]) as tf.Tensor2D }), AttentionInputError, /does not support a key-padding mask/, 'mask for a variant without masks');
     }
     if (!caps.causal) expectThrow(() => make({ causal: true }), AttentionConfigError, /no causal form/, 'causal for a non-causal variant');
+    if (!caps.incremental) {
+      expectThrow(() => layer.initialState(batch), AttentionConfigError, /no incremental/, 'initialState on a variant without an incremental form');
+    } else {
+      expectThrow(() => layer.initialState(batch), AttentionConfigError, /causal: true/, 'initialState on a layer built without causal: true');
+      const causalLayer = make({ causal: true });
+      own.push(causalLayer);
+      const state = causalLayer.initialState(batch);
+      expectThrow(() => causalLayer.step(input(2), state), AttentionInputError, /one token/, 'step on two tokens');
+      disposeState(state);
+    }
     if (caps.needsMaxTokens) {
       const max = spec.config.maxTokens!;
       expectThrow(() => run(layer, input(max + 1)), AttentionInputError, /more than maxTokens/, 'tokens over maxTokens');
