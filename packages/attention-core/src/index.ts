@@ -22,17 +22,21 @@ export type { AttentionCallOptions, MixContext, Projection } from './layers/atte
 export { defineCapabilities } from './layers/capabilities.js';
 export type { AttentionCapabilities } from './layers/capabilities.js';
 export { SHARED_CONFIG_KEYS } from './layers/config.js';
+export { MAX_TOKENS, option, z } from './layers/options.js';
+export type { OptionSchemas } from './layers/options.js';
 export type { AttentionConfig } from './layers/config.js';
 export type { InitSpec } from './layers/path-weights.js';
 
 // Registry
 export {
   createAttention,
+  declaredOptionsOf,
   descriptorOf,
   getAttention,
   layerCost,
   layoutConfig,
   listAttentions,
+  pickOptions,
   registerAttention,
   registerLayerClass,
 } from './registry.js';
@@ -40,6 +44,7 @@ export type {
   AttentionDescriptor,
   AttentionLayerClass,
   AttentionSpec,
+  CreateAttentionOptions,
   Cost,
   CostShape,
   PaperRef,

@@ -4,6 +4,7 @@ import { AttentionConfigError, AttentionInputError, NumericsError, shapeToString
 import { canReadSync, checkFiniteLater, checkFiniteNow } from '../numerics.js';
 import { dense } from '../ops/dense.js';
 import { mergeHeads, splitHeads } from '../ops/heads.js';
+import { checkKeyPaddingMask } from '../ops/masks.js';
 import {
   resolveAttentionConfig,
   type AttentionCapabilities,
@@ -12,6 +13,7 @@ import {
 } from './config.js';
 import { DEFAULT_CAPABILITIES } from './capabilities.js';
 import { PathWeights, type InitSpec } from './path-weights.js';
+import { declaredOptionsOf } from '../registry.js';
 
 type Shape = (number | null)[];
 
@@ -103,7 +105,7 @@ export abstract class AttentionLayer extends layers.Layer {
     }
     super({ name, trainable: config?.trainable ?? true });
     const who = `${className.slice(className.lastIndexOf('>') + 1)} '${name}'`;
-    const r: ResolvedAttentionConfig = resolveAttentionConfig(who, config, this.capabilities);
+    const r: ResolvedAttentionConfig = resolveAttentionConfig(who, config, this.capabilities, declaredOptionsOf(new.target));
     this.dim = r.dim;
     this.numHeads = r.numHeads;
     this.headDim = r.headDim;
@@ -224,15 +226,32 @@ export abstract class AttentionLayer extends layers.Layer {
         );
       }
     }
-    const d = this.dim;
-    for (const p of this.projections()) {
-      this.addPathWeight(`${p}/kernel`, [d, d]);
-      if (this.qkvBias) this.addPathWeight(`${p}/bias`, [d]);
+    for (const [i, s] of shapes.slice(0, 2).entries()) {
+      if (s[1] === 0) throw new AttentionInputError(this.noTokens(i === 0 ? 'input' : 'context', s));
     }
-    this.addPathWeight('out/kernel', [d, d]);
-    this.addPathWeight('out/bias', [d]);
-    this.buildMixing(shapes[0]!);
+    const d = this.dim;
+    try {
+      for (const p of this.projections()) {
+        this.addPathWeight(`${p}/kernel`, [d, d]);
+        if (this.qkvBias) this.addPathWeight(`${p}/bias`, [d]);
+      }
+      this.addPathWeight('out/kernel', [d, d]);
+      this.addPathWeight('out/bias', [d]);
+      this.buildMixing(shapes[0]!);
+    } catch (err) {
+      // A failed build (an option that sizes a weight beyond the limit, a shape the variant
+      // refuses) leaves no variable behind, and the layer unbuilt.
+      for (const w of this.weights) w.dispose();
+      // tfjs keeps the variables in two lists and their names in a third, private ones, so they are reset by name.
+      Object.assign(this, { _trainableWeights: [], _nonTrainableWeights: [], _addedWeightNames: [] });
+      this.paths.clear();
+      throw err;
+    }
     this.built = true;
+  }
+
+  private noTokens(what: string, shape: readonly (number | null)[]): string {
+    return `${this.who}: ${what} has 0 tokens (shape ${shapeToString(shape)}); attention needs at least one query and one key token`;
   }
 
   override computeOutputShape(inputShape: Shape | Shape[]): Shape {
@@ -243,6 +262,8 @@ export abstract class AttentionLayer extends layers.Layer {
     const { x, context, keyPaddingMask } = this.unpack(inputs, kwargs);
     const training = kwargs['training'] === true;
     this.checkInputs(x, context, keyPaddingMask);
+    // An empty batch has an empty output (no computation to do, and some kernels refuse size 0).
+    if (x.shape[0] === 0) return tf.zeros(x.shape);
     if (this.checkNumerics) {
       this.numericsCheck(x, 'input');
       if (context !== x) this.numericsCheck(context, 'context');
@@ -342,6 +363,7 @@ export abstract class AttentionLayer extends layers.Layer {
       throw new AttentionInputError(`${this.who}: input width ${x.shape[2]} does not match dim ${this.dim}; expected ${expect}, got ${shapeToString(x.shape)}`);
     }
     const [batch, tokens] = x.shape as number[];
+    if (tokens === 0) throw new AttentionInputError(this.noTokens('input', x.shape));
     if (context !== x) {
       if (!this.capabilities.crossAttention) {
         throw new AttentionInputError(`${this.who}: this variant does not support cross-attention (a separate context)`);
@@ -353,15 +375,12 @@ export abstract class AttentionLayer extends layers.Layer {
       }
     }
     const keyTokens = context.shape[1]!;
+    if (keyTokens === 0) throw new AttentionInputError(this.noTokens('context', context.shape));
     if (keyPaddingMask != null) {
       if (!this.capabilities.keyPaddingMask) {
         throw new AttentionInputError(`${this.who}: this variant does not support a key-padding mask`);
       }
-      if (keyPaddingMask.rank !== 2 || keyPaddingMask.shape[0] !== batch || keyPaddingMask.shape[1] !== keyTokens) {
-        throw new AttentionInputError(
-          `${this.who}: keyPaddingMask must be [batch, keyTokens] = ${shapeToString([batch!, keyTokens])} (1 = real key, 0 = padding), got ${shapeToString(keyPaddingMask.shape)}`,
-        );
-      }
+      checkKeyPaddingMask(keyPaddingMask, batch!, keyTokens, this.who);
     }
     if (this.maxTokens !== undefined) {
       for (const [what, n] of [['input', tokens], ['context', keyTokens]] as const) {

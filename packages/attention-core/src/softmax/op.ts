@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { causalKeep, combineKeep, keyPaddingKeep } from '../ops/masks.js';
-import { checkKeyPaddingMask, checkQKV } from '../ops/shapes.js';
+import { causalKeep, checkKeyPaddingMask, combineKeep, keyPaddingKeep } from '../ops/masks.js';
+import { checkQKV } from '../ops/shapes.js';
 import { maskedSoftmax } from '../ops/stable.js';
 import { headMatMul, loopsOverHeads, matMul2d } from '../ops/matmul.js';
 

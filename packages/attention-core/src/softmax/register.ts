@@ -1,5 +1,6 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import { registerAttention } from '../registry.js';
+import { option } from '../layers/options.js';
 import { SoftmaxAttention } from './layer.js';
 import { scaledDotProductAttention } from './op.js';
 import { softmaxKeyMaps } from './torch-keys.js';
@@ -15,6 +16,8 @@ registerAttention({
     url: 'https://arxiv.org/abs/1706.03762',
   },
   layer: SoftmaxAttention,
+  // Logit scale (timm's `qk_scale`); default headDim^-½.
+  options: { scale: option.positive() },
   complexity: { time: 'O(N²·d)', memory: 'O(N²)' },
   cost: ({ tokens: n, keyTokens, dim: d, numHeads: h, batch = 1 }) => {
     const m = keyTokens ?? n;
