@@ -29,13 +29,13 @@ describe('peak memory grows linearly in N (cpu)', () => {
       (q, k, v, n) =>
         bigBirdAttention(q, k, v, {
           blockSize: 8,
-          randomBlocks: bigBirdRandomBlocks({ numBlocks: n / 8, heads, numRandomBlocks: 3, windowBlocks: 3, globalBlocks: [0, n / 8 - 1], seed: 1 }),
+          randomBlocks: bigBirdRandomBlocks({ numBlocks: n / 8, numHeads: heads, numRandomBlocks: 3, windowBlocks: 3, globalBlocks: [0, n / 8 - 1], seed: 1 }),
         }),
     ],
     [
       'reformer-lsh (2 rounds, causal)',
       (q, _k, v) => {
-        const rotations = tf.tensor4d(lshRotations({ heads, headDim, numHashes: 2, numBuckets: 16, seed: 1 }), [heads, headDim, 2, 8]);
+        const rotations = tf.tensor4d(lshRotations({ numHeads: heads, headDim, numHashes: 2, numBuckets: 16, seed: 1 }), [heads, headDim, 2, 8]);
         const out = lshAttention(q, v, { chunkLength: 16, numBuckets: 16, numHashes: 2, rotations, causal: true });
         rotations.dispose();
         return out;

@@ -57,7 +57,7 @@ describe('sparse patterns (cpu)', () => {
       ['strided', () => stridedAttention(q, k, v, { stride: 16 })],
       ['fixed', () => fixedAttention(q, k, v, { blockSize: 32, summarySize: 2 })],
       ['longformer', () => longformerAttention(q, k, v, { radius: 8, globalIndices: [0, 100], dilation: [1, 2] })],
-      ['bigbird', () => bigBirdAttention(q, k, v, { blockSize: 8, randomBlocks: bigBirdRandomBlocks({ numBlocks: 64, heads: 2, numRandomBlocks: 2, windowBlocks: 3, globalBlocks: [0, 63], seed: 1 }) })],
+      ['bigbird', () => bigBirdAttention(q, k, v, { blockSize: 8, randomBlocks: bigBirdRandomBlocks({ numBlocks: 64, numHeads: 2, numRandomBlocks: 2, windowBlocks: 3, globalBlocks: [0, 63], seed: 1 }) })],
     ];
     for (const [what, run] of ops) {
       const info = await tf.profile(() => run());
@@ -96,7 +96,7 @@ describe('sparse patterns (cpu)', () => {
   });
 
   it('BigBird random blocks are reproducible per seed, distinct, and avoid window and global blocks', () => {
-    const o = { numBlocks: 16, heads: 3, numRandomBlocks: 3, windowBlocks: 3, globalBlocks: [0, 15], seed: 11 };
+    const o = { numBlocks: 16, numHeads: 3, numRandomBlocks: 3, windowBlocks: 3, globalBlocks: [0, 15], seed: 11 };
     const r = bigBirdRandomBlocks(o);
     expect(bigBirdRandomBlocks(o)).toEqual(r);
     expect(bigBirdRandomBlocks({ ...o, seed: 12 })).not.toEqual(r);

@@ -39,7 +39,7 @@ describe('reformer-lsh (cpu)', () => {
     const input = x(12);
     const got = (await layer.bucketAssignment(input, tf.tensor2d([Array(12).fill(1), [...Array(10).fill(1), 0, 0]])).array()) as number[][][][];
     const q = (await splitHeads(tf.reshape(tf.matMul(tf.reshape(input, [24, 16]), layer.weight('q/kernel').read()), [2, 12, 16]) as tf.Tensor3D, 2).array()) as number[][][][];
-    const R = lshRotations({ heads: 2, headDim: 8, numHashes: 3, numBuckets: 6, seed: 5 });
+    const R = lshRotations({ numHeads: 2, headDim: 8, numHashes: 3, numBuckets: 6, seed: 5 });
     let distinct = 0;
     for (let b = 0; b < 2; b++) {
       for (let h = 0; h < 2; h++) {
@@ -65,7 +65,7 @@ describe('reformer-lsh (cpu)', () => {
   });
 
   it('rotations are reproducible from hashSeed and kept through getConfig', () => {
-    const o = { heads: 2, headDim: 8, numHashes: 2, numBuckets: 4, seed: 9 };
+    const o = { numHeads: 2, headDim: 8, numHashes: 2, numBuckets: 4, seed: 9 };
     expect(lshRotations(o)).toEqual(lshRotations(o));
     expect(lshRotations({ ...o, seed: 10 })).not.toEqual(lshRotations(o));
     const layer = new LshAttention({ dim: 16, numHeads: 2 });
@@ -93,7 +93,7 @@ describe('reformer-lsh (cpu)', () => {
   it('never forms an N×N tensor (largest kernel output ≪ N² per batch·head), N = 512', async () => {
     const n = 512;
     const [q, v] = [1, 2].map((s) => tf.randomNormal([1, 2, n, 8], 0, 1, 'float32', s) as tf.Tensor4D);
-    const rotations = tf.tensor4d(lshRotations({ heads: 2, headDim: 8, numHashes: 2, numBuckets: 16, seed: 1 }), [2, 8, 2, 8]);
+    const rotations = tf.tensor4d(lshRotations({ numHeads: 2, headDim: 8, numHashes: 2, numBuckets: 16, seed: 1 }), [2, 8, 2, 8]);
     for (const causal of [false, true]) {
       const info = await tf.profile(() => lshAttention(q!, v!, { chunkLength: 16, numBuckets: 16, numHashes: 2, rotations, causal }));
       const biggest = Math.max(...info.kernels.flatMap((k) => (k.outputShapes as number[][]).map((s) => s.reduce((a, b) => a * b, 1))));

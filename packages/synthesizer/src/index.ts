@@ -1,22 +1,13 @@
-// @attention-zoo/synthesizer — Synthesizer attention (Tay et al. 2021).
-export { syntheticAttention, syntheticAttentionWeights } from './synthetic-attention.js';
-export type { SyntheticAttentionOptions } from './synthetic-attention.js';
-export { denseSynthesizerLogits } from './dense/dense-logits.js';
-export type { DenseSynthesizerWeights } from './dense/dense-logits.js';
-export { randomSynthesizerLogits } from './random/random-logits.js';
-export { factorizedDenseLogits } from './factorized-dense/factorized-dense-logits.js';
-export type { FactorizedDenseWeights } from './factorized-dense/factorized-dense-logits.js';
-export { factorizedRandomLogits } from './factorized-random/factorized-random-logits.js';
-export { SynthesizerAttention, SYNTHESIZER_COMPONENTS } from './synthesizer-layer.js';
-export type { SynthesizerComponent, SynthesizerConfig } from './synthesizer-layer.js';
-export { DenseSynthesizer } from './dense/layer.js';
-export { RandomSynthesizer } from './random/layer.js';
-export { FactorizedDenseSynthesizer } from './factorized-dense/layer.js';
-export { FactorizedRandomSynthesizer } from './factorized-random/layer.js';
-export { SynthesizerMix } from './mix/layer.js';
-export type { SynthesizerMixConfig } from './mix/layer.js';
-import './dense/register.js';
-import './random/register.js';
-import './factorized-dense/register.js';
-import './factorized-random/register.js';
-import './mix/register.js';
+// @attention-zoo/synthesizer — Synthesizer attention (Tay et al. 2021): dense, random,
+// factorized dense, factorized random and mixtures, as logit ops and layers; importing it
+// registers 'synthesizer-dense', 'synthesizer-random', 'synthesizer-factorized-dense',
+// 'synthesizer-factorized-random' and 'synthesizer-mix'.
+export { syntheticAttention, syntheticAttentionWeights } from './shared/synthetic-attention.js';
+export type { SyntheticAttentionOptions } from './shared/synthetic-attention.js';
+export { SynthesizerAttention, SYNTHESIZER_COMPONENTS } from './shared/synthesizer-layer.js';
+export type { SynthesizerComponent, SynthesizerConfig } from './shared/synthesizer-layer.js';
+export * from './synthesizer-dense/index.js';
+export * from './synthesizer-random/index.js';
+export * from './synthesizer-factorized-dense/index.js';
+export * from './synthesizer-factorized-random/index.js';
+export * from './synthesizer-mix/index.js';

@@ -3,7 +3,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import { createBackbone, evalTransform, preprocessImageNet, topKClasses } from '@attention-zoo/vision-backbones';
 
 // Random weights, so the five labels are arbitrary: load an official checkpoint first for real
-// predictions (model.loadTorchStateDict(...), see "Official checkpoints" in the README).
+// predictions (createBackbone(name, { weights }), see "Pretrained weights" in the README).
 const model = createBackbone('pvtv2-b0'); // 224×224 input, 1000 ImageNet classes
 const image = tf.randomUniform([300, 400, 3], 0, 256, 'int32') as tf.Tensor3D; // or tf.browser.fromPixels(img)
 const x = await preprocessImageNet(image, evalTransform('pvtv2-b0')); // resize to 256, centre-crop 224, normalise

@@ -12,7 +12,7 @@ export * from './cswin-lepe/index.js';
 
 // Backbones, their blocks and ops
 export { Backbone } from './core/backbone.js';
-export type { BackboneBaseConfig, FlopTerm, StageBlock, StageBlockSpec } from './core/backbone.js';
+export type { BackboneBaseConfig, BackboneLoadReport, FlopTerm, LoadTorchOptions, PositionEmbeddingGeometry, StageBlock, StageBlockSpec } from './core/backbone.js';
 export { createStageAttention } from './core/stage-attention.js';
 export type { AttentionChoice, StageGeometry } from './core/stage-attention.js';
 export { conv2dTorch, convOut } from './core/conv.js';
@@ -35,7 +35,17 @@ export { modelStats } from './stats/model-stats.js';
 export type { ModelStats } from './stats/model-stats.js';
 export { createBackbone, listBackbones } from './models/create.js';
 export type { CreateBackboneOptions } from './models/create.js';
-import './models/fixtures.js'; // the whole-model fixture cases (`pnpm fixtures`)
+import './models/fixtures.js';
+
+// Pretrained weights: checkpoints in official or timm names, resized to the model's geometry
+export { readCheckpoint } from './weights/read-checkpoint.js';
+export type { Checkpoint } from './weights/read-checkpoint.js';
+export type { TorchNaming } from './weights/naming.js';
+export { TIMM_PVT_V2, TIMM_SWIN } from './weights/timm-names.js';
+export { resamplePosEmbed, resizeRelativePositionBiasTable } from './weights/resize.js';
+export { interpolate2d } from './weights/interpolate.js';
+export type { InterpolateOptions, InterpolationMode } from './weights/interpolate.js';
+export { tfjsModelArtifacts } from './weights/tfjs-model.js'; // the whole-model fixture cases (`pnpm fixtures`)
 
 // ImageNet pre-processing and decoding
 export {

@@ -1,5 +1,5 @@
-export { aftConv, checkKernelSize } from './aft-conv.js';
-export type { AftConvOptions } from './aft-conv.js';
+export { aftConv, checkKernelSize } from './op.js';
+export type { AftConvOptions } from './op.js';
 export { reparameterizeKernel } from './reparameterize.js';
 export { AftConv } from './layer.js';
 export type { AftConvConfig } from './layer.js';

@@ -7,8 +7,8 @@ import {
   type Projection,
 } from '@attention-zoo/attention-core';
 import { mergeHeads, splitHeads } from '@attention-zoo/attention-core/ops';
-import { AftLayer } from '../aft-layer.js';
-import { aftConv, checkKernelSize } from './aft-conv.js';
+import { AftLayer } from '../shared/aft-layer.js';
+import { aftConv, checkKernelSize } from './op.js';
 import { reparameterizeKernel } from './reparameterize.js';
 
 export interface AftConvConfig extends AttentionConfig {

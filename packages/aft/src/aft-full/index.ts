@@ -1,5 +1,5 @@
-export { aftFull } from './aft-full.js';
-export type { AftFullOptions } from './aft-full.js';
+export { aftFull } from './op.js';
+export type { AftFullOptions } from './op.js';
 export { AftFull } from './layer.js';
 export type { AftFullConfig } from './layer.js';
 import './register.js';

@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { defineCapabilities } from '@attention-zoo/attention-core';
-import { denseBias } from '../position-bias.js';
-import { PositionBiasLayer, type PositionBiasConfig } from '../position-bias-layer.js';
-import { aftFull } from './aft-full.js';
+import { denseBias } from '../shared/position-bias.js';
+import { PositionBiasLayer, type PositionBiasConfig } from '../shared/position-bias-layer.js';
+import { aftFull } from './op.js';
 
 export type AftFullConfig = PositionBiasConfig;
 

@@ -1,16 +1,14 @@
+import type * as tf from '@tensorflow/tfjs-core';
 import { registerAttention } from '@attention-zoo/attention-core';
+import { AFT_PAPER } from '../paper.js';
+import { aftFull } from './op.js';
 import { AftFull } from './layer.js';
 
 registerAttention({
   name: 'aft-full',
   family: 'aft',
   summary: 'AFT-full: σ(Q) ⊙ Σ exp(K + w)V / Σ exp(K + w) with learned pair-wise position biases w [T, T]; no q·k product.',
-  paper: {
-    title: 'An Attention Free Transformer',
-    authors: 'Zhai et al.',
-    year: 2021,
-    url: 'https://arxiv.org/abs/2105.14103',
-  },
+  paper: AFT_PAPER,
   layer: AftFull,
   complexity: { time: 'O(T²·d)', memory: 'O(T·d + T²) (T² for exp(w), no batch)' },
   cost: ({ tokens: t, dim: d, batch = 1 }) => ({
@@ -19,4 +17,14 @@ registerAttention({
     // q, k, v, [exp(K)⊙V | exp(K)], num/den, mixed, output; exp(w) once for the batch.
     activationBytes: 4 * (batch * 10 * t * d + t * t),
   }),
+  fixtures: [
+    // Eq. 2 (causal: sums over t' ≤ t); also the large-key stability case.
+    {
+      variants: ['aft_full', 'aft_full_causal'],
+      run: (f) =>
+        aftFull(f.tensor('q'), f.tensor('k'), f.tensor('v'), f.tensor('w') as tf.Tensor2D, {
+          causal: f.config['causal'] === true,
+        }),
+    },
+  ],
 });

@@ -1,5 +1,5 @@
-export { aftLocal } from './aft-local.js';
-export type { AftLocalOptions } from './aft-local.js';
+export { aftLocal } from './op.js';
+export type { AftLocalOptions } from './op.js';
 export { AftLocal } from './layer.js';
 export type { AftLocalConfig } from './layer.js';
 import './register.js';

@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { AttentionConfigError, defineCapabilities } from '@attention-zoo/attention-core';
-import { denseBias } from '../position-bias.js';
-import { PositionBiasLayer, type PositionBiasConfig } from '../position-bias-layer.js';
-import { aftLocal } from './aft-local.js';
+import { denseBias } from '../shared/position-bias.js';
+import { PositionBiasLayer, type PositionBiasConfig } from '../shared/position-bias-layer.js';
+import { aftLocal } from './op.js';
 
 export interface AftLocalConfig extends PositionBiasConfig {
   /** Window s: w_{t,t'} is learned where |t − t'| < s and 0 outside. Default 32 (the paper's best on Enwik8, Table 5). */

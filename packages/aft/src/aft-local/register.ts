@@ -1,16 +1,14 @@
+import type * as tf from '@tensorflow/tfjs-core';
 import { registerAttention } from '@attention-zoo/attention-core';
+import { AFT_PAPER } from '../paper.js';
+import { aftLocal } from './op.js';
 import { AftLocal } from './layer.js';
 
 registerAttention({
   name: 'aft-local',
   family: 'aft',
   summary: 'AFT-local: AFT-full with position biases learned inside the window |t − t\'| < s and 0 outside (global connectivity kept); band-only computation.',
-  paper: {
-    title: 'An Attention Free Transformer',
-    authors: 'Zhai et al.',
-    year: 2021,
-    url: 'https://arxiv.org/abs/2105.14103',
-  },
+  paper: AFT_PAPER,
   layer: AftLocal,
   complexity: { time: 'O(T·s·d)', memory: 'O(T·d + T·s)' },
   cost: ({ tokens: t, dim: d, batch = 1, windowSize = 32 }) => {
@@ -22,4 +20,14 @@ registerAttention({
       activationBytes: 4 * (batch * 16 * t * d + 3 * t * c),
     };
   },
+  fixtures: [
+    // Eq. 4: w kept where |t − t'| < s, 0 outside.
+    {
+      variants: ['aft_local'],
+      run: (f) =>
+        aftLocal(f.tensor('q'), f.tensor('k'), f.tensor('v'), f.tensor('w') as tf.Tensor2D, {
+          windowSize: f.config['s'] as number,
+        }),
+    },
+  ],
 });

@@ -1,5 +1,5 @@
-export { aftSimple } from './aft-simple.js';
-export type { AftSimpleOptions } from './aft-simple.js';
+export { aftSimple } from './op.js';
+export type { AftSimpleOptions } from './op.js';
 export { runningMaxScan } from './running-max-scan.js';
 export { AftSimple } from './layer.js';
 export type { AftSimpleConfig } from './layer.js';

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { defineCapabilities, type AttentionConfig } from '@attention-zoo/attention-core';
-import { AftLayer } from '../aft-layer.js';
-import { aftSimple } from './aft-simple.js';
+import { AftLayer } from '../shared/aft-layer.js';
+import { aftSimple } from './op.js';
 
 export type AftSimpleConfig = AttentionConfig;
 

@@ -1,6 +1,6 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import { AttentionConfigError } from '@attention-zoo/attention-core';
-import { KernelizedAttention, type FeaturePair, type KernelizedAttentionConfig } from '../kernelized/layer.js';
+import { KernelizedAttention, type FeaturePair, type KernelizedAttentionConfig } from '../shared/kernelized-layer.js';
 import { cosformerFeatureMap, type CosformerActivation } from './op.js';
 
 export interface CosformerAttentionConfig extends KernelizedAttentionConfig {

@@ -1,17 +1,13 @@
 import { registerAttention } from '@attention-zoo/attention-core';
-import { kernelizedCost } from '../kernelized/cost.js';
+import { COSFORMER_PAPER } from '../paper.js';
+import { kernelizedCost } from '../shared/kernelized-cost.js';
 import { CosformerAttention } from './layer.js';
 
 registerAttention({
   name: 'cosformer',
   family: 'linear',
   summary: 'cosFormer: ReLU linear attention re-weighted by cos(π/2·(i−j)/M), decomposed into sin/cos linear-attention products.',
-  paper: {
-    title: 'cosFormer: Rethinking Softmax in Attention',
-    authors: 'Qin, Sun, Deng, Li, Wei, Lv, Yan, Kong, Zhong',
-    year: 2022,
-    url: 'https://arxiv.org/abs/2202.08791',
-  },
+  paper: COSFORMER_PAPER,
   layer: CosformerAttention,
   complexity: { time: 'O(N·d²)', memory: 'O(N·d)' },
   // 2·headDim features per head (the sin and the cos copy).

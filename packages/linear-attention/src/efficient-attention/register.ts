@@ -1,17 +1,13 @@
 import { registerAttention } from '@attention-zoo/attention-core';
-import { kernelizedCost } from '../kernelized/cost.js';
+import { EFFICIENT_ATTENTION_PAPER } from '../paper.js';
+import { kernelizedCost } from '../shared/kernelized-cost.js';
 import { EfficientAttention } from './layer.js';
 
 registerAttention({
   name: 'efficient-attention',
   family: 'linear',
   summary: 'Efficient Attention: ρ_q(Q)(ρ_k(K)ᵀV), softmax over each query\'s features and over positions for each key feature.',
-  paper: {
-    title: 'Efficient Attention: Attention with Linear Complexities',
-    authors: 'Shen, Zhang, Zhao, Yi, Li',
-    year: 2021,
-    url: 'https://arxiv.org/abs/1812.01243',
-  },
+  paper: EFFICIENT_ATTENTION_PAPER,
   layer: EfficientAttention,
   complexity: { time: 'O(N·d²)', memory: 'O(N·d)' },
   // Two softmaxes (an exp, a sum and a divide per element).

@@ -1,16 +1,12 @@
 import { registerAttention } from '@attention-zoo/attention-core';
+import { HYDRA_PAPER } from '../paper.js';
 import { HydraAttention } from './layer.js';
 
 registerAttention({
   name: 'hydra',
   family: 'linear',
   summary: 'Hydra attention: as many heads as features with a cosine kernel, φ(Q) ⊙ Σ_t φ(K)_t ⊙ V_t.',
-  paper: {
-    title: 'Hydra Attention: Efficient Attention with Many Heads',
-    authors: 'Bolya, Fu, Dai, Zhang, Hoffman',
-    year: 2022,
-    url: 'https://arxiv.org/abs/2209.07484',
-  },
+  paper: HYDRA_PAPER,
   layer: HydraAttention,
   complexity: { time: 'O(N·d)', memory: 'O(N·d)' },
   cost: ({ tokens: n, keyTokens, dim: d, batch = 1 }) => {

@@ -1,6 +1,6 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import { eluFeatureMap } from '@attention-zoo/attention-core/ops';
-import { KernelizedAttention, type FeaturePair, type KernelizedAttentionConfig } from '../kernelized/layer.js';
+import { KernelizedAttention, type FeaturePair, type KernelizedAttentionConfig } from '../shared/kernelized-layer.js';
 
 export type LinearEluAttentionConfig = KernelizedAttentionConfig;
 

@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayerVariable } from '@tensorflow/tfjs-layers';
 import { AttentionConfigError, AttentionInputError, type MixContext } from '@attention-zoo/attention-core';
-import { KernelizedAttention, type FeaturePair, type KernelizedAttentionConfig } from '../kernelized/layer.js';
-import { favorFeatureMap } from './favor.js';
+import { KernelizedAttention, type FeaturePair, type KernelizedAttentionConfig } from '../shared/kernelized-layer.js';
+import { favorFeatureMap } from './op.js';
 import { orthogonalRandomFeatures } from './projection.js';
 
 export interface PerformerAttentionConfig extends KernelizedAttentionConfig {

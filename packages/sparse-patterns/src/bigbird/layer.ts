@@ -1,8 +1,8 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import { AttentionConfigError, AttentionInputError, defineCapabilities } from '@attention-zoo/attention-core';
-import { SparseAttention, type AttendOptions, type SparseAttentionConfig } from '../layer/sparse-layer.js';
-import { checkInt } from '../ops/checks.js';
-import { bigBirdAttention } from './bigbird.js';
+import { SparseAttention, type AttendOptions, type SparseAttentionConfig } from '../shared/sparse-layer.js';
+import { checkInt } from '../shared/checks.js';
+import { bigBirdAttention } from './op.js';
 import { bigBirdRandomBlocks, resolveGlobalBlocks } from './random-blocks.js';
 
 export interface BigBirdAttentionConfig extends SparseAttentionConfig {
@@ -59,7 +59,7 @@ export class BigBirdAttention extends SparseAttention {
     const nb = this.numBlocks(tokens);
     return bigBirdRandomBlocks({
       numBlocks: nb,
-      heads: this.numHeads,
+      numHeads: this.numHeads,
       numRandomBlocks: this.numRandomBlocks,
       windowBlocks: this.windowBlocks,
       globalBlocks: resolveGlobalBlocks(this.who, this.globalBlocks, nb),

@@ -1,20 +1,9 @@
 import { AttentionConfigError } from '@attention-zoo/attention-core';
-
-/** mulberry32: a small, fast, seedable PRNG (uniform in [0, 1)), so random blocks are reproducible everywhere. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../shared/mulberry32.js';
 
 export interface RandomBlocksOptions {
   numBlocks: number;
-  heads: number;
+  numHeads: number;
   /** r: random key blocks per query block. */
   numRandomBlocks: number;
   /** Odd: the window covers blocks I − (w−1)/2 … I + (w−1)/2. */
@@ -38,7 +27,7 @@ export function bigBirdRandomBlocks(o: RandomBlocksOptions): number[][][] {
   const half = (o.windowBlocks - 1) / 2;
   const global = new Set(o.globalBlocks);
   const out: number[][][] = [];
-  for (let h = 0; h < o.heads; h++) {
+  for (let h = 0; h < o.numHeads; h++) {
     const perHead: number[][] = [];
     for (let I = 0; I < o.numBlocks; I++) {
       const row = Array<number>(o.numRandomBlocks).fill(-1);

@@ -1,7 +1,7 @@
 import type * as tf from '@tensorflow/tfjs-core';
-import { SparseAttention, type AttendOptions, type SparseAttentionConfig } from '../layer/sparse-layer.js';
-import { checkInt } from '../ops/checks.js';
-import { slidingWindowAttention } from './sliding-window.js';
+import { SparseAttention, type AttendOptions, type SparseAttentionConfig } from '../shared/sparse-layer.js';
+import { checkInt } from '../shared/checks.js';
+import { slidingWindowAttention } from './op.js';
 
 export interface LocalAttentionConfig extends SparseAttentionConfig {
   /** Keys within ±radius (causal: the `radius` keys before and the query itself). Default 32. */

@@ -2,9 +2,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import { initializers } from '@tensorflow/tfjs-layers';
 import { AttentionConfigError, AttentionInputError, type MixContext } from '@attention-zoo/attention-core';
 import { dense, mergeHeads, splitHeads } from '@attention-zoo/attention-core/ops';
-import { SparseAttention, type AttendOptions, type SparseAttentionConfig } from '../layer/sparse-layer.js';
-import { checkInt } from '../ops/checks.js';
-import { headDilations, longformerAttention } from './longformer.js';
+import { SparseAttention, type AttendOptions, type SparseAttentionConfig } from '../shared/sparse-layer.js';
+import { checkInt } from '../shared/checks.js';
+import { headDilations, longformerAttention } from './op.js';
 
 export interface LongformerAttentionConfig extends SparseAttentionConfig {
   /** Sliding window: keys within ±radius·dilation. Default 32 (the paper's models use 256). */

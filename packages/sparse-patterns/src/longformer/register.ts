@@ -1,17 +1,16 @@
+import type * as tf from '@tensorflow/tfjs-core';
 import { registerAttention } from '@attention-zoo/attention-core';
-import { projectionCost } from '../ops/cost.js';
+import { LONGFORMER_PAPER } from '../paper.js';
+import { indices } from '../shared/fixture-indices.js';
+import { longformerAttention } from './op.js';
+import { projectionCost } from '../shared/projection-cost.js';
 import { LongformerAttention } from './layer.js';
 
 registerAttention({
   name: 'longformer',
   family: 'sparse',
   summary: 'Longformer: sliding window (dilation per head optional) plus symmetric global attention on chosen or added tokens; one softmax per query.',
-  paper: {
-    title: 'Longformer: The Long-Document Transformer',
-    authors: 'Beltagy, Peters, Cohan',
-    year: 2020,
-    url: 'https://arxiv.org/abs/2004.05150',
-  },
+  paper: LONGFORMER_PAPER,
   layer: LongformerAttention,
   complexity: { time: 'O(N·(r + g)·d)', memory: 'O(N·(r + g))' },
   // Window blocks (3r keys) and g global keys per query; g global rows over all N keys.
@@ -19,4 +18,15 @@ registerAttention({
     const g = (s['numGlobalTokens'] ?? 0) + 1;
     return projectionCost(s, 3 * Math.max(s['radius'] ?? 32, 1) + 2 * g);
   },
+  fixtures: [
+    // Window + symmetric global attention (Beltagy et al. 2020 §3.1); the stored mask is never read.
+    {
+      variants: ['longformer'],
+      run: (f) =>
+        longformerAttention(f.tensor('q') as tf.Tensor4D, f.tensor('k') as tf.Tensor4D, f.tensor('v') as tf.Tensor4D, {
+          radius: f.config['radius'] as number,
+          globalIndices: indices(f, 'global_idx'),
+        }),
+    },
+  ],
 });

@@ -6,8 +6,8 @@ import {
   type AttentionConfig,
   type MixContext,
 } from '@attention-zoo/attention-core';
-import { checkInt } from '../ops/checks.js';
-import { sinkhornAttention } from './sinkhorn.js';
+import { checkInt } from '../shared/checks.js';
+import { sinkhornAttention } from './op.js';
 
 export interface SinkhornAttentionConfig extends AttentionConfig {
   /** b: tokens per block; N must be a multiple. Default 16. */

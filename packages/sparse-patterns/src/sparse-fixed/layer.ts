@@ -1,8 +1,8 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import { AttentionConfigError } from '@attention-zoo/attention-core';
-import { SparseAttention, type AttendOptions, type SparseAttentionConfig } from '../layer/sparse-layer.js';
-import { checkInt } from '../ops/checks.js';
-import { fixedAttention } from './fixed.js';
+import { SparseAttention, type AttendOptions, type SparseAttentionConfig } from '../shared/sparse-layer.js';
+import { checkInt } from '../shared/checks.js';
+import { fixedAttention } from './op.js';
 
 export interface SparseFixedAttentionConfig extends SparseAttentionConfig {
   /** ℓ: block length. Default 128 (the paper uses 128 or 256). */

@@ -1,7 +1,7 @@
 import type * as tf from '@tensorflow/tfjs-core';
-import { SparseAttention, type AttendOptions, type SparseAttentionConfig } from '../layer/sparse-layer.js';
-import { checkInt } from '../ops/checks.js';
-import { stridedAttention } from './strided.js';
+import { SparseAttention, type AttendOptions, type SparseAttentionConfig } from '../shared/sparse-layer.js';
+import { checkInt } from '../shared/checks.js';
+import { stridedAttention } from './op.js';
 
 export interface StridedAttentionConfig extends SparseAttentionConfig {
   /** ℓ, ideally ≈ √N: the local part reaches ℓ keys, the strided part every ℓ-th key. Default 32. */

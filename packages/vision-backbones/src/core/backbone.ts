@@ -20,6 +20,9 @@ import {
   type LoadStateDictReport,
   type StateDictKeyMap,
 } from '@attention-zoo/attention-core/weights';
+import type { InterpolateOptions } from '../weights/interpolate.js';
+import { chooseNaming, type TorchNaming } from '../weights/naming.js';
+import { resamplePosEmbed, resizeRelativePositionBiasTable } from '../weights/resize.js';
 import { choiceName, createStageAttention, type AttentionChoice, type StageGeometry } from './stage-attention.js';
 
 type Shape = (number | null)[];
@@ -54,6 +57,30 @@ export interface FlopTerm {
   flops: number;
 }
 
+/** Where a learned position embedding sits: its token grid and the class tokens before it. */
+export interface PositionEmbeddingGeometry {
+  grid: [number, number];
+  prefixTokens: number;
+  interpolation?: InterpolateOptions;
+}
+
+export interface LoadTorchOptions extends LoadStateDictOptions {
+  /** Resample position embeddings and relative position bias tables of another geometry. Default true. */
+  resize?: boolean;
+}
+
+/** What `loadTorchStateDict` did. */
+export interface BackboneLoadReport extends LoadStateDictReport {
+  /** The checkpoint's naming (`official`, `timm`). */
+  naming: string;
+  /** Tensors resampled to this model's geometry (`key [old] → [new]`). */
+  resized: string[];
+  /** Buffers of another geometry, skipped (this model recomputes them). */
+  recomputed: string[];
+  /** Checkpoint keys left unused: the classifier without a head, and unknown keys when not strict. */
+  unused: string[];
+}
+
 export type InitName = 'glorotUniform' | 'zeros' | 'ones' | 'truncNormal02';
 
 /** What every backbone config carries (each model adds its own keys). */
@@ -67,7 +94,20 @@ export interface BackboneBaseConfig {
   seed?: number;
   name?: string;
   trainable?: boolean;
+  /**
+   * Multi-scale feature maps instead of logits, as timm's `features_only`: the model has no head and
+   * returns one NHWC map `[batch, h, w, C]` per out index (for dense tasks: detection, segmentation).
+   */
+  features?: boolean;
+  /**
+   * Which maps `features` returns: stages (PVT, Swin, CSwin: every stage by default) or blocks (DeiT:
+   * the last three by default, class tokens dropped); negative indices count from the end. Implies `features`.
+   */
+  outIndices?: number[];
 }
+
+/** Called by a model's forward pass with each stage's (DeiT: each block's) grid tokens `[B, h·w, C]`. */
+export type FeatureTap = (index: number, tokens: tf.Tensor3D, grid: [number, number]) => void;
 
 /**
  * Base of every backbone: a tfjs layer from images `[batch, H, W, 3]` (NHWC) to
@@ -84,12 +124,18 @@ export abstract class Backbone extends layers.Layer {
   protected readonly seedValue: number | undefined;
   readonly imageSize: number;
   readonly numClasses: number;
+  private readonly requestedOutIndices: number[] | undefined;
   readonly dropPathRate: number;
 
   constructor(config: BackboneBaseConfig, defaultName: string) {
     super({ name: config.name ?? defaultName, trainable: config.trainable ?? true });
     this.imageSize = config.imageSize ?? 224;
-    this.numClasses = config.numClasses ?? 1000;
+    const features = config.features === true || config.outIndices !== undefined;
+    this.numClasses = features ? 0 : (config.numClasses ?? 1000);
+    this.requestedOutIndices = features ? (config.outIndices ?? []) : undefined;
+    if (features && config.outIndices !== undefined && (!Array.isArray(config.outIndices) || config.outIndices.some((i) => !Number.isInteger(i)))) {
+      throw new AttentionConfigError(`${this.who}: outIndices must be a list of integers, got ${JSON.stringify(config.outIndices)}`);
+    }
     this.dropPathRate = config.dropPathRate ?? 0;
     this.seedValue = config.seed;
     if (!Number.isInteger(this.imageSize) || this.imageSize <= 0) {
@@ -111,8 +157,31 @@ export abstract class Backbone extends layers.Layer {
   protected abstract modelConfig(): Record<string, unknown>;
   /** Creates the model's weights and builds its blocks (shapes only, no forward pass). */
   protected abstract buildParts(): void;
-  /** Images `[B, H, W, 3]` → logits `[B, numClasses]` (or features). */
-  protected abstract forward(x: tf.Tensor4D, training: boolean): tf.Tensor2D;
+  /** Images `[B, H, W, 3]` → logits `[B, numClasses]` (or pooled features); `tap` sees every stage's (DeiT: block's) grid tokens. */
+  protected abstract forward(x: tf.Tensor4D, training: boolean, tap?: FeatureTap): tf.Tensor2D;
+  /** How many maps the model can return (stages; DeiT: blocks) and the shape `[h, w, C]` of each. */
+  abstract featureShapes(): [number, number, number][];
+  /** The out indices when none are given: every stage (DeiT overrides: its last three blocks). */
+  protected defaultOutIndices(count: number): number[] {
+    return Array.from({ length: count }, (_, i) => i);
+  }
+
+  /** The feature maps the model returns (resolved, non-negative), or undefined when it returns logits. */
+  get outIndices(): number[] | undefined {
+    return this.resolveOutIndices();
+  }
+
+  /** `outIndices` resolved against the model's stages (negative from the end), checked. */
+  protected resolveOutIndices(): number[] | undefined {
+    if (!this.requestedOutIndices) return undefined;
+    const count = this.featureShapes().length;
+    const asked = this.requestedOutIndices.length ? this.requestedOutIndices : this.defaultOutIndices(count);
+    return asked.map((i) => {
+      const r = i < 0 ? count + i : i;
+      if (r < 0 || r >= count) throw new AttentionConfigError(`${this.who}: out index ${i} is outside the model's ${count} feature maps (0…${count - 1}, or −${count}…−1)`);
+      return r;
+    });
+  }
   /** Official PyTorch `state_dict` key → weight path (with layout transforms). */
   abstract torchKeyMap(): StateDictKeyMap;
   /** Official buffers that are recomputed here (the blocks'): key → expected shape (checked, then ignored when loading). */
@@ -161,9 +230,11 @@ export abstract class Backbone extends layers.Layer {
   }
 
   /** Runs the blocks of `stage` on x `[B, N, C]`. */
-  protected runStage(x: tf.Tensor3D, stage: number, training: boolean): tf.Tensor3D {
-    for (const b of this.blocks) {
-      if (b.spec.stage === stage) x = (b.layer as unknown as { call: (x: tf.Tensor, k: Record<string, unknown>) => tf.Tensor }).call(x, { training }) as tf.Tensor3D;
+  protected runStage(x: tf.Tensor3D, stage: number, training: boolean, afterBlock?: (index: number, x: tf.Tensor3D) => void): tf.Tensor3D {
+    for (const [i, b] of this.blocks.entries()) {
+      if (b.spec.stage !== stage) continue;
+      x = (b.layer as unknown as { call: (x: tf.Tensor, k: Record<string, unknown>) => tf.Tensor }).call(x, { training }) as tf.Tensor3D;
+      afterBlock?.(i, x);
     }
     return x;
   }
@@ -272,18 +343,35 @@ export abstract class Backbone extends layers.Layer {
     }
   }
 
-  override computeOutputShape(inputShape: Shape | Shape[]): Shape {
+  override computeOutputShape(inputShape: Shape | Shape[]): Shape | Shape[] {
     const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as Shape;
+    const out = this.resolveOutIndices();
+    if (out) {
+      const shapes = this.featureShapes();
+      return out.map((i) => [shape[0] ?? null, ...shapes[i]!]);
+    }
     return [shape[0] ?? null, this.numClasses > 0 ? this.numClasses : this.numFeatures()];
   }
 
   /** Width of the pooled features (the head's input). */
   abstract numFeatures(): number;
 
-  override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Record<string, unknown>): tf.Tensor {
+  override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Record<string, unknown>): tf.Tensor | tf.Tensor[] {
     const x = (Array.isArray(inputs) ? inputs[0] : inputs) as tf.Tensor4D;
     this.checkImageShape(x.shape);
-    return tf.tidy(() => this.forward(x, kwargs['training'] === true));
+    const training = kwargs['training'] === true;
+    const out = this.resolveOutIndices();
+    if (!out) return tf.tidy(() => this.forward(x, training));
+    return tf.tidy(() => {
+      const maps: tf.Tensor4D[] = [];
+      const b = x.shape[0];
+      this.forward(x, training, (index, tokens, [h, w]) => {
+        out.forEach((o, k) => {
+          if (o === index) maps[k] = tf.reshape(tokens, [b, h, w, tokens.shape[2]]) as tf.Tensor4D;
+        });
+      });
+      return maps;
+    });
   }
 
   /** The classifier (`head`) on pooled features `[B, F]`, or the features when numClasses is 0. */
@@ -307,6 +395,8 @@ export abstract class Backbone extends layers.Layer {
     const base: Record<string, unknown> = {
       imageSize: this.imageSize,
       numClasses: this.numClasses,
+      features: this.requestedOutIndices ? true : undefined,
+      outIndices: this.requestedOutIndices?.length ? this.requestedOutIndices : undefined,
       dropPathRate: this.dropPathRate,
       seed: this.seedValue,
       ...this.modelConfig(),
@@ -315,24 +405,97 @@ export abstract class Backbone extends layers.Layer {
     return { ...super.getConfig(), ...(base as serialization.ConfigDict) };
   }
 
+  /** The namings of this model's checkpoints (official first); `loadTorchStateDict` picks one by the keys. */
+  protected abstract torchNamings(): TorchNaming[];
+
   /**
-   * Loads an official PyTorch `state_dict` (e.g. `readSafetensors(bytes).tensors` of a
-   * converted `.pth`) by the official key names. Builds the model first (no forward pass).
-   * Buffers recomputed here (Swin's `relative_position_index`, `attn_mask`) are checked
-   * for shape and skipped. Missing, unknown or mis-shaped keys: one `WeightLoadError`, nothing written.
+   * A learned position embedding under official key `key`, resampled when the checkpoint's grid
+   * differs from this model's: its grid, class tokens, and the interpolation. Default: none.
    */
-  loadTorchStateDict(stateDict: Map<string, HostTensor> | Record<string, HostTensor>, options: LoadStateDictOptions = {}): LoadStateDictReport {
+  protected positionEmbedding(_key: string): PositionEmbeddingGeometry | undefined {
+    return undefined;
+  }
+
+  /**
+   * Loads a PyTorch `state_dict` (from `readTorchCheckpoint`, `readSafetensors`, or `readCheckpoint`)
+   * in the official repository's names or timm's, told apart by the keys (`report.naming`).
+   * Builds the model first (no forward pass). Where the image size or window differs from the
+   * checkpoint's, position embeddings are resampled (timm's `resample_abs_pos_embed`) and Swin's
+   * relative position bias tables resized (bicubic, as Swin's `load_pretrained`); `resize: false` refuses instead.
+   * Buffers recomputed here (Swin's `relative_position_index`, `attn_mask`) are checked for shape
+   * and skipped. With `numClasses: 0` (or `features`), the checkpoint's classifier is left out and
+   * reported in `unused`. Missing, unknown or mis-shaped keys: one `WeightLoadError` (core's
+   * `loadStateDict`), nothing written; `strict: false` loads what matches and reports the rest.
+   */
+  loadTorchStateDict(stateDict: Map<string, HostTensor> | Record<string, HostTensor>, options: LoadTorchOptions = {}): BackboneLoadReport {
     this.ensureBuilt();
     const prefix = options.prefix ?? '';
-    const sd = new Map(stateDict instanceof Map ? stateDict : Object.entries(stateDict));
-    const problems: string[] = [];
-    for (const [key, shape] of Object.entries(this.torchBuffers())) {
-      const t = sd.get(prefix + key);
-      if (!t) continue;
-      if (t.shape.join() !== shape.join()) problems.push(`${prefix + key} [${t.shape.join(', ')}]: expected [${shape.join(', ')}] for this model's geometry`);
-      sd.delete(prefix + key);
+    const resize = options.resize ?? true;
+    const { naming, tensors: sd } = this.officialStateDict(stateDict, prefix);
+    const keyMap = this.torchKeyMap();
+    const buffers = this.torchBuffers();
+    const unused: string[] = [];
+    if (this.numClasses === 0) {
+      for (const k of [...sd.keys()]) if (/^head(_dist)?\.(fc\.)?(weight|bias)$/.test(k)) (sd.delete(k), unused.push(k));
     }
+    const problems: string[] = [];
+    const recomputed: string[] = [];
+    for (const [key, shape] of Object.entries(buffers)) {
+      const t = sd.get(key);
+      if (!t) continue;
+      sd.delete(key);
+      if (t.shape.join() === shape.join()) continue;
+      if (resize) recomputed.push(key);
+      else problems.push(`${key} [${t.shape.join(', ')}]: expected [${shape.join(', ')}] for this model's geometry`);
+    }
+    const resized = resize ? this.resizeToGeometry(sd, keyMap, problems) : [];
     if (problems.length) throw new WeightLoadError(`loading a state_dict into '${this.name}' failed; nothing was changed:\n  ${problems.join('\n  ')}`);
-    return loadStateDict(this, sd, this.torchKeyMap(), options);
+    const report = loadStateDict(this, sd, keyMap, { strict: options.strict });
+    this.loadReport = { ...report, naming: naming.name, resized, recomputed, unused: [...unused, ...report.unexpected] };
+    return this.loadReport;
+  }
+
+  /** What the last `loadTorchStateDict` did (also when `createBackbone` loaded the weights). */
+  loadReport: BackboneLoadReport | undefined;
+
+  /**
+   * A checkpoint's tensors under the official names (the naming chosen by the keys, as
+   * `loadTorchStateDict` does; keys outside `prefix` dropped, a `module.` prefix stripped).
+   */
+  officialStateDict(stateDict: Map<string, HostTensor> | Record<string, HostTensor>, prefix = ''): { naming: TorchNaming; tensors: Map<string, HostTensor> } {
+    this.ensureBuilt();
+    const given = stateDict instanceof Map ? stateDict : new Map(Object.entries(stateDict));
+    const known = new Set([...Object.keys(this.torchKeyMap()), ...Object.keys(this.torchBuffers())]);
+    let under = [...given.keys()].filter((k) => k.startsWith(prefix)).map((k) => k.slice(prefix.length));
+    // a checkpoint saved from DistributedDataParallel names everything `module.…`
+    const ddp = under.length > 0 && under.every((k) => k.startsWith('module.')) ? 'module.' : '';
+    under = under.map((k) => k.slice(ddp.length));
+    const { naming, renamed } = chooseNaming(under, this.torchNamings(), known);
+    const tensors = new Map<string, HostTensor>();
+    for (const k of under) tensors.set(renamed.get(k)!, given.get(prefix + ddp + k)!);
+    return { naming, tensors };
+  }
+
+  /** Resamples, in place, the checkpoint's position embeddings and bias tables whose shape is another geometry's. */
+  private resizeToGeometry(sd: Map<string, HostTensor>, keyMap: StateDictKeyMap, problems: string[]): string[] {
+    const resized: string[] = [];
+    for (const [key, entry] of Object.entries(keyMap)) {
+      const t = sd.get(key);
+      const to = typeof entry === 'string' ? entry : entry.to;
+      if (!t || Array.isArray(to)) continue;
+      const target = this.weight(to).shape as number[];
+      const rows = target[target.length - 2]!;
+      if (t.shape[t.shape.length - 2] === rows) continue;
+      try {
+        const pos = this.positionEmbedding(key);
+        if (pos) sd.set(key, resamplePosEmbed(t, pos.grid, pos.prefixTokens, pos.interpolation));
+        else if (key.endsWith('relative_position_bias_table')) sd.set(key, resizeRelativePositionBiasTable(t, (Math.sqrt(rows) + 1) / 2));
+        else continue;
+        resized.push(`${key} [${t.shape.join(', ')}] → [${sd.get(key)!.shape.join(', ')}]`);
+      } catch (err) {
+        problems.push(`${key} [${t.shape.join(', ')}]: cannot resize to this model's geometry: ${(err as Error).message}`);
+      }
+    }
+    return resized;
   }
 }

@@ -126,13 +126,13 @@ export const NAMED_CONFIGS: Record<string, NamedConfig> = {
   },
   'flatten-pvt-t': {
     family: 'pvt',
-    config: { version: 1, embedDims: PVT_DIMS, numHeads: PVT_HEADS, mlpRatios: PVT_MLP, depths: [2, 2, 2, 2], attention: FLATTEN_PVT, finalNorm: false },
+    config: { version: 1, embedDims: PVT_DIMS, numHeads: PVT_HEADS, mlpRatios: PVT_MLP, depths: [2, 2, 2, 2], attention: FLATTEN_PVT, finalNorm: false, patchEmbedEpsilon: 1e-6 },
     reported: { params: 12.2, flops: 2.0, source: 'FLatten Fig. 6 table' },
     official: flattenCode(12.15, 'flatten_pvt_tiny'),
   },
   'flatten-pvt-s': {
     family: 'pvt',
-    config: { version: 1, embedDims: PVT_DIMS, numHeads: PVT_HEADS, mlpRatios: PVT_MLP, depths: [3, 4, 6, 3], attention: FLATTEN_PVT, finalNorm: false },
+    config: { version: 1, embedDims: PVT_DIMS, numHeads: PVT_HEADS, mlpRatios: PVT_MLP, depths: [3, 4, 6, 3], attention: FLATTEN_PVT, finalNorm: false, patchEmbedEpsilon: 1e-6 },
     reported: { params: 21.7, flops: 4.0, source: 'FLatten Fig. 6 table' },
     official: flattenCode(21.67, 'flatten_pvt_small'),
   },

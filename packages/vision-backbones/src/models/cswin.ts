@@ -2,9 +2,10 @@ import * as tf from '@tensorflow/tfjs-core';
 import { AttentionConfigError, registerLayerClass } from '@attention-zoo/attention-core';
 import { layerNorm } from '@attention-zoo/attention-core/ops';
 import { type StateDictKeyMap } from '@attention-zoo/attention-core/weights';
-import { Backbone, type BackboneBaseConfig, type FlopTerm } from '../core/backbone.js';
+import { Backbone, type BackboneBaseConfig, type FeatureTap, type FlopTerm } from '../core/backbone.js';
 import { conv2dTorch } from '../core/conv.js';
 import type { AttentionChoice } from '../core/stage-attention.js';
+import { officialNaming, type TorchNaming } from '../weights/naming.js';
 import { convKeys, layerNormKeys, linearKeys } from '../core/torch-keys.js';
 
 type Quad = [number, number, number, number];
@@ -98,7 +99,7 @@ export class CSwin extends Backbone {
     this.addHead(this.dim(3));
   }
 
-  protected forward(images: tf.Tensor4D, training: boolean): tf.Tensor2D {
+  protected forward(images: tf.Tensor4D, training: boolean, tap?: FeatureTap): tf.Tensor2D {
     const eps = this.cfg.layerNormEpsilon;
     const ln = (t: tf.Tensor, path: string) => layerNorm(t, this.w(`${path}/gamma`) as tf.Tensor1D, this.w(`${path}/beta`) as tf.Tensor1D, eps);
     const embed = conv2dTorch(images, this.w('stage1_conv_embed/conv/kernel') as tf.Tensor4D, this.w('stage1_conv_embed/conv/bias') as tf.Tensor1D, 4, 2);
@@ -113,6 +114,7 @@ export class CSwin extends Backbone {
         x = ln(tf.reshape(y, [b, -1, this.dim(i)]), `merge${i}/norm`) as tf.Tensor3D;
       }
       x = this.runStage(x, i, training);
+      tap?.(i, x, [this.grid(i), this.grid(i)]); // each stage's blocks' output, before the next merge
     }
     return this.head(tf.mean(ln(x, 'norm'), 1) as tf.Tensor2D);
   }
@@ -125,6 +127,15 @@ export class CSwin extends Backbone {
     Object.assign(map, layerNormKeys('norm', 'norm'));
     if (this.numClasses > 0) Object.assign(map, linearKeys('head', 'head'));
     return map;
+  }
+
+  featureShapes(): [number, number, number][] {
+    return STAGES.map((i) => [this.grid(i), this.grid(i), this.dim(i)]);
+  }
+
+  /** The official names only: timm has no CSwin. */
+  protected torchNamings(): TorchNaming[] {
+    return [officialNaming('microsoft/CSWin-Transformer models/cswin.py, LeapLabTHU/FLatten-Transformer models/flatten_cswin.py')];
   }
 
   flopTerms(): FlopTerm[] {

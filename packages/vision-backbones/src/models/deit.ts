@@ -2,7 +2,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { AttentionConfigError, registerLayerClass } from '@attention-zoo/attention-core';
 import { layerNorm } from '@attention-zoo/attention-core/ops';
 import { type StateDictKeyMap } from '@attention-zoo/attention-core/weights';
-import { Backbone, type BackboneBaseConfig, type FlopTerm } from '../core/backbone.js';
+import { Backbone, type BackboneBaseConfig, type FeatureTap, type FlopTerm, type PositionEmbeddingGeometry } from '../core/backbone.js';
+import type { TorchNaming } from '../weights/naming.js';
 import { conv2dTorch } from '../core/conv.js';
 import type { AttentionChoice } from '../core/stage-attention.js';
 import { convKeys, layerNormKeys, linearKeys, squeezeTo } from '../core/torch-keys.js';
@@ -101,7 +102,7 @@ export class DeiT extends Backbone {
     if (this.cfg.distilled) this.addHead(c, 'head_dist');
   }
 
-  protected forward(images: tf.Tensor4D, training: boolean): tf.Tensor2D {
+  protected forward(images: tf.Tensor4D, training: boolean, tap?: FeatureTap): tf.Tensor2D {
     const { embedDim: c, patchSize: p, layerNormEpsilon } = this.cfg;
     const y = conv2dTorch(images, this.w('patch_embed/proj/kernel') as tf.Tensor4D, this.w('patch_embed/proj/bias') as tf.Tensor1D, p, 0);
     const b = y.shape[0];
@@ -111,7 +112,10 @@ export class DeiT extends Backbone {
     if (this.cfg.distilled) lead.push(this.w('dist_token'));
     if (lead.length) x = tf.concat([tf.tile(tf.expandDims(tf.concat(lead, 0), 0), [b, 1, 1]), x], 1) as tf.Tensor3D;
     if (this.cfg.posEmbed) x = tf.add(x, this.w('pos_embed')) as tf.Tensor3D;
-    x = this.runStage(x, 0, training);
+    const g = this.grid();
+    const extra = this.extraTokens();
+    // timm's forward_intermediates: each block's patch tokens, class tokens dropped, before the final norm
+    x = this.runStage(x, 0, training, tap && ((i, t) => tap(i, tf.slice(t, [0, extra, 0], [-1, -1, -1]) as tf.Tensor3D, [g, g])));
     x = layerNorm(x, this.w('norm/gamma') as tf.Tensor1D, this.w('norm/beta') as tf.Tensor1D, layerNormEpsilon) as tf.Tensor3D;
     const token = (i: number) => tf.squeeze(tf.slice(x, [0, i, 0], [-1, 1, -1]), [1]) as tf.Tensor2D;
     if (!this.cfg.classToken) return this.head(tf.mean(x, 1) as tf.Tensor2D);
@@ -131,6 +135,24 @@ export class DeiT extends Backbone {
     if (this.numClasses > 0) Object.assign(map, linearKeys('head', 'head'));
     if (this.numClasses > 0 && this.cfg.distilled) Object.assign(map, linearKeys('head_dist', 'head_dist'));
     return map;
+  }
+
+  featureShapes(): [number, number, number][] {
+    return Array.from({ length: this.cfg.depth }, () => [this.grid(), this.grid(), this.cfg.embedDim] as [number, number, number]);
+  }
+
+  /** timm's ViT default: the last three blocks. */
+  protected override defaultOutIndices(count: number): number[] {
+    return Array.from({ length: Math.min(3, count) }, (_, i) => count - Math.min(3, count) + i);
+  }
+
+  /** DeiT's repository is built on timm's `VisionTransformer`: its checkpoints and timm's share every name. */
+  protected torchNamings(): TorchNaming[] {
+    return [{ name: 'official/timm', source: 'facebookresearch/deit models.py = timm/models/vision_transformer.py, deit.py', toOfficial: (k) => k }];
+  }
+
+  protected override positionEmbedding(key: string): PositionEmbeddingGeometry | undefined {
+    return key === 'pos_embed' ? { grid: [this.grid(), this.grid()], prefixTokens: this.extraTokens() } : undefined;
   }
 
   flopTerms(): FlopTerm[] {

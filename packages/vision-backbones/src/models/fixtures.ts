@@ -40,7 +40,8 @@ const MODEL_FIXTURES: FixtureHandler[] = [
       const [k, p] = [num(f, 'kernel_size'), num(f, 'focusing_factor')];
       const attention = letters(f).map((t, i) => (t === 'L' ? { name: 'flatten', srRatio: la[i], kernelSize: k, focusingFactor: p } : { name: 'spatial-reduction', srRatio: sr[i] }));
       const sizes = { embedDims: list<Quad>(f, 'embed_dims'), numHeads: list<Quad>(f, 'num_heads'), mlpRatios: list<Quad>(f, 'mlp_ratios'), depths: list<Quad>(f, 'depths') };
-      return runModel(new Pvt({ ...common(f), ...sizes, finalNorm: false, attention }), f);
+      // FLatten's PatchEmbed passes the model's norm_layer (ε 1e-6); PVT's own uses nn.LayerNorm (1e-5)
+      return runModel(new Pvt({ ...common(f), ...sizes, finalNorm: false, patchEmbedEpsilon: 1e-6, attention }), f);
     },
   },
   // models/flatten_swin.py FLattenSwinTransformer: 'L' stages focused linear windows, 'S' Swin WindowAttention.

@@ -3,7 +3,9 @@ import { AttentionConfigError, registerLayerClass } from '@attention-zoo/attenti
 import { layerNorm } from '@attention-zoo/attention-core/ops';
 import { type StateDictKeyMap } from '@attention-zoo/attention-core/weights';
 import { convFfnBlock } from '../blocks/conv-ffn-block.js';
-import { Backbone, type BackboneBaseConfig, type FlopTerm } from '../core/backbone.js';
+import { Backbone, type BackboneBaseConfig, type FeatureTap, type FlopTerm, type PositionEmbeddingGeometry } from '../core/backbone.js';
+import { officialNaming, type TorchNaming } from '../weights/naming.js';
+import { TIMM_PVT_V2 } from '../weights/timm-names.js';
 import { conv2dTorch, convOut } from '../core/conv.js';
 import type { AttentionChoice } from '../core/stage-attention.js';
 import { convKeys, layerNormKeys, linearKeys, squeezeTo } from '../core/torch-keys.js';
@@ -29,8 +31,13 @@ export interface PvtConfig extends BackboneBaseConfig {
    * but never applies it (its forward has the line commented out), so its configs set false.
    */
   finalNorm?: boolean;
-  /** LayerNorm ε of blocks (and PVT v1 patch embeddings and final norm). Default 1e-6 (`partial(nn.LayerNorm, eps=1e-6)`). */
+  /** LayerNorm ε of blocks and the final norms. Default 1e-6 (`partial(nn.LayerNorm, eps=1e-6)`). */
   layerNormEpsilon?: number;
+  /**
+   * LayerNorm ε of the patch embeddings. Default 1e-5: both official `PatchEmbed`s use `nn.LayerNorm(embed_dim)`;
+   * FLatten-PVT's passes the model's `norm_layer` (1e-6), which its configs set.
+   */
+  patchEmbedEpsilon?: number;
 }
 
 const STAGES = [0, 1, 2, 3] as const;
@@ -72,6 +79,7 @@ export class Pvt extends Backbone {
       clsToken,
       finalNorm: config.finalNorm ?? true,
       layerNormEpsilon: config.layerNormEpsilon ?? 1e-6,
+      patchEmbedEpsilon: config.patchEmbedEpsilon ?? 1e-5,
     };
     for (const i of STAGES) {
       const s = this.grid(i);
@@ -143,10 +151,8 @@ export class Pvt extends Backbone {
     this.addHead(dims[3]);
   }
 
-  protected forward(images: tf.Tensor4D, training: boolean): tf.Tensor2D {
-    const { embedDims: dims, version, layerNormEpsilon } = this.cfg;
-    // PVT v1's patch-embedding LayerNorm is the model's norm_layer; PVTv2's is nn.LayerNorm() (ε 1e-5)
-    const embedEps = version === 2 ? 1e-5 : layerNormEpsilon;
+  protected forward(images: tf.Tensor4D, training: boolean, tap?: FeatureTap): tf.Tensor2D {
+    const { embedDims: dims, version, layerNormEpsilon, patchEmbedEpsilon: embedEps } = this.cfg;
     let map: tf.Tensor4D = images;
     let x: tf.Tensor3D | undefined;
     for (const i of STAGES) {
@@ -159,6 +165,8 @@ export class Pvt extends Backbone {
       if (version === 1) x = tf.add(x, this.w(`pos_embed${i + 1}`)) as tf.Tensor3D; // pos_drop: rate 0 in every released config
       x = this.runStage(x, i, training);
       if (version === 2) x = layerNorm(x, this.w(`norm${i + 1}/gamma`) as tf.Tensor1D, this.w(`norm${i + 1}/beta`) as tf.Tensor1D, layerNormEpsilon) as tf.Tensor3D;
+      // each stage's map (PVTv2 after its norm{i}, as timm's forward_intermediates; the class token dropped)
+      tap?.(i, this.clsIn(i) ? (tf.slice(x, [0, 1, 0], [-1, -1, -1]) as tf.Tensor3D) : x, [h, w]);
       if (i < 3) map = tf.reshape(x, [b, h, w, c]) as tf.Tensor4D;
     }
     let feats: tf.Tensor3D = x!;
@@ -182,6 +190,24 @@ export class Pvt extends Backbone {
     if (version === 1) Object.assign(map, layerNormKeys('norm', 'norm'));
     if (this.numClasses > 0) Object.assign(map, linearKeys('head', 'head'));
     return map;
+  }
+
+  featureShapes(): [number, number, number][] {
+    return STAGES.map((i) => [this.grid(i), this.grid(i), this.cfg.embedDims[i]]);
+  }
+
+  /** PVT v1: the official names only (timm has no PVT v1); PVTv2: official or timm's. */
+  protected torchNamings(): TorchNaming[] {
+    if (this.cfg.version === 1) return [officialNaming('whai362/PVT classification/pvt.py, LeapLabTHU/FLatten-Transformer models/flatten_pvt.py')];
+    return [officialNaming('whai362/PVT classification/pvt_v2.py, LeapLabTHU/FLatten-Transformer models/flatten_pvt_v2.py'), TIMM_PVT_V2];
+  }
+
+  /** PVT v1's `pos_embed{i}`, resampled bilinearly as the official `_get_pos_embed` does at another size. */
+  protected override positionEmbedding(key: string): PositionEmbeddingGeometry | undefined {
+    const m = /^pos_embed(\d)$/.exec(key);
+    if (!m || this.cfg.version !== 1) return undefined;
+    const i = +m[1]! - 1;
+    return { grid: [this.grid(i), this.grid(i)], prefixTokens: this.clsIn(i), interpolation: { mode: 'bilinear', antialias: false } };
   }
 
   flopTerms(): FlopTerm[] {

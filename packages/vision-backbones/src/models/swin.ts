@@ -2,9 +2,11 @@ import * as tf from '@tensorflow/tfjs-core';
 import { AttentionConfigError, registerLayerClass } from '@attention-zoo/attention-core';
 import { dense, layerNorm } from '@attention-zoo/attention-core/ops';
 import { type StateDictKeyMap } from '@attention-zoo/attention-core/weights';
-import { Backbone, type BackboneBaseConfig, type FlopTerm } from '../core/backbone.js';
+import { Backbone, type BackboneBaseConfig, type FeatureTap, type FlopTerm } from '../core/backbone.js';
 import { conv2dTorch } from '../core/conv.js';
 import type { AttentionChoice } from '../core/stage-attention.js';
+import { officialNaming, type TorchNaming } from '../weights/naming.js';
+import { TIMM_SWIN } from '../weights/timm-names.js';
 import { convKeys, layerNormKeys, linearKeys } from '../core/torch-keys.js';
 import { patchMergeGather } from './patch-merging.js';
 
@@ -110,7 +112,7 @@ export class Swin extends Backbone {
     this.addHead(last);
   }
 
-  protected forward(images: tf.Tensor4D, training: boolean): tf.Tensor2D {
+  protected forward(images: tf.Tensor4D, training: boolean, tap?: FeatureTap): tf.Tensor2D {
     const { depths, layerNormEpsilon: eps, patchSize: p, embedDim } = this.cfg;
     const y = conv2dTorch(images, this.w('patch_embed/proj/kernel') as tf.Tensor4D, this.w('patch_embed/proj/bias') as tf.Tensor1D, p, 0);
     const b = y.shape[0];
@@ -118,6 +120,7 @@ export class Swin extends Backbone {
     let x = ln(tf.reshape(y, [b, -1, embedDim]), 'patch_embed/norm') as tf.Tensor3D;
     depths.forEach((_, i) => {
       x = this.runStage(x, i, training);
+      tap?.(i, x, [this.grid(i), this.grid(i)]); // before the patch merging, as timm's forward_intermediates
       if (i < depths.length - 1) {
         const g = this.grid(i);
         const merged = ln(patchMergeGather(x, [g, g]), `layers/${i}/downsample/norm`);
@@ -136,6 +139,14 @@ export class Swin extends Backbone {
     Object.assign(map, layerNormKeys('norm', 'norm'));
     if (this.numClasses > 0) Object.assign(map, linearKeys('head', 'head'));
     return map;
+  }
+
+  featureShapes(): [number, number, number][] {
+    return this.cfg.depths.map((_, i) => [this.grid(i), this.grid(i), this.dim(i)]);
+  }
+
+  protected torchNamings(): TorchNaming[] {
+    return [officialNaming('microsoft/Swin-Transformer models/swin_transformer.py, LeapLabTHU/FLatten-Transformer models/flatten_swin.py'), TIMM_SWIN];
   }
 
   flopTerms(): FlopTerm[] {

@@ -1,0 +1,3 @@
+export { MixedSparseAttention } from './layer.js';
+export type { MixedSparseAttentionConfig, HeadPattern } from './layer.js';
+import './register.js';

@@ -1,0 +1,3 @@
+export { factorizedRandomLogits } from './op.js';
+export { FactorizedRandomSynthesizer } from './layer.js';
+import './register.js';
