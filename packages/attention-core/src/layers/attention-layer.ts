@@ -268,14 +268,16 @@ export abstract class AttentionLayer extends layers.Layer {
       this.numericsCheck(x, 'input');
       if (context !== x) this.numericsCheck(context, 'context');
     }
-    const y = tf.tidy(() => {
-      const mask = keyPaddingMask && (tf.cast(keyPaddingMask, 'float32') as tf.Tensor2D);
-      const ctx: MixContext = { training, keyPaddingMask: mask, x, context, seed: this.nextSeed() };
-      const mixed = this.mixTokens(x, context, ctx); // [B, N, dim]
-      let out = dense(mixed, this.weight('out/kernel').read() as tf.Tensor2D, this.weight('out/bias').read() as tf.Tensor1D);
-      if (training && this.projDropout > 0) out = tf.dropout(out, this.projDropout, undefined, this.nextSeed());
-      return out;
-    });
+    const y = this.naming(() =>
+      tf.tidy(() => {
+        const mask = keyPaddingMask && (tf.cast(keyPaddingMask, 'float32') as tf.Tensor2D);
+        const ctx: MixContext = { training, keyPaddingMask: mask, x, context, seed: this.nextSeed() };
+        const mixed = this.mixTokens(x, context, ctx); // [B, N, dim]
+        let out = dense(mixed, this.weight('out/kernel').read() as tf.Tensor2D, this.weight('out/bias').read() as tf.Tensor1D);
+        if (training && this.projDropout > 0) out = tf.dropout(out, this.projDropout, undefined, this.nextSeed());
+        return out;
+      }),
+    );
     if (this.checkNumerics) {
       try {
         this.numericsCheck(y, 'output');
@@ -299,11 +301,26 @@ export abstract class AttentionLayer extends layers.Layer {
     const context = options.context ?? x;
     this.ensureBuilt(x, context);
     this.checkInputs(x, context, options.keyPaddingMask);
-    return tf.tidy(() => {
-      const mask = options.keyPaddingMask && (tf.cast(options.keyPaddingMask, 'float32') as tf.Tensor2D);
-      const ctx: MixContext = { training: false, keyPaddingMask: mask, x, context };
-      return this.computeAttentionMap(x, context, ctx);
-    });
+    return this.naming(() =>
+      tf.tidy(() => {
+        const mask = options.keyPaddingMask && (tf.cast(options.keyPaddingMask, 'float32') as tf.Tensor2D);
+        const ctx: MixContext = { training: false, keyPaddingMask: mask, x, context };
+        return this.computeAttentionMap(x, context, ctx);
+      }),
+    );
+  }
+
+  /** Runs `body`; an input or config error from a variant's op gains this layer's name. */
+  private naming<T>(body: () => T): T {
+    try {
+      return body();
+    } catch (err) {
+      if ((err instanceof AttentionInputError || err instanceof AttentionConfigError) && !err.message.includes(this.who)) {
+        const Named = err instanceof AttentionInputError ? AttentionInputError : AttentionConfigError;
+        throw new Named(`${this.who}: ${err.message}`);
+      }
+      throw err;
+    }
   }
 
   /** Default map: project q and k, split heads, `mixWeights`. */
