@@ -1,4 +1,4 @@
-import { option, registerAttention, z } from '@attention-zoo/attention-core';
+import { option, registerAttention } from '@attention-zoo/attention-core';
 import { EFFICIENT_ATTENTION_PAPER } from '../paper.js';
 import { kernelizedCost } from '../shared/kernelized-cost.js';
 import { EfficientAttention } from './layer.js';

@@ -1,4 +1,4 @@
-import { option, registerAttention, z } from '@attention-zoo/attention-core';
+import { option, registerAttention } from '@attention-zoo/attention-core';
 import { HYDRA_PAPER } from '../paper.js';
 import { HydraAttention } from './layer.js';
 

@@ -1,5 +1,5 @@
 import type * as tf from '@tensorflow/tfjs-core';
-import { option, registerAttention, z } from '@attention-zoo/attention-core';
+import { option, registerAttention } from '@attention-zoo/attention-core';
 import { eluFeatureMap, linearAttention } from '@attention-zoo/attention-core/ops';
 import { LINEAR_TRANSFORMER_PAPER } from '../paper.js';
 import { kernelizedCost } from '../shared/kernelized-cost.js';
