@@ -41,6 +41,7 @@ export function registerMeanValues(name = 'test-mean-values', capabilities: Part
     summary: 'mean of the values (trainer test)',
     paper: { title: 'none', authors: 'test', year: 2024, url: 'https://example.invalid' },
     layer,
+    options: {},
     complexity: { time: 'O(N·d)', memory: 'O(N·d)' },
     cost: ({ tokens, dim }) => ({ flops: tokens * dim, activationBytes: 4 * tokens * dim }),
   });

@@ -24,17 +24,21 @@ export type { AttentionCapabilities } from './layers/capabilities.js';
 export { disposeState, stateBytes, stateTensors } from './layers/incremental.js';
 export type { AttentionState, AttentionStepOptions, AttentionStepResult, IncrementalKind, StateTree } from './layers/incremental.js';
 export { SHARED_CONFIG_KEYS } from './layers/config.js';
+export { MAX_TOKENS, option, z } from './layers/options.js';
+export type { OptionSchemas } from './layers/options.js';
 export type { AttentionConfig } from './layers/config.js';
 export type { InitSpec } from './layers/path-weights.js';
 
 // Registry
 export {
   createAttention,
+  declaredOptionsOf,
   descriptorOf,
   getAttention,
   layerCost,
   layoutConfig,
   listAttentions,
+  pickOptions,
   registerAttention,
   registerLayerClass,
 } from './registry.js';
@@ -42,6 +46,7 @@ export type {
   AttentionDescriptor,
   AttentionLayerClass,
   AttentionSpec,
+  CreateAttentionOptions,
   Cost,
   CostShape,
   PaperRef,

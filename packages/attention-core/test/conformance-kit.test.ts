@@ -3,7 +3,7 @@
 // the checks it does not break must still pass (so failures are specific).
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { defineCapabilities, registerAttention, SoftmaxAttention, type AttentionLayerClass, type MixContext } from '@attention-zoo/attention-core';
+import { defineCapabilities, getAttention, registerAttention, SoftmaxAttention, type AttentionLayerClass, type MixContext } from '@attention-zoo/attention-core';
 import { scaledDotProductAttention } from '@attention-zoo/attention-core/ops';
 import { conformanceChecks } from '@attention-zoo/attention-core/testing';
 import { useBackend } from '@attention-zoo/test-utils';
@@ -115,6 +115,7 @@ for (const [name, cls] of mutants) {
     summary: 'A deliberately broken softmax for testing the conformance kit.',
     paper: { title: 'none', authors: 'none', year: 2026, url: 'https://example.invalid' },
     layer: cls as AttentionLayerClass,
+    options: getAttention('softmax').options!,
     complexity: { time: 'O(N²·d)', memory: 'O(N²)' },
     cost: ({ tokens, dim }) => ({ flops: tokens * tokens * dim, activationBytes: 4 * tokens * tokens }),
   });

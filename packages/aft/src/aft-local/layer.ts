@@ -72,7 +72,8 @@ export class AftLocal extends PositionBiasLayer {
   protected override impliedBias(tokens: number): tf.Tensor3D {
     return tf.tidy(() => {
       const s = this.windowSize;
-      const band = tf.linalg.bandPart(tf.ones([tokens, tokens]), s - 1, s - 1); // 1 where |t − t'| < s
+      const w = Math.min(s, tokens) - 1; // a window wider than the sequence covers it all
+      const band = tf.linalg.bandPart(tf.ones([tokens, tokens]), w, w); // 1 where |t − t'| < s
       return tf.expandDims(tf.mul(denseBias(this.positionBias(), tokens), band), 0) as tf.Tensor3D;
     });
   }

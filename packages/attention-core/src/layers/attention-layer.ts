@@ -4,6 +4,7 @@ import { AttentionConfigError, AttentionInputError, NumericsError, shapeToString
 import { canReadSync, checkFiniteLater, checkFiniteNow } from '../numerics.js';
 import { dense } from '../ops/dense.js';
 import { mergeHeads, splitHeads } from '../ops/heads.js';
+import { checkKeyPaddingMask } from '../ops/masks.js';
 import {
   resolveAttentionConfig,
   type AttentionCapabilities,
@@ -13,6 +14,7 @@ import {
 import { DEFAULT_CAPABILITIES } from './capabilities.js';
 import { disposeState, type AttentionState, type AttentionStepOptions, type AttentionStepResult } from './incremental.js';
 import { PathWeights, type InitSpec } from './path-weights.js';
+import { declaredOptionsOf } from '../registry.js';
 import { defaultLayerName } from '../blocks/layer-name.js';
 
 type Shape = (number | null)[];
@@ -101,7 +103,7 @@ export abstract class AttentionLayer extends layers.Layer {
     }
     super({ name, trainable: config?.trainable ?? true });
     const who = `${className.slice(className.lastIndexOf('>') + 1)} '${name}'`;
-    const r: ResolvedAttentionConfig = resolveAttentionConfig(who, config, this.capabilities);
+    const r: ResolvedAttentionConfig = resolveAttentionConfig(who, config, this.capabilities, declaredOptionsOf(new.target));
     this.dim = r.dim;
     this.numHeads = r.numHeads;
     this.headDim = r.headDim;
@@ -322,15 +324,32 @@ export abstract class AttentionLayer extends layers.Layer {
         );
       }
     }
-    const d = this.dim;
-    for (const p of this.projections()) {
-      this.addPathWeight(`${p}/kernel`, [d, d]);
-      if (this.qkvBias) this.addPathWeight(`${p}/bias`, [d]);
+    for (const [i, s] of shapes.slice(0, 2).entries()) {
+      if (s[1] === 0) throw new AttentionInputError(this.noTokens(i === 0 ? 'input' : 'context', s));
     }
-    this.addPathWeight('out/kernel', [d, d]);
-    this.addPathWeight('out/bias', [d]);
-    this.buildMixing(shapes[0]!);
+    const d = this.dim;
+    try {
+      for (const p of this.projections()) {
+        this.addPathWeight(`${p}/kernel`, [d, d]);
+        if (this.qkvBias) this.addPathWeight(`${p}/bias`, [d]);
+      }
+      this.addPathWeight('out/kernel', [d, d]);
+      this.addPathWeight('out/bias', [d]);
+      this.buildMixing(shapes[0]!);
+    } catch (err) {
+      // A failed build (an option that sizes a weight beyond the limit, a shape the variant
+      // refuses) leaves no variable behind, and the layer unbuilt.
+      for (const w of this.weights) w.dispose();
+      // tfjs keeps the variables in two lists and their names in a third, private ones, so they are reset by name.
+      Object.assign(this, { _trainableWeights: [], _nonTrainableWeights: [], _addedWeightNames: [] });
+      this.paths.clear();
+      throw err;
+    }
     this.built = true;
+  }
+
+  private noTokens(what: string, shape: readonly (number | null)[]): string {
+    return `${this.who}: ${what} has 0 tokens (shape ${shapeToString(shape)}); attention needs at least one query and one key token`;
   }
 
   override computeOutputShape(inputShape: Shape | Shape[]): Shape {
@@ -341,18 +360,22 @@ export abstract class AttentionLayer extends layers.Layer {
     const { x, context, keyPaddingMask } = this.unpack(inputs, kwargs);
     const training = kwargs['training'] === true;
     this.checkInputs(x, context, keyPaddingMask);
+    // An empty batch has an empty output (no computation to do, and some kernels refuse size 0).
+    if (x.shape[0] === 0) return tf.zeros(x.shape);
     if (this.checkNumerics) {
       this.numericsCheck(x, 'input');
       if (context !== x) this.numericsCheck(context, 'context');
     }
-    const y = tf.tidy(() => {
-      const mask = keyPaddingMask && (tf.cast(keyPaddingMask, 'float32') as tf.Tensor2D);
-      const ctx: MixContext = { training, keyPaddingMask: mask, x, context, seed: this.nextSeed() };
-      const mixed = this.mixTokens(x, context, ctx); // [B, N, dim]
-      let out = dense(mixed, this.weight('out/kernel').read() as tf.Tensor2D, this.weight('out/bias').read() as tf.Tensor1D);
-      if (training && this.projDropout > 0) out = tf.dropout(out, this.projDropout, undefined, this.nextSeed());
-      return out;
-    });
+    const y = this.naming(() =>
+      tf.tidy(() => {
+        const mask = keyPaddingMask && (tf.cast(keyPaddingMask, 'float32') as tf.Tensor2D);
+        const ctx: MixContext = { training, keyPaddingMask: mask, x, context, seed: this.nextSeed() };
+        const mixed = this.mixTokens(x, context, ctx); // [B, N, dim]
+        let out = dense(mixed, this.weight('out/kernel').read() as tf.Tensor2D, this.weight('out/bias').read() as tf.Tensor1D);
+        if (training && this.projDropout > 0) out = tf.dropout(out, this.projDropout, undefined, this.nextSeed());
+        return out;
+      }),
+    );
     if (this.checkNumerics) {
       try {
         this.numericsCheck(y, 'output');
@@ -376,11 +399,26 @@ export abstract class AttentionLayer extends layers.Layer {
     const context = options.context ?? x;
     this.ensureBuilt(x, context);
     this.checkInputs(x, context, options.keyPaddingMask);
-    return tf.tidy(() => {
-      const mask = options.keyPaddingMask && (tf.cast(options.keyPaddingMask, 'float32') as tf.Tensor2D);
-      const ctx: MixContext = { training: false, keyPaddingMask: mask, x, context };
-      return this.computeAttentionMap(x, context, ctx);
-    });
+    return this.naming(() =>
+      tf.tidy(() => {
+        const mask = options.keyPaddingMask && (tf.cast(options.keyPaddingMask, 'float32') as tf.Tensor2D);
+        const ctx: MixContext = { training: false, keyPaddingMask: mask, x, context };
+        return this.computeAttentionMap(x, context, ctx);
+      }),
+    );
+  }
+
+  /** Runs `body`; an input or config error from a variant's op gains this layer's name. */
+  private naming<T>(body: () => T): T {
+    try {
+      return body();
+    } catch (err) {
+      if ((err instanceof AttentionInputError || err instanceof AttentionConfigError) && !err.message.includes(this.who)) {
+        const Named = err instanceof AttentionInputError ? AttentionInputError : AttentionConfigError;
+        throw new Named(`${this.who}: ${err.message}`);
+      }
+      throw err;
+    }
   }
 
   /** Default map: project q and k, split heads, `mixWeights`. */
@@ -440,6 +478,7 @@ export abstract class AttentionLayer extends layers.Layer {
       throw new AttentionInputError(`${this.who}: input width ${x.shape[2]} does not match dim ${this.dim}; expected ${expect}, got ${shapeToString(x.shape)}`);
     }
     const [batch, tokens] = x.shape as number[];
+    if (tokens === 0) throw new AttentionInputError(this.noTokens('input', x.shape));
     if (context !== x) {
       if (!this.capabilities.crossAttention) {
         throw new AttentionInputError(`${this.who}: this variant does not support cross-attention (a separate context)`);
@@ -451,15 +490,12 @@ export abstract class AttentionLayer extends layers.Layer {
       }
     }
     const keyTokens = context.shape[1]!;
+    if (keyTokens === 0) throw new AttentionInputError(this.noTokens('context', context.shape));
     if (keyPaddingMask != null) {
       if (!this.capabilities.keyPaddingMask) {
         throw new AttentionInputError(`${this.who}: this variant does not support a key-padding mask`);
       }
-      if (keyPaddingMask.rank !== 2 || keyPaddingMask.shape[0] !== batch || keyPaddingMask.shape[1] !== keyTokens) {
-        throw new AttentionInputError(
-          `${this.who}: keyPaddingMask must be [batch, keyTokens] = ${shapeToString([batch!, keyTokens])} (1 = real key, 0 = padding), got ${shapeToString(keyPaddingMask.shape)}`,
-        );
-      }
+      checkKeyPaddingMask(keyPaddingMask, batch!, keyTokens, this.who);
     }
     if (this.maxTokens !== undefined) {
       for (const [what, n] of [['input', tokens], ['context', keyTokens]] as const) {

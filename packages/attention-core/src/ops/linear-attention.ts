@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { AttentionInputError, shapeToString } from '../errors.js';
 import { linearAttentionKernel } from '../kernels/linear-attention/index.js';
-import { checkKeyPaddingMask, checkQKV } from './shapes.js';
+import { checkQKV } from './shapes.js';
+import { checkKeyPaddingMask } from './masks.js';
 
 export interface LinearAttentionOptions {
   /** Query i sees keys j ≤ i, computed by a chunked prefix sum (needs queries = keys). */

@@ -1,4 +1,40 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { AttentionInputError, shapeToString } from '../errors.js';
+import { canReadSync } from '../numerics.js';
+
+const MASK_CONVENTION = 'a key-padding mask is boolean or 0/1: true/1 = real key, false/0 = padding';
+
+/**
+ * Checks a `[batch, keys]` key-padding mask: its shape, its dtype (bool, or int32/float32
+ * holding only 0 and 1) and — where the backend reads back synchronously — its values, so
+ * an additive mask (0 / −∞, as PyTorch's `attn_mask` takes) or a flipped one is an error
+ * naming the convention instead of a silently wrong result. `who` names the layer or op.
+ * Every variant gets this through the base layer's input checks and the functional ops.
+ */
+export function checkKeyPaddingMask(mask: tf.Tensor, batch: number, keys: number, who: string): void {
+  if (!(mask instanceof tf.Tensor)) throw new AttentionInputError(`${who}: keyPaddingMask must be a tf.Tensor [batch, keyTokens]; ${MASK_CONVENTION}`);
+  if (mask.rank !== 2 || mask.shape[0] !== batch || mask.shape[1] !== keys) {
+    throw new AttentionInputError(
+      `${who}: keyPaddingMask must be [batch, keyTokens] = ${shapeToString([batch, keys])} ` +
+        `(1 = real key, 0 = padding), got ${shapeToString(mask.shape)}`,
+    );
+  }
+  if (mask.dtype !== 'bool' && mask.dtype !== 'int32' && mask.dtype !== 'float32') {
+    throw new AttentionInputError(`${who}: keyPaddingMask has dtype ${mask.dtype}; ${MASK_CONVENTION}`);
+  }
+  if (mask.dtype === 'bool' || mask.size === 0 || !canReadSync()) return;
+  const flag = tf.tidy(() => tf.any(tf.logicalAnd(tf.notEqual(mask, 0), tf.notEqual(mask, 1))));
+  const bad = flag.dataSync()[0] === 1;
+  flag.dispose();
+  if (bad) {
+    const values = mask.dataSync();
+    const odd = values.find((v) => v !== 0 && v !== 1);
+    throw new AttentionInputError(
+      `${who}: keyPaddingMask holds ${odd} (${mask.dtype}); ${MASK_CONVENTION}. ` +
+        'An additive mask (0 = keep, −Infinity = drop) is not taken: pass tf.equal(additive, 0) instead',
+    );
+  }
+}
 
 /**
  * Causal "may attend" pattern `[queries, keys]`: query i sees keys j ≤ i

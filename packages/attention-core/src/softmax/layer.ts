@@ -2,7 +2,6 @@ import * as tf from '@tensorflow/tfjs-core';
 import { AttentionLayer, type MixContext } from '../layers/attention-layer.js';
 import { defineCapabilities } from '../layers/capabilities.js';
 import type { AttentionConfig } from '../layers/config.js';
-import { AttentionConfigError } from '../errors.js';
 import { scaledDotProductAttention, softmaxAttentionWeights } from './op.js';
 
 export interface SoftmaxAttentionConfig extends AttentionConfig {
@@ -19,10 +18,7 @@ export class SoftmaxAttention extends AttentionLayer {
 
   constructor(config: SoftmaxAttentionConfig) {
     super(config);
-    this.scale = config.scale ?? 1 / Math.sqrt(this.headDim);
-    if (!(this.scale > 0 && Number.isFinite(this.scale))) {
-      throw new AttentionConfigError(`${this.who}: scale must be a positive finite number, got ${config.scale}`);
-    }
+    this.scale = config.scale ?? 1 / Math.sqrt(this.headDim); // range checked by the descriptor's options
   }
 
   protected override mix(q: tf.Tensor4D, k: tf.Tensor4D, v: tf.Tensor4D, ctx: MixContext): tf.Tensor4D {

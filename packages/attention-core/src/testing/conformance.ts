@@ -3,6 +3,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { AttentionConfigError, AttentionInputError, NumericsError } from '../errors.js';
 import type { AttentionCallOptions, AttentionLayer } from '../layers/attention-layer.js';
 import type { AttentionConfig } from '../layers/config.js';
+import { canReadSync } from '../numerics.js';
 import { dense } from '../ops/dense.js';
 import { mergeHeads, splitHeads } from '../ops/heads.js';
 import { createAttention, getAttention } from '../registry.js';
@@ -139,7 +140,17 @@ export function conformanceChecks(spec: ConformanceSpec): ConformanceCheck[] {
   const add = (name: string, body: (own: AttentionLayer[]) => Promise<void>) => checks.push({ name, run: scoped(body) });
 
   add('registry: descriptor, capabilities and cost model are consistent', async (own) => {
-    const layer = make({ someKeyNoVariantUses: 1 });
+    // Strict options: a key the variant does not declare is refused by name; the lenient path drops it.
+    let refused: unknown;
+    try {
+      own.push(make({ someKeyNoVariantUses: 1 }));
+    } catch (err) {
+      refused = err;
+    }
+    if (descriptor.options && (!(refused instanceof AttentionConfigError) || !refused.message.includes('someKeyNoVariantUses'))) {
+      fail(`an undeclared option must be refused with an AttentionConfigError naming it, got ${refused === undefined ? 'a layer' : String(refused)}`);
+    }
+    const layer = createAttention(spec.name, { ...baseConfig, someKeyNoVariantUses: 1 } as AttentionConfig & Record<string, unknown>, { lenient: true });
     own.push(layer);
     if (layer.capabilities !== caps) fail('the layer class declares different capabilities from the registered descriptor');
     if (!descriptor.complexity?.time || !descriptor.complexity?.memory) fail('the descriptor has no complexity summary');
@@ -392,6 +403,11 @@ export function conformanceChecks(spec: ConformanceSpec): ConformanceCheck[] {
     expectThrow(() => run(layer, tf.randomNormal([batch, tokens, dim + 1]) as tf.Tensor3D), AttentionInputError, /does not match dim/, 'input of the wrong width');
     if (caps.keyPaddingMask) {
       expectThrow(() => run(layer, x, { keyPaddingMask: tf.ones([batch, tokens + 1]) as tf.Tensor2D }), AttentionInputError, /keyPaddingMask must be/, 'mask of the wrong shape');
+      if (canReadSync()) {
+        // An additive mask (0 = keep, −∞ = drop) read as 0/1 would keep exactly the padded keys.
+        const additive = tf.where(tf.greater(paddingMask(tokens), 0), tf.zerosLike(paddingMask(tokens)), tf.fill([batch, tokens], -Infinity)) as tf.Tensor2D;
+        expectThrow(() => run(layer, x, { keyPaddingMask: additive }), AttentionInputError, /boolean or 0\/1/, 'an additive (0/−∞) mask');
+      }
     } else {
       expectThrow(() => run(layer, x, { keyPaddingMask: tf.ones([batch, tokens]) as tf.Tensor2D }), AttentionInputError, /does not support a key-padding mask/, 'mask for a variant without masks');
     }

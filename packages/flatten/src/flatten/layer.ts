@@ -58,10 +58,6 @@ export class FLattenAttention extends FocusedLinearLayer {
     super(config);
     this.srRatio = config.srRatio ?? 1;
     this.linear = config.linear ?? false;
-    if (!Number.isInteger(this.srRatio) || this.srRatio < 1) {
-      throw new AttentionConfigError(`${this.who}: srRatio must be a positive integer, got ${JSON.stringify(config.srRatio)}`);
-    }
-    if (typeof this.linear !== 'boolean') throw new AttentionConfigError(`${this.who}: linear must be a boolean, got ${JSON.stringify(config.linear)}`);
     const [h, w] = this.grid!;
     if (this.srRatio > h || this.srRatio > w) {
       throw new AttentionConfigError(`${this.who}: srRatio ${this.srRatio} is larger than the grid [${h}, ${w}]`);
