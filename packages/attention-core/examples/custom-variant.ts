@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu'; // or -webgpu, -wasm, @tensorflow/tfjs-node
 import { AttentionLayer, createAttention, defineCapabilities, registerAttention, type MixContext } from '@attention-zoo/attention-core';
 
 /** A toy variant: every query takes the mean of the values, A = 1/M. A variant writes only its mixing step. */

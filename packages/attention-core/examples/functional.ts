@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu'; // or -webgpu, -wasm, @tensorflow/tfjs-node
 import { eluFeatureMap, linearAttention, scaledDotProductAttention } from '@attention-zoo/attention-core/ops';
 
 // Heads-first like PyTorch: [batch, heads, tokens, headDim].

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu'; // or -webgpu, -wasm, @tensorflow/tfjs-node
 import { readSafetensors, writeSafetensors } from '@attention-zoo/attention-core/weights';
 import { FLattenAttention } from '@attention-zoo/flatten';
 

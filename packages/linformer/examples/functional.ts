@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu'; // or -webgpu, -wasm, @tensorflow/tfjs-node
 import { linformerAttention } from '@attention-zoo/linformer';
 
 // Heads-first like PyTorch: [batch, heads, tokens, headDim].

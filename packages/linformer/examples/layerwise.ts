@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu'; // or -webgpu, -wasm, @tensorflow/tfjs-node
 import { TransformerEncoder } from '@attention-zoo/attention-core';
 import { SharedProjection } from '@attention-zoo/linformer';
 

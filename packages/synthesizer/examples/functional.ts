@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu'; // or -webgpu, -wasm, @tensorflow/tfjs-node
 import { denseSynthesizerLogits, randomSynthesizerLogits, syntheticAttention } from '@attention-zoo/synthesizer';
 
 const x = tf.randomNormal([2, 10, 16]) as tf.Tensor3D; // [batch, tokens, dim]

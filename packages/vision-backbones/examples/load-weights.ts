@@ -1,12 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-import { fileURLToPath } from 'node:url';
 import { createBackbone } from '@attention-zoo/vision-backbones';
 
-// A timm PVTv2 checkpoint written by torch.save (a tiny one from the tests). For the real model:
+// A timm PVTv2 checkpoint written by torch.save (a tiny one: the package's test fixture
+// test/fixtures/checkpoints/pvtv2-timm.pth in the repository). For the real model:
 // createBackbone('pvtv2-b0', { weights: 'pvt_v2_b0.pth' }) — the PVT release (official names) or
 // timm's model.safetensors from the Hugging Face hub (timm names) load the same way.
-const file = fileURLToPath(new URL('../test/fixtures/checkpoints/pvtv2-timm.pth', import.meta.url));
+const file = 'pvtv2-timm.pth';
 const tiny = { imageSize: 64, depths: [1, 2, 1, 1], embedDims: [8, 16, 16, 24], numHeads: [1, 2, 2, 3], mlpRatios: [2, 2, 2, 2], numClasses: 3 };
 
 const model = createBackbone('pvtv2-b0', { ...tiny, weights: file });
