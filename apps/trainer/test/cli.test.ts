@@ -43,7 +43,7 @@ describe('pnpm train (CLI)', () => {
     usage(['evl', 'runs/x']);
     expect(() => parseArgs(['evl', 'runs/x'])).toThrow(/unknown command 'evl'\n\(Did you mean eval\?\)/);
     expect(() => parseArgs(['--stpes', '3'])).toThrow(/unknown option '--stpes'\n\(Did you mean --steps\?\)/);
-    expect(() => parseArgs(['--task', 'mnst'])).toThrow(/'mnst' is not one of mnist, listops, recall; did you mean 'mnist'\?/);
+    expect(() => parseArgs(['--task', 'mnst'])).toThrow(`'mnst' is not one of ${TASKS.map((t) => t.name).join(', ')}; did you mean 'mnist'?`);
     expect(() => parseArgs(['--backend', 'wsam'])).toThrow(/did you mean 'wasm'\?/);
     expect(() => parseArgs(['eval', 'runs/x', '--split', 'tset'])).toThrow(/did you mean 'test'\?/);
     expect(() => parseArgs(['eval', 'runs/x', '--steps', '3'])).toThrow(/unknown option '--steps'/);

@@ -134,9 +134,9 @@ describe('AFT layers: bad configs and inputs name the problem', () => {
   });
 
   it('window s < 1, bad factorDim', () => {
-    expectError(() => make('aft-local', { maxTokens: 6, windowSize: 0 }), AttentionConfigError, /windowSize s must be an integer ≥ 1/);
-    expectError(() => make('aft-local', { maxTokens: 6, windowSize: -3 }), AttentionConfigError, /got -3/);
-    expectError(() => make('aft-full', { maxTokens: 6, factorDim: 0 }), AttentionConfigError, /factorDim \(d' of w = u vᵀ\) must be a positive integer/);
+    expectError(() => make('aft-local', { maxTokens: 6, windowSize: 0 }), AttentionConfigError, /option `windowSize` = 0 is invalid: Too small: expected number to be >=1/);
+    expectError(() => make('aft-local', { maxTokens: 6, windowSize: -3 }), AttentionConfigError, /option `windowSize` = -3 is invalid/);
+    expectError(() => make('aft-full', { maxTokens: 6, factorDim: 0 }), AttentionConfigError, /option `factorDim` = 0 is invalid/);
   });
 
   it('AFT-conv: grid missing, tokens ≠ grid, kernel larger than the grid allows or even, no causal form', () => {

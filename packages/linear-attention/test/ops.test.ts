@@ -46,7 +46,7 @@ describe('functional ops (cpu)', () => {
     expect(await maxAbsDiff(fixed.apply(x) as tf.Tensor, y)).toBeLessThan(1e-6);
     expect(await maxAbsDiff(longer.apply(x) as tf.Tensor, y)).toBeGreaterThan(1e-4);
     expect(() => fixed.apply(tf.zeros([1, 7, 8]))).toThrow(/7 tokens, more than maxTokens 6/);
-    expect(() => createAttention('cosformer', { dim: 8, numHeads: 2, actFun: 'gelu' })).toThrow(/actFun must be 'relu' or 'elu'/);
+    expect(() => createAttention('cosformer', { dim: 8, numHeads: 2, actFun: 'gelu' })).toThrow(/option `actFun` = "gelu" is invalid: .*expected one of "relu"\|"elu"/);
   });
 
   it('Efficient Attention equals the official per-head softmaxes, and is invariant to a constant shift of the keys', async () => {

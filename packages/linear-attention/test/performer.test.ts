@@ -81,9 +81,9 @@ describe('Performer FAVOR+ (cpu)', () => {
   });
 
   it('rejects bad configs and projections with errors that name the problem', () => {
-    expect(() => createAttention('performer', { dim: 16, numHeads: 2, numFeatures: 0 })).toThrow(/numFeatures must be a positive integer/);
+    expect(() => createAttention('performer', { dim: 16, numHeads: 2, numFeatures: 0 })).toThrow(/option `numFeatures` = 0 is invalid: Too small/);
     expect(() => createAttention('performer', { dim: 16, numHeads: 2, numFeatures: 2.5 })).toThrow(AttentionConfigError);
-    expect(() => createAttention('performer', { dim: 16, numHeads: 2, orthoScaling: 3 })).toThrow(/orthoScaling must be 0/);
+    expect(() => createAttention('performer', { dim: 16, numHeads: 2, orthoScaling: 3 })).toThrow(/option `orthoScaling` = 3 is invalid: expected 0 \(χ\(d\) row lengths/);
     expect(() => createAttention('performer', { dim: 16, numHeads: 2, numericalStabilizer: -1 })).toThrow(/numericalStabilizer/);
     const q = rand([1, 1, 4, 8], 1);
     expect(() => performerAttention(q, q, q, { projection: tf.zeros([5, 4]) as tf.Tensor2D })).toThrow(AttentionInputError);

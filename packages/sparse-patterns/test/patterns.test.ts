@@ -144,8 +144,8 @@ describe('sparse patterns (cpu)', () => {
     expect(() => new BigBirdAttention({ dim: 16, numHeads: 2, causal: true })).toThrow(/no causal form/);
     expect(() => new MixedSparseAttention({ dim: 16, numHeads: 2, headPatterns: [{ pattern: 'local' }] })).toThrow(/headPatterns has 1 entries but there are 2 heads/);
     expect(() => new MixedSparseAttention({ dim: 16, numHeads: 2, headPatterns: [{ pattern: 'local' }, { pattern: 'bigbird' } as never] })).toThrow(
-      /head 1 has pattern "bigbird"; expected one of local, strided, sparse-fixed, longformer/,
+      /option `headPatterns\[1\].pattern` = "bigbird" is invalid: .*expected one of "local"\|"strided"\|"sparse-fixed"\|"longformer"/,
     );
-    expect(() => new MixedSparseAttention({ dim: 16, numHeads: 2, headPatterns: [{ pattern: 'local', radius: -1 }, { pattern: 'local' }] })).toThrow(/radius must be an integer ≥ 0/);
+    expect(() => new MixedSparseAttention({ dim: 16, numHeads: 2, headPatterns: [{ pattern: 'local', radius: -1 }, { pattern: 'local' }] })).toThrow(/option `radius` = -1 is invalid: Too small: expected number to be >=0/);
   });
 });

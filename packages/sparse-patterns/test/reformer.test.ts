@@ -103,9 +103,9 @@ describe('reformer-lsh (cpu)', () => {
 
   it('bad input raises errors that name the problem', () => {
     expect(() => new LshAttention({ dim: 16, numHeads: 2, numBuckets: 5 })).toThrow(AttentionConfigError);
-    expect(() => new LshAttention({ dim: 16, numHeads: 2, numBuckets: 5 })).toThrow(/numBuckets must be even/);
-    expect(() => new LshAttention({ dim: 16, numHeads: 2, chunkLength: 0 })).toThrow(/chunkLength must be an integer ≥ 1/);
-    expect(() => new LshAttention({ dim: 16, numHeads: 2, numHashes: 1.5 })).toThrow(/numHashes must be an integer ≥ 1/);
+    expect(() => new LshAttention({ dim: 16, numHeads: 2, numBuckets: 5 })).toThrow(/option `numBuckets` = 5 is invalid: expected an even number of buckets/);
+    expect(() => new LshAttention({ dim: 16, numHeads: 2, chunkLength: 0 })).toThrow(/option `chunkLength` = 0 is invalid: Too small/);
+    expect(() => new LshAttention({ dim: 16, numHeads: 2, numHashes: 1.5 })).toThrow(/option `numHashes` = 1.5 is invalid/);
     const layer = new LshAttention({ dim: 16, numHeads: 2, chunkLength: 4 });
     expect(() => layer.apply(x(10))).toThrow(AttentionInputError);
     expect(() => layer.apply(x(10))).toThrow(/10 tokens are not a multiple of chunkLength 4; pad the sequence to 12/);

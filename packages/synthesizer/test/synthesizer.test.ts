@@ -157,8 +157,8 @@ for (const backend of await testBackends(['cpu', 'webgpu'])) {
       expect(() => createAttention('synthesizer-factorized-dense', { ...base, factors: [5, 2] })).toThrow(/a·b = maxTokens 12/);
       expect(() => createAttention('synthesizer-mix', { ...base, components: ['random'] })).toThrow(/at least two components/);
       expect(() => createAttention('synthesizer-mix', { ...base, components: ['random', 'random'] })).toThrow(/listed twice/);
-      expect(() => createAttention('synthesizer-mix', { ...base, components: ['random', 'sparse'] })).toThrow(/unknown component "sparse"/);
-      expect(() => createAttention('synthesizer-random', { ...base, fixed: 'yes' })).toThrow(/fixed must be a boolean/);
+      expect(() => createAttention('synthesizer-mix', { ...base, components: ['random', 'sparse'] })).toThrow(/option `components\[1\]` = "sparse" is invalid: .*expected one of "dense"/);
+      expect(() => createAttention('synthesizer-random', { ...base, fixed: 'yes' })).toThrow(/option `fixed` = "yes" is invalid: Invalid input: expected boolean, received string/);
       expect(() => randomSynthesizerLogits(tf.zeros([4, 4]) as tf.Tensor2D, 5)).toThrow(AttentionInputError);
       expect(() => syntheticAttention(tf.zeros([1, 2, 4, 4]) as tf.Tensor4D, tf.zeros([1, 2, 5, 3]) as tf.Tensor4D)).toThrow(/do not fit v/);
       const layer = createAttention('synthesizer-dense', base);

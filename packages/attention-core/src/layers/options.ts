@@ -119,8 +119,10 @@ export function checkOptions(who: string, config: Record<string, unknown>, varia
     const r = schema.safeParse(value);
     if (!r.success) {
       const issue = r.error.issues[0]!;
-      const at = [key, ...issue.path.map(String)].join('.');
-      throw new AttentionConfigError(`${who}: option \`${at}\` = ${show(value)} is invalid: ${issue.message}`);
+      // Name the element that is wrong (`components[1]` = "sparse"), not the whole array or object.
+      const at = key + issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('');
+      const bad = issue.path.reduce<unknown>((v, p) => (v != null && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[p as PropertyKey] : undefined), value);
+      throw new AttentionConfigError(`${who}: option \`${at}\` = ${show(bad)} is invalid: ${issue.message}`);
     }
   }
 }

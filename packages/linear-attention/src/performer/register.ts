@@ -19,7 +19,7 @@ registerAttention({
     // Random features m (FAVOR+); bounded so the [m, headDim] projection stays small.
     numFeatures: option.int(1, 2 ** 14),
     orthogonal: z.boolean(),
-    orthoScaling: z.union([z.literal(0), z.literal(1)]),
+    orthoScaling: z.union([z.literal(0), z.literal(1)], { error: 'expected 0 (χ(d) row lengths, as in the paper) or 1 (every row of length √d)' }),
     numericalStabilizer: z.number().min(0).refine(Number.isFinite, 'expected a finite number'),
   },
   complexity: { time: 'O(N·m·d)', memory: 'O(N·m + m·d)' },
