@@ -13,7 +13,7 @@ export type AftFullConfig = PositionBiasConfig;
  */
 export class AftFull extends PositionBiasLayer {
   static className = 'AttentionZoo>AftFull';
-  static override capabilities = defineCapabilities({ causal: true, needsMaxTokens: true, attentionMap: 'approximate' });
+  static override capabilities = defineCapabilities({ causal: true, keyPaddingMask: true, needsMaxTokens: true, attentionMap: 'approximate' });
 
   constructor(config: AftFullConfig) {
     super(config);

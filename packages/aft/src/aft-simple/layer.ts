@@ -11,7 +11,7 @@ export type AftSimpleConfig = AttentionConfig;
  */
 export class AftSimple extends AftLayer {
   static className = 'AttentionZoo>AftSimple';
-  static override capabilities = defineCapabilities({ causal: true, attentionMap: 'approximate' });
+  static override capabilities = defineCapabilities({ causal: true, keyPaddingMask: true, attentionMap: 'approximate' });
 
   constructor(config: AftSimpleConfig) {
     super(config);

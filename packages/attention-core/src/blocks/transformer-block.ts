@@ -10,6 +10,7 @@ import { dropPath } from '../ops/drop-path.js';
 import { gelu } from '../ops/gelu.js';
 import { layerNorm } from '../ops/layer-norm.js';
 import { createAttention, registerLayerClass, type AttentionSpec } from '../registry.js';
+import { attentionInputs, blockInputShapes, splitBlockInputs } from './block-inputs.js';
 
 type Shape = (number | null)[];
 
@@ -67,7 +68,10 @@ export function resolveAttention(
 /**
  * Pre-norm Transformer block: x + DropPath(Attn(LN(x))), then x + DropPath(MLP(LN(x))),
  * MLP = Linear → GELU → Dropout → Linear → Dropout (as timm's ViT `Block`).
- * Takes any registered attention. Weights: `norm1/*`, `attn/*`, `norm2/*`, `mlp/fc1/*`, `mlp/fc2/*`.
+ * Takes any registered attention. Inputs: `x`, `[x, keyPaddingMask]`, `[x, context]`,
+ * `[x, context, keyPaddingMask]` (or those in kwargs); the mask reaches the attention, and
+ * the MLP is per token, so padding does not change the outputs at real positions.
+ * Weights: `norm1/*`, `attn/*`, `norm2/*`, `mlp/fc1/*`, `mlp/fc2/*`.
  */
 export class TransformerBlock extends layers.Layer {
   static className = 'AttentionZoo>TransformerBlock';
@@ -124,7 +128,8 @@ export class TransformerBlock extends layers.Layer {
   }
 
   override build(inputShape: Shape | Shape[]): void {
-    const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as Shape;
+    const shapes = blockInputShapes(inputShape);
+    const shape = shapes.x;
     if (shape.length !== 3 || (shape[2] != null && shape[2] !== this.dim)) {
       throw new AttentionInputError(`TransformerBlock '${this.name}': input must be [batch, tokens, dim=${this.dim}], got ${shapeToString(shape)}`);
     }
@@ -133,7 +138,7 @@ export class TransformerBlock extends layers.Layer {
     this.paths.add('norm1/gamma', [d], 'ones');
     this.paths.add('norm1/beta', [d], 'zeros');
     this.attn.setWeightPrefix(`${this.paths.getPrefix()}attn/`);
-    this.attn.build(inputShape);
+    this.attn.build(shapes.context ? [shapes.x, shapes.context] : shapes.x);
     this.paths.add('norm2/gamma', [d], 'ones');
     this.paths.add('norm2/beta', [d], 'zeros');
     this.paths.add('mlp/fc1/kernel', [d, hidden]);
@@ -156,16 +161,16 @@ export class TransformerBlock extends layers.Layer {
   }
 
   override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Record<string, unknown>): tf.Tensor {
-    const list = Array.isArray(inputs) ? inputs : [inputs];
-    const x = list[0] as tf.Tensor3D;
+    const given = splitBlockInputs(inputs, kwargs);
+    const { x } = given;
     const training = kwargs['training'] === true;
     const seed = this.shared.seed === undefined ? undefined : this.shared.seed + 15485863 * ++this.calls;
     return tf.tidy(() => {
       const w = (p: string) => this.paths.get(p).read();
       const ln = (t: tf.Tensor, n: string) => layerNorm(t, w(`${n}/gamma`) as tf.Tensor1D, w(`${n}/beta`) as tf.Tensor1D, this.layerNormEpsilon);
       const h = ln(x, 'norm1');
-      const attnInputs = list.length > 1 ? [h, ...list.slice(1)] : h;
-      const a = this.attn.call(attnInputs, kwargs);
+      const { context: _c, keyPaddingMask: _m, ...rest } = kwargs;
+      const a = this.attn.call(attentionInputs(h as tf.Tensor3D, given), rest);
       let y = tf.add(x, dropPath(a, this.dropPathRate, training, seed));
       let m = gelu(dense(ln(y, 'norm2'), w('mlp/fc1/kernel') as tf.Tensor2D, w('mlp/fc1/bias') as tf.Tensor1D));
       if (training && this.mlpDropout > 0) m = tf.dropout(m, this.mlpDropout, undefined, seed);

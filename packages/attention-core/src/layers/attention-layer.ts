@@ -4,6 +4,7 @@ import { AttentionConfigError, AttentionInputError, NumericsError, shapeToString
 import { canReadSync, checkFiniteLater, checkFiniteNow } from '../numerics.js';
 import { dense } from '../ops/dense.js';
 import { mergeHeads, splitHeads } from '../ops/heads.js';
+import { checkMaskValues } from '../ops/masks.js';
 import {
   resolveAttentionConfig,
   type AttentionCapabilities,
@@ -355,13 +356,15 @@ export abstract class AttentionLayer extends layers.Layer {
     const keyTokens = context.shape[1]!;
     if (keyPaddingMask != null) {
       if (!this.capabilities.keyPaddingMask) {
-        throw new AttentionInputError(`${this.who}: this variant does not support a key-padding mask`);
+        const why = this.capabilities.noKeyPaddingMaskReason;
+        throw new AttentionInputError(`${this.who}: this variant does not support a key-padding mask${why ? `: ${why}` : ''}`);
       }
       if (keyPaddingMask.rank !== 2 || keyPaddingMask.shape[0] !== batch || keyPaddingMask.shape[1] !== keyTokens) {
         throw new AttentionInputError(
           `${this.who}: keyPaddingMask must be [batch, keyTokens] = ${shapeToString([batch!, keyTokens])} (1 = real key, 0 = padding), got ${shapeToString(keyPaddingMask.shape)}`,
         );
       }
+      checkMaskValues(keyPaddingMask, this.who);
     }
     if (this.maxTokens !== undefined) {
       for (const [what, n] of [['input', tokens], ['context', keyTokens]] as const) {

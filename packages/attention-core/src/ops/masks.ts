@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { AttentionInputError } from '../errors.js';
 
 /**
  * Causal "may attend" pattern `[queries, keys]`: query i sees keys j ≤ i
@@ -25,4 +26,29 @@ export function combineKeep(...patterns: (tf.Tensor | undefined)[]): tf.Tensor |
   const given = patterns.filter((p): p is tf.Tensor => p != null);
   if (given.length === 0) return undefined;
   return tf.tidy(() => given.slice(1).reduce<tf.Tensor>((acc, p) => tf.logicalAnd(acc, p), given[0]!));
+}
+
+/** Masks whose values were checked already (an encoder hands the same mask to every block). */
+const checkedValues = new WeakSet<tf.Tensor>();
+
+/**
+ * The one check of a key-padding mask's values: boolean, or numbers that are all 0 or 1
+ * (1/true = real key, 0/false = padding). An additive mask (0 = keep, −inf or a large
+ * negative number = padding) would otherwise read as an inverted keep-mask, so any other
+ * value is an error that names the convention. Reads a numeric mask once (a sync read,
+ * slow on WebGPU for a mask that lives on the GPU: pass a boolean mask there).
+ */
+export function checkMaskValues(mask: tf.Tensor, who: string): void {
+  if (mask.dtype === 'bool' || checkedValues.has(mask)) return;
+  const values = mask.dataSync();
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (v !== 0 && v !== 1) {
+      throw new AttentionInputError(
+        `${who}: keyPaddingMask must be boolean or 0/1 numbers (1/true = real key, 0/false = padding); ` +
+          `element ${i} is ${v}. Additive masks (0 = keep, -inf = padding) are not this convention: pass tf.equal(mask, 0)`,
+      );
+    }
+  }
+  checkedValues.add(mask);
 }
