@@ -59,6 +59,8 @@ export { TransformerBlock } from './blocks/transformer-block.js';
 export type { TransformerBlockConfig } from './blocks/transformer-block.js';
 export { TransformerEncoder } from './blocks/transformer-encoder.js';
 export type { TransformerEncoderConfig } from './blocks/transformer-encoder.js';
+export { PaddingMask } from './blocks/padding-mask.js';
+export type { PaddingMaskConfig } from './blocks/padding-mask.js';
 export { SequencePool } from './blocks/sequence-pool.js';
 export type { SequencePoolConfig } from './blocks/sequence-pool.js';
 export { PositionEmbedding } from './blocks/position-embedding.js';
