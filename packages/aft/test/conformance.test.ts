@@ -17,8 +17,11 @@ const specs: [string, ConformanceSpec][] = [
   ['aft-conv (raw kernel)', { name: 'aft-conv', config: { dim: 16, numHeads: 2, grid: [4, 3], kernelSize: 5, reparameterize: false } }],
 ];
 
-for (const backend of await testBackends(['cpu', 'webgpu'])) {
-  for (const [label, spec] of specs) {
+// wasm: the forms that run a fused kernel there (core's AFT-simple kernel), against the same reference.
+const onWasm = new Set(['aft-simple']);
+
+for (const backend of await testBackends(['cpu', 'wasm', 'webgpu'])) {
+  for (const [label, spec] of specs.filter(([label]) => backend.name !== 'wasm' || onWasm.has(label))) {
     backendSuite(`${label} conformance`, backend, () => {
       for (const check of conformanceChecks({ ...spec, denseReference: denseAftReference })) it(check.name, check.run);
     });

@@ -2,6 +2,7 @@
 // loops over every (t, t', channel), independent of the ops and of tfjs math.
 import * as tf from '@tensorflow/tfjs-core';
 import type { AttentionCallOptions, AttentionLayer } from '@attention-zoo/attention-core';
+import { denseLinear, readProjections, readWeight } from '@attention-zoo/attention-core/testing';
 
 /** w_{t,t'} for channel c, or null where the pair is excluded (causal). */
 export type Bias = (t: number, tk: number, c: number) => number | null;
@@ -54,22 +55,6 @@ export const toTensor = (r: Float64Array[], shape: number[]) => {
   return tf.tensor(flat, shape);
 };
 
-async function weight(layer: AttentionLayer, path: string): Promise<Float64Array | null> {
-  return layer.weightPaths().includes(path) ? Float64Array.from(await layer.weight(path).read().data()) : null;
-}
-
-function linear(x: Float64Array, rowsN: number, din: number, dout: number, w: Float64Array, b: Float64Array | null): Float64Array {
-  const out = new Float64Array(rowsN * dout);
-  for (let r = 0; r < rowsN; r++) {
-    for (let o = 0; o < dout; o++) {
-      let s = b ? b[o]! : 0;
-      for (let i = 0; i < din; i++) s += x[r * din + i]! * w[i * dout + o]!;
-      out[r * dout + o] = s;
-    }
-  }
-  return out;
-}
-
 /**
  * The output of an AFT layer (`aft-full`, `aft-simple`, `aft-local`, `aft-conv`)
  * computed from its own weights: out_proj(denseAft(xW_q, xW_k, xW_v, w_eff)). The
@@ -83,16 +68,14 @@ export async function denseAftReference(layer: AttentionLayer, x: tf.Tensor3D, o
   const cls = layer.getClassName();
   const h = layer.numHeads;
   const cfg = layer.getConfig() as Record<string, unknown>;
-  const [wq, bq, wk, bk, wv, bv, wo, bo] = await Promise.all(
-    ['q/kernel', 'q/bias', 'k/kernel', 'k/bias', 'v/kernel', 'v/bias', 'out/kernel', 'out/bias'].map((p) => weight(layer, p)),
-  );
+  const [wq, bq, wk, bk, wv, bv, wo, bo] = await readProjections(layer);
   const kd = wk!.length / d; // d, or numHeads for AFT-conv
   let pair: (t: number, u: number, head: number) => number;
   if (cls.endsWith('AftSimple')) {
     pair = () => 0;
   } else if (cls.endsWith('AftFull') || cls.endsWith('AftLocal')) {
     const n = cfg['maxTokens'] as number;
-    const [w, u, v] = await Promise.all(['pos/w', 'pos/u', 'pos/v'].map((p) => weight(layer, p)));
+    const [w, u, v] = await Promise.all(['pos/w', 'pos/u', 'pos/v'].map((p) => readWeight(layer, p)));
     const f = cfg['factorDim'] as number | undefined;
     const full = (a: number, b: number) => {
       if (w) return w[a * n + b]!;
@@ -106,10 +89,10 @@ export async function denseAftReference(layer: AttentionLayer, x: tf.Tensor3D, o
     const s = cfg['kernelSize'] as number;
     const [gh, gw] = cfg['grid'] as [number, number];
     if (gh * gw !== t) throw new Error('grid mismatch');
-    const raw = (await weight(layer, 'pos/w'))!;
+    const raw = (await readWeight(layer, 'pos/w'))!;
     const ker = Float64Array.from(raw);
     if (cfg['reparameterize']) {
-      const [g, b] = [(await weight(layer, 'pos/gamma'))!, (await weight(layer, 'pos/beta'))!];
+      const [g, b] = [(await readWeight(layer, 'pos/gamma'))!, (await readWeight(layer, 'pos/beta'))!];
       for (let i = 0; i < h; i++) {
         const part = raw.subarray(i * s * s, (i + 1) * s * s);
         const mean = part.reduce((a, c) => a + c, 0) / part.length;
@@ -133,11 +116,11 @@ export async function denseAftReference(layer: AttentionLayer, x: tf.Tensor3D, o
   const real = options.keyPaddingMask ? await options.keyPaddingMask.array() : undefined;
   const out = xs.map((xr, i) => {
     const keyBias: Bias = real ? (a, b, c) => (real[i]![b] ? bias(a, b, c) : null) : bias;
-    const q = linear(xr, t, d, d, wq!, bq);
-    const k = linear(xr, t, d, kd, wk!, bk);
-    const v = linear(xr, t, d, d, wv!, bv);
+    const q = denseLinear(xr, t, d, d, wq!, bq);
+    const k = denseLinear(xr, t, d, kd, wk!, bk);
+    const v = denseLinear(xr, t, d, d, wv!, bv);
     const y = denseAft([q], [k], [v], t, d, kd, keyBias, kd === d ? (c) => c : headOf)[0]!;
-    return linear(y, t, d, d, wo!, bo);
+    return denseLinear(y, t, d, d, wo!, bo);
   });
   return toTensor(out, [batch, t, d]) as tf.Tensor3D;
 }

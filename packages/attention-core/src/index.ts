@@ -54,6 +54,7 @@ export type { SoftmaxAttentionConfig } from './softmax/index.js';
 
 // Blocks
 export { makeBlock } from './blocks/attention-block.js';
+export { defaultLayerName } from './blocks/layer-name.js';
 export type { AttentionBlock, BlockSpec, PathLayer } from './blocks/attention-block.js';
 export { TransformerBlock } from './blocks/transformer-block.js';
 export type { TransformerBlockConfig } from './blocks/transformer-block.js';

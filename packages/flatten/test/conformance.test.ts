@@ -40,7 +40,7 @@ const forms = [
   },
 ];
 
-for (const backend of await testBackends(['cpu', 'webgpu'])) {
+for (const backend of await testBackends(['cpu', 'wasm', 'webgpu'])) {
   for (const form of forms) {
     backendSuite(`${form.name} conformance`, backend, () => {
       for (const check of conformanceChecks(form)) it(check.name, check.run);

@@ -3,26 +3,11 @@
 // applied to the layer's own weights. For tests only, small N.
 import * as tf from '@tensorflow/tfjs-core';
 import type { AttentionCallOptions, AttentionLayer } from '@attention-zoo/attention-core';
+import { denseLinear, readProjections } from '@attention-zoo/attention-core/testing';
 
 type Rows = Float64Array[];
 /** Unnormalised or final weights of one head: A[i][j] for allowed pairs. */
 export type HeadWeights = (q: Rows, k: Rows, allowed: (i: number, j: number) => boolean) => number[][];
-
-async function read(layer: AttentionLayer, path: string): Promise<Float32Array | null> {
-  return layer.weightPaths().includes(path) ? ((await layer.weight(path).read().data()) as Float32Array) : null;
-}
-
-function project(x: Float64Array, rows: number, d: number, w: Float32Array, b: Float32Array | null): Float64Array {
-  const out = new Float64Array(rows * d);
-  for (let r = 0; r < rows; r++) {
-    for (let o = 0; o < d; o++) {
-      let s = b ? b[o]! : 0;
-      for (let i = 0; i < d; i++) s += x[r * d + i]! * w[i * d + o]!;
-      out[r * d + o] = s;
-    }
-  }
-  return out;
-}
 
 const slice = (t: Float64Array, rows: number, d: number, from: number, width: number): Rows =>
   Array.from({ length: rows }, (_, r) => t.slice(r * d + from, r * d + from + width));
@@ -46,9 +31,7 @@ async function projectAll(layer: AttentionLayer, x: tf.Tensor3D, options: Attent
   const xs = Float64Array.from(await x.data());
   const cs = Float64Array.from(await ctxT.data());
   const mask = options.keyPaddingMask ? ((await options.keyPaddingMask.data()) as Float32Array) : null;
-  const [wq, bq, wk, bk, wv, bv, wo, bo] = await Promise.all(
-    ['q/kernel', 'q/bias', 'k/kernel', 'k/bias', 'v/kernel', 'v/bias', 'out/kernel', 'out/bias'].map((p) => read(layer, p)),
-  );
+  const [wq, bq, wk, bk, wv, bv, wo, bo] = await readProjections(layer);
   const per = <T>(f: (b: number) => T) => Array.from({ length: batch }, (_, b) => f(b));
   return {
     batch,
@@ -56,12 +39,12 @@ async function projectAll(layer: AttentionLayer, x: tf.Tensor3D, options: Attent
     m,
     d,
     mask,
-    q: per((b) => project(xs.subarray(b * n * d, (b + 1) * n * d), n, d, wq!, bq)),
-    k: per((b) => project(cs.subarray(b * m * d, (b + 1) * m * d), m, d, wk!, bk)),
-    v: per((b) => project(cs.subarray(b * m * d, (b + 1) * m * d), m, d, wv!, bv)),
+    q: per((b) => denseLinear(xs.subarray(b * n * d, (b + 1) * n * d), n, d, d, wq!, bq)),
+    k: per((b) => denseLinear(cs.subarray(b * m * d, (b + 1) * m * d), m, d, d, wk!, bk)),
+    v: per((b) => denseLinear(cs.subarray(b * m * d, (b + 1) * m * d), m, d, d, wv!, bv)),
     out: async (mixed) => {
       const y = new Float64Array(batch * n * d);
-      mixed.forEach((mx, b) => y.set(project(mx, n, d, wo!, bo), b * n * d));
+      mixed.forEach((mx, b) => y.set(denseLinear(mx, n, d, d, wo!, bo), b * n * d));
       return tf.tensor3d(Float32Array.from(y), [batch, n, d]);
     },
   };

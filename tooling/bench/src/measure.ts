@@ -4,12 +4,17 @@ import { createAttention, getAttention, layoutConfig, type AttentionLayer } from
 import { nearlySquareGrid } from '@attention-zoo/attention-core/ops';
 import type { BenchMode, BenchRecord, BenchSetting } from './record.js';
 import type { VariantOptions } from './variant-options.js';
+import { measureOrt, ortVariants, type Ort } from './ort.js';
 
 export interface BenchCase extends BenchSetting {
   /** Timed runs after the warm-up. */
   runs: number;
   /** Cases whose predicted activations (the variant's cost model) exceed this are skipped. */
   memoryBudgetBytes: number;
+  /** The variant's layer options for this case (see variant-options.ts). */
+  options?: VariantOptions;
+  /** Also time the same layer in onnxruntime (forward), when it is installed and has an ONNX form of the variant. */
+  ort?: { ort: Ort; version: string };
 }
 
 /** Activations above which a wasm case is not tried (its heap, with room for weights and fragmentation). */
@@ -37,6 +42,27 @@ function runOnce(layer: AttentionLayer, x: tf.Tensor3D, mode: BenchMode): tf.Ten
   if (mode === 'forward') return [layer.apply(x) as tf.Tensor];
   const { value, grads } = tf.variableGrads(() => tf.sum(layer.apply(x, { training: true }) as tf.Tensor) as tf.Scalar);
   return [value, ...Object.values(grads)];
+}
+
+/** Our forward output on `x`, then the same layer in onnxruntime on the same input (see ort.ts). */
+async function compareOrt(c: BenchCase, layer: AttentionLayer, x: tf.Tensor3D): Promise<BenchRecord['ort']> {
+  const y = layer.apply(x) as tf.Tensor;
+  const ours = (await y.data()) as Float32Array;
+  y.dispose();
+  return measureOrt(c.ort!.ort, c.ort!.version, layer, (await x.data()) as Float32Array, [c.batch, c.tokens, c.dim], ours, Math.max(c.runs, 3));
+}
+
+/** The kernels that took the most time in one profiled run, summed by name (where the time goes). */
+async function topKernels(kernels: { name: string; kernelTimeMs: number | { error: string } | Promise<number | { error: string }> }[], top = 10): Promise<{ name: string; ms: number; calls: number }[]> {
+  const by = new Map<string, { name: string; ms: number; calls: number }>();
+  for (const k of kernels) {
+    const t = await k.kernelTimeMs;
+    const e = by.get(k.name) ?? { name: k.name, ms: 0, calls: 0 };
+    e.ms += typeof t === 'number' ? t : 0;
+    e.calls += 1;
+    by.set(k.name, e);
+  }
+  return [...by.values()].sort((a, b) => b.ms - a.ms).slice(0, top).map((k) => ({ ...k, ms: Number(k.ms.toFixed(3)) }));
 }
 
 /** Warm-up, then `runs` timed runs; peak memory from `tf.profile` over one more run. */
@@ -82,8 +108,11 @@ export async function measure(c: BenchCase): Promise<BenchRecord> {
       tf.dispose(outs);
       return [] as unknown as tf.Tensor;
     });
+    const ort = c.ort && ortVariants().includes(c.variant) ? await compareOrt(c, layer, x) : undefined;
     return {
       ...base,
+      kernels: await topKernels(info.kernels),
+      ...(ort ? { ort } : {}),
       runs: c.runs,
       ms_median: median(times),
       ms_min: Math.min(...times),

@@ -13,6 +13,12 @@ export interface BenchOptions {
   runs: number;
   out: string;
   vsTorch: boolean;
+  /** Time the same layers in onnxruntime-node (one thread) and measure the machine's GEMM and copy limits. */
+  vsOrt: boolean;
+  /** Print each case's top kernels by time (always recorded in the JSON). */
+  profile: boolean;
+  /** Core's fused kernels on (default) or off (`--no-kernels`: every op takes its stock-op chain, as before them). */
+  kernels: boolean;
   baseline?: string;
   /** Skip cases whose predicted activations exceed this (bytes). */
   memoryBudget: number;
@@ -34,6 +40,10 @@ export const USAGE = `usage: pnpm bench [options]
   --mode forward|train  forward, or forward + backward (default forward)
   --runs 5              timed runs after a warm-up; the median is reported (default 5, at least 1)
   --out <dir>           default bench-results/
+  --vs-ort              also run the same layer (same weights, checked to agree) in onnxruntime-node with one
+                        thread, and measure the machine's GEMM GFLOP/s and copy bandwidth (needs onnxruntime-node)
+  --profile             print each case's ten slowest kernels (tf.profile; always in the JSON)
+  --no-kernels          core's fused kernels off: the stock-op chains, to measure what the kernels gain
   --vs-torch            also time the same algorithms in PyTorch on the CPU (needs python3 + torch)
   --baseline <json>     flag cases more than 10% slower than in that earlier output
   --memory-budget 16    GiB of predicted activations above which a case is skipped (default 16)
@@ -60,7 +70,7 @@ function int(flag: string, v: string, min = 1): number {
 export function parseBenchArgs(argv: readonly string[]): BenchOptions {
   const o: BenchOptions = {
     variants: 'all', backends: 'available', tokens: DOUBLING, dim: 128, numHeads: 4, batch: 1, mode: 'forward', runs: 5,
-    out: 'bench-results', vsTorch: false, memoryBudget: 16 * 2 ** 30, maxMs: 60_000, set: {},
+    out: 'bench-results', vsTorch: false, vsOrt: false, profile: false, kernels: true, memoryBudget: 16 * 2 ** 30, maxMs: 60_000, set: {},
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
@@ -92,6 +102,9 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
       }
       case '--out': o.out = value(); break;
       case '--vs-torch': o.vsTorch = true; break;
+      case '--vs-ort': o.vsOrt = true; break;
+      case '--profile': o.profile = true; break;
+      case '--no-kernels': o.kernels = false; break;
       case '--baseline': o.baseline = value(); break;
       case '--memory-budget': o.memoryBudget = Number(value()) * 2 ** 30; break;
       case '--max-seconds': o.maxMs = Number(value()) * 1000; break;

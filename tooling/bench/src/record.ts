@@ -28,6 +28,10 @@ export interface BenchRecord extends BenchSetting {
   rss_bytes: number;
   /** 1-minute load average of the machine when the case finished (shared machines: read times with it). */
   load1?: number;
+  /** The kernels that took the most time in one profiled run (tf.profile), by total ms. */
+  kernels?: { name: string; ms: number; calls: number }[];
+  /** The same layer in onnxruntime, forward, same input and weights (`--vs-ort`). */
+  ort?: { version: string; ms_median: number; ms_min: number; rel_err: number };
   /** Set when the case did not run: predicted over budget, out of memory, error. */
   skipped?: string;
 }

@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { getAttention, listAttentions } from '@attention-zoo/attention-core';
+import { setFusedKernels } from '@attention-zoo/attention-core/kernels';
 import { formatChoice, probeBackends, selectBackend, type BackendName } from '@attention-zoo/backends';
 import { readBaseline, regressions } from './baseline.js';
 import { measure } from './measure.js';
@@ -9,17 +10,22 @@ import type { BenchRecord } from './record.js';
 import { variantOptions } from './variant-options.js';
 import { markdownReport, svgPlot } from './report.js';
 import { runTorch, torchAvailable, torchTable } from './torch.js';
+import { measureMachine, type MachineLimits } from './machine.js';
+import { ortAvailable, type Ort } from './ort.js';
+import { ortTable } from './ort-report.js';
 
 export interface BenchOutput {
   records: BenchRecord[];
   files: string[];
   regressions: ReturnType<typeof regressions>;
+  /** Per backend, with `--vs-ort`. */
+  machine: Record<string, MachineLimits>;
 }
 
 function fmtLine(r: BenchRecord): string {
   const head = `${r.backend.padEnd(7)} ${r.variant.padEnd(22)} N=${String(r.tokens).padEnd(6)} ${r.mode.padEnd(7)}`;
   if (r.skipped) return `${head} skipped: ${r.skipped}`;
-  return `${head} ${r.ms_median.toFixed(2).padStart(10)} ms (min ${r.ms_min.toFixed(2)}, max ${r.ms_max.toFixed(2)})  peak ${(r.peak_bytes / 2 ** 20).toFixed(1)} MiB${r.load1 === undefined ? '' : `  load ${r.load1.toFixed(1)}`}`;
+  return `${head} ${r.ms_median.toFixed(2).padStart(10)} ms (min ${r.ms_min.toFixed(2)}, max ${r.ms_max.toFixed(2)})  peak ${(r.peak_bytes / 2 ** 20).toFixed(1)} MiB${r.load1 === undefined ? '' : `  load ${r.load1.toFixed(1)}`}${r.ort ? `  | ORT ${r.ort.ms_median.toFixed(2)} ms (min ${r.ort.ms_min.toFixed(2)}), ratio of mins ${(r.ms_min / r.ort.ms_min).toFixed(2)}, rel err ${r.ort.rel_err.toExponential(1)}` : ''}`;
 }
 
 /** Runs the benchmark, writes `<out>/<backend>-<stamp>.json`, `report-<stamp>.md` and SVG plots. */
@@ -35,21 +41,36 @@ export async function runBench(o: BenchOptions, log: (line: string) => void = (l
   mkdirSync(o.out, { recursive: true });
   const records: BenchRecord[] = [];
   const files: string[] = [];
+  let ort: { ort: Ort; version: string } | undefined;
+  let ortMissing: string | undefined;
+  if (o.vsOrt) {
+    const found = await ortAvailable();
+    if ('missing' in found) log(`--vs-ort: ${(ortMissing = found.missing)}`);
+    else log(`--vs-ort: onnxruntime-node ${(ort = found).version}, 1 thread`);
+  }
+  setFusedKernels(o.kernels);
+  if (!o.kernels) log('--no-kernels: core\'s fused kernels off (stock-op chains)');
+  const machine: Record<string, MachineLimits> = {};
   for (const backend of backends) {
     const choice = await selectBackend({ backend });
     log(formatChoice(choice).split('\n')[0]!);
+    if (o.vsOrt) {
+      const m = (machine[backend] = await measureMachine(ort?.ort));
+      log(`machine: ${backend} GEMM ${m.backendGemm.gflops.toFixed(1)} GFLOP/s${m.nativeGemm ? `, onnxruntime GEMM ${m.nativeGemm.gflops.toFixed(1)} GFLOP/s` : ''}, copy ${m.copyGBs.toFixed(1)} GB/s (load ${m.load1.toFixed(1)})`);
+    }
     const mine: BenchRecord[] = [];
     for (const variant of variants) {
       let stopped: string | undefined;
       for (const tokens of o.tokens) {
-        const c = { variant, backend, tokens, dim: o.dim, numHeads: o.numHeads, batch: o.batch, mode: o.mode, runs: o.runs, memoryBudgetBytes: o.memoryBudget, options: variantOptions(variant, tokens, o.set) };
+        const c = { variant, backend, tokens, dim: o.dim, numHeads: o.numHeads, batch: o.batch, mode: o.mode, runs: o.runs, memoryBudgetBytes: o.memoryBudget, options: variantOptions(variant, tokens, o.set), ort };
         const r: BenchRecord = stopped
-          ? { ...c, runs: 0, ms_median: NaN, ms_min: NaN, ms_max: NaN, peak_bytes: NaN, rss_bytes: process.memoryUsage().rss, skipped: stopped }
+          ? { ...c, ort: undefined, runs: 0, ms_median: NaN, ms_min: NaN, ms_max: NaN, peak_bytes: NaN, rss_bytes: process.memoryUsage().rss, skipped: stopped }
           : await measure(c);
         if (!stopped && !r.skipped && r.ms_median > o.maxMs) stopped = `not run: N=${tokens} already took ${(r.ms_median / 1000).toFixed(1)} s > ${o.maxMs / 1000} s`;
         if (!stopped && r.skipped?.startsWith('error:')) stopped = `not run: N=${tokens} failed (${r.skipped.slice(7, 80)})`;
         mine.push(r);
         log(fmtLine(r));
+        if (o.profile && r.kernels) log(`          ${r.kernels.map((k) => `${k.name} ${k.ms.toFixed(1)} ms ×${k.calls}`).join(', ')}`);
       }
     }
     const file = join(o.out, `${backend}-${stamp}.json`);
@@ -74,6 +95,7 @@ export async function runBench(o: BenchOptions, log: (line: string) => void = (l
       md += `\n## Versus PyTorch\n\n${torchTable(records, runTorch(records, t.python))}\n`;
     }
   }
+  if (o.vsOrt) md += `\n## Versus onnxruntime\n\n${ortMissing ? `Not run: ${ortMissing}.` : ortTable(records, machine)}\n`;
   let regs: BenchOutput['regressions'] = [];
   if (o.baseline) {
     regs = regressions(records, readBaseline(o.baseline));
@@ -82,5 +104,5 @@ export async function runBench(o: BenchOptions, log: (line: string) => void = (l
   const report = join(o.out, `report-${stamp}.md`);
   writeFileSync(report, md);
   files.push(report);
-  return { records, files, regressions: regs };
+  return { records, files, regressions: regs, machine };
 }

@@ -6,9 +6,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import '@attention-zoo/variants';
 import {
   benchLayer, crossover, measure, growthExponent, variantOptions, markdownReport, parseBenchArgs, readBaseline, regressions, runBench, svgPlot,
-  torchAvailable, type BenchRecord,
+  torchAvailable, type BenchRecord, ortAvailable, ortSession, measureOrt, measureMachine, OnnxGraph,
 } from '@attention-zoo/bench';
-import { useBackend } from '@attention-zoo/test-utils';
+import { inCI, useBackend } from '@attention-zoo/test-utils';
 
 const rec = (variant: string, tokens: number, ms: number, extra: Partial<BenchRecord> = {}): BenchRecord => ({
   variant, backend: 'cpu', tokens, dim: 64, numHeads: 4, batch: 1, mode: 'forward', ms_median: ms, ms_min: ms, ms_max: ms,
@@ -68,7 +68,8 @@ describe('options', () => {
   it('defaults to 256 … 65,536 doubling, dim 128, 4 heads, forward, 5 runs', () => {
     const o = parseBenchArgs([]);
     expect(o.tokens).toEqual([256, 512, 1024, 2048, 4096, 8192, 16384, 32768, 65536]);
-    expect(o).toMatchObject({ dim: 128, numHeads: 4, batch: 1, mode: 'forward', runs: 5, out: 'bench-results', variants: 'all' });
+    expect(o).toMatchObject({ dim: 128, numHeads: 4, batch: 1, mode: 'forward', runs: 5, out: 'bench-results', variants: 'all', kernels: true });
+    expect(parseBenchArgs(['--no-kernels']).kernels).toBe(false);
   });
 
   it('rejects bad flags with a message naming them', () => {
@@ -158,5 +159,63 @@ describe('runBench', () => {
     writeFileSync(baseline, JSON.stringify([{ ...rec('softmax', 16, 1e-6), dim: 16 }]));
     const r = await runBench(parseBenchArgs(['--variants', 'softmax', '--backends', 'cpu', '--tokens', '16', '--dim', '16', '--runs', '1', '--out', out, '--baseline', baseline]), () => {});
     expect(r.regressions).toHaveLength(1);
+  });
+});
+
+// onnxruntime-node is an optional dependency: pnpm installs it on the platforms it ships binaries for.
+// Where it is missing the comparisons are skipped locally; in CI that is a failure.
+const found = await ortAvailable();
+const it_ = 'missing' in found && !inCI ? it.skip : it;
+const ortOf = () => {
+  if ('missing' in found) throw new Error(found.missing);
+  return found;
+};
+
+describe('--vs-ort', () => {
+  beforeAll(() => useBackend('cpu'));
+
+  it('parses --vs-ort', () => {
+    expect(parseBenchArgs(['--vs-ort']).vsOrt).toBe(true);
+    expect(parseBenchArgs([]).vsOrt).toBe(false);
+  });
+
+  it('says why when onnxruntime-node cannot be loaded', async () => {
+    const missing = Object.assign(new Error("Cannot find package 'onnxruntime-node'"), { code: 'ERR_MODULE_NOT_FOUND' });
+    expect(await ortAvailable(() => Promise.reject(missing))).toEqual({ missing: expect.stringMatching(/not installed .*ONNXRUNTIME_NODE_INSTALL=skip/) });
+  });
+
+
+  it_('writes ONNX that onnxruntime runs: a MatMul + Add graph gives x W + b', async () => {
+    const { ort } = ortOf();
+    const g = new OnnxGraph('t');
+    const w = Float32Array.of(1, 2, 3, 4, 5, 6); // [2, 3]
+    g.output(g.add(g.matMul(g.input('x', [1, 2]), g.floats(w, [2, 3])), g.scalar(0.5)), [1, 3]);
+    const s = await ortSession(ort, g.encode());
+    const out = Object.values(await s.run({ x: new ort.Tensor('float32', Float32Array.of(1, -1), [1, 2]) }))[0]!;
+    expect([...out.data]).toEqual([-2.5, -2.5, -2.5]);
+    expect(out.dims).toEqual([1, 3]);
+  });
+
+  for (const variant of ['softmax', 'linear-elu', 'aft-simple', 'flatten', 'local']) {
+    it_(`${variant}: the ONNX graph of the layer, with its weights, gives the layer's output`, async () => {
+      const { ort, version } = ortOf();
+      const n = variant === 'local' ? 37 : 36; // local: a length that is not a multiple of the block
+      const layer = benchLayer(variant, n, 16, 2, variant === 'local' ? { radius: 5 } : {});
+      const x = tf.randomNormal([1, n, 16], 0, 1, 'float32', 3) as tf.Tensor3D;
+      const y = layer.apply(x) as tf.Tensor;
+      const r = await measureOrt(ort, version, layer, (await x.data()) as Float32Array, [1, n, 16], (await y.data()) as Float32Array, 1);
+      expect(r.rel_err).toBeLessThan(1e-5);
+      expect(r.ms_median).toBeGreaterThan(0);
+      tf.dispose([x, y]);
+      layer.dispose();
+    });
+  }
+
+  it_('measures the machine: GEMM on the backend and in onnxruntime, copy bandwidth', async () => {
+    const m = await measureMachine(ortOf().ort, 64, 1);
+    expect(m.backendGemm).toMatchObject({ backend: 'cpu', n: 64 });
+    expect(m.backendGemm.gflops).toBeGreaterThan(0);
+    expect(m.nativeGemm!.gflops).toBeGreaterThan(0);
+    expect(m.copyGBs).toBeGreaterThan(0);
   });
 });

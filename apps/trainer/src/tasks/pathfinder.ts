@@ -101,10 +101,12 @@ export const PATHFINDER_TASK: TaskSpec = {
   async prepare(c) {
     const o = PATHFINDER_32;
     const tokens = o.side * o.side;
+    // A limit draws only that many images (a smaller balanced draw, not a prefix of the full split).
+    const draw = (n: number, max: number, seed: number) => limit(generatePathfinder(max ? Math.min(n, max) : n, seed, o), max);
     return {
-      train: limit(generatePathfinder(SIZES.train, c.seed * 3 + 1, o), c.data.trainLimit),
-      validation: limit(generatePathfinder(SIZES.validation, c.seed * 3 + 2, o), c.data.validationLimit),
-      test: limit(generatePathfinder(SIZES.test, c.seed * 3 + 3, o), c.data.testLimit),
+      train: draw(SIZES.train, c.data.trainLimit, c.seed * 3 + 1),
+      validation: draw(SIZES.validation, c.data.validationLimit, c.seed * 3 + 2),
+      test: draw(SIZES.test, c.data.testLimit, c.seed * 3 + 3),
       inputShape: [tokens],
       inputDtype: 'int32',
       classes: ['apart', 'joined'],

@@ -2,14 +2,13 @@ import * as tf from '@tensorflow/tfjs-core';
 import { serialization } from '@tensorflow/tfjs-core';
 import { layers } from '@tensorflow/tfjs-layers';
 import { registerLayerClass } from '../registry.js';
+import { defaultLayerName } from './layer-name.js';
 
 export interface PaddingMaskConfig {
   /** The id that marks padding; default 0. */
   padId?: number;
   name?: string;
 }
-
-let count = 0;
 
 /**
  * Token ids `[batch, tokens]` → the key-padding mask `[batch, tokens]` (1 = real token,
@@ -21,7 +20,7 @@ export class PaddingMask extends layers.Layer {
   readonly padId: number;
 
   constructor(config: PaddingMaskConfig = {}) {
-    super({ name: config.name ?? (count++ === 0 ? 'padding_mask' : `padding_mask_${count - 1}`) });
+    super({ name: config.name ?? defaultLayerName('padding_mask') });
     this.padId = config.padId ?? 0;
   }
 

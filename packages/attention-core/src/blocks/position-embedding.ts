@@ -3,6 +3,7 @@ import { serialization } from '@tensorflow/tfjs-core';
 import { initializers, layers, type LayerVariable } from '@tensorflow/tfjs-layers';
 import { AttentionConfigError, AttentionInputError } from '../errors.js';
 import { registerLayerClass } from '../registry.js';
+import { defaultLayerName } from './layer-name.js';
 
 export interface PositionEmbeddingConfig {
   /** Tokens per sequence (the learned table has one row per position). */
@@ -11,8 +12,6 @@ export interface PositionEmbeddingConfig {
   seed?: number;
   name?: string;
 }
-
-let count = 0;
 
 /**
  * Learned absolute position embedding, x + P with P: [tokens, dim] initialised
@@ -27,8 +26,7 @@ export class PositionEmbedding extends layers.Layer {
   private table?: LayerVariable;
 
   constructor(config: PositionEmbeddingConfig) {
-    // tfjs would derive the default name from the className, whose '>' is not valid in weight names.
-    super({ name: config.name ?? (count++ === 0 ? 'position_embedding' : `position_embedding_${count - 1}`) });
+    super({ name: config.name ?? defaultLayerName('position_embedding') });
     if (!Number.isInteger(config.tokens) || config.tokens < 1) throw new AttentionConfigError(`PositionEmbedding: tokens must be a positive integer, got ${config.tokens}`);
     this.tokens = config.tokens;
     this.dim = config.dim;

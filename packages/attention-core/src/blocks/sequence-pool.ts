@@ -4,6 +4,7 @@ import { layers } from '@tensorflow/tfjs-layers';
 import { AttentionConfigError } from '../errors.js';
 import { checkMaskValues } from '../ops/masks.js';
 import { registerLayerClass } from '../registry.js';
+import { defaultLayerName } from './layer-name.js';
 
 type Shape = (number | null)[];
 
@@ -17,8 +18,6 @@ export interface SequencePoolConfig {
 }
 
 const POOLS = ['mean', 'first', 'last'] as const;
-let count = 0;
-
 /**
  * Tokens `[batch, tokens, dim]` → one vector `[batch, dim]`, honouring a key-padding
  * mask: inputs `x` or `[x, keyPaddingMask]` (boolean or 0/1, 1 = real token; real tokens
@@ -30,7 +29,7 @@ export class SequencePool extends layers.Layer {
   readonly pool: SequencePoolConfig['pool'];
 
   constructor(config: SequencePoolConfig) {
-    super({ name: config?.name ?? (count++ === 0 ? 'sequence_pool' : `sequence_pool_${count - 1}`) });
+    super({ name: config?.name ?? defaultLayerName('sequence_pool') });
     if (!POOLS.includes(config?.pool)) {
       throw new AttentionConfigError(`SequencePool '${this.name}': pool must be one of ${POOLS.join(', ')}, got ${JSON.stringify(config?.pool)}`);
     }

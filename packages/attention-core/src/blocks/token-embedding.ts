@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { serialization } from '@tensorflow/tfjs-core';
 import { initializers, layers, type LayerVariable } from '@tensorflow/tfjs-layers';
 import { registerLayerClass } from '../registry.js';
+import { defaultLayerName } from './layer-name.js';
 
 export interface TokenEmbeddingConfig {
   vocab: number;
@@ -9,8 +10,6 @@ export interface TokenEmbeddingConfig {
   seed?: number;
   name?: string;
 }
-
-let count = 0;
 
 /**
  * Token ids [batch, tokens] → vectors [batch, tokens, dim], as one-hot(ids) · E.
@@ -26,8 +25,7 @@ export class TokenEmbedding extends layers.Layer {
   private table?: LayerVariable;
 
   constructor(config: TokenEmbeddingConfig) {
-    // tfjs would derive the default name from the className, whose '>' is not valid in weight names.
-    super({ name: config.name ?? (count++ === 0 ? 'token_embedding' : `token_embedding_${count - 1}`) });
+    super({ name: config.name ?? defaultLayerName('token_embedding') });
     this.vocab = config.vocab;
     this.dim = config.dim;
     this.seed = config.seed;

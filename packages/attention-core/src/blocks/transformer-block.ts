@@ -11,6 +11,7 @@ import { gelu } from '../ops/gelu.js';
 import { layerNorm } from '../ops/layer-norm.js';
 import { createAttention, registerLayerClass, type AttentionSpec } from '../registry.js';
 import { attentionInputs, blockInputShapes, splitBlockInputs } from './block-inputs.js';
+import { defaultLayerName } from './layer-name.js';
 
 type Shape = (number | null)[];
 
@@ -32,13 +33,6 @@ export interface TransformerBlockConfig extends AttentionConfig {
   dropPath?: number;
   /** LayerNorm ε. Default 1e-5 (PyTorch); ViT-family models use 1e-6. */
   layerNormEpsilon?: number;
-}
-
-const nameCounts = new Map<string, number>();
-function defaultName(base: string): string {
-  const n = nameCounts.get(base) ?? 0;
-  nameCounts.set(base, n + 1);
-  return n === 0 ? base : `${base}_${n}`;
 }
 
 function isSerialized(x: unknown): x is SerializedLayer {
@@ -88,7 +82,7 @@ export class TransformerBlock extends layers.Layer {
   private calls = 0;
 
   constructor(config: TransformerBlockConfig) {
-    const name = config?.name ?? defaultName('transformer_block');
+    const name = config?.name ?? defaultLayerName('transformer_block');
     super({ name, trainable: config?.trainable ?? true });
     const who = `TransformerBlock '${name}'`;
     if (!Number.isInteger(config?.dim) || config.dim <= 0) throw new AttentionConfigError(`${who}: dim must be a positive integer, got ${config?.dim}`);

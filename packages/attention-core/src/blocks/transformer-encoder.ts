@@ -8,6 +8,7 @@ import { layerNorm } from '../ops/layer-norm.js';
 import type { AttentionSpec } from '../registry.js';
 import { TransformerBlock, type TransformerBlockConfig } from './transformer-block.js';
 import { registerLayerClass } from '../registry.js';
+import { defaultLayerName } from './layer-name.js';
 
 type Shape = (number | null)[];
 
@@ -24,8 +25,6 @@ export interface TransformerEncoderConfig extends Omit<TransformerBlockConfig, '
   finalNorm?: boolean;
 }
 
-let encoders = 0;
-
 /**
  * A stack of pre-norm Transformer blocks with an optional final LayerNorm. Takes the
  * block's input forms (`x`, `[x, keyPaddingMask]`, …); every block gets the same mask.
@@ -41,7 +40,7 @@ export class TransformerEncoder extends layers.Layer {
   private readonly paths: PathWeights;
 
   constructor(config: TransformerEncoderConfig) {
-    const name = config?.name ?? (encoders++ === 0 ? 'transformer_encoder' : `transformer_encoder_${encoders - 1}`);
+    const name = config?.name ?? defaultLayerName('transformer_encoder');
     super({ name, trainable: config?.trainable ?? true });
     const who = `TransformerEncoder '${name}'`;
     if (!Number.isInteger(config?.depth) || config.depth < 1) {

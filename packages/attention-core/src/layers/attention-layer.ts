@@ -13,6 +13,7 @@ import {
 } from './config.js';
 import { DEFAULT_CAPABILITIES } from './capabilities.js';
 import { PathWeights, type InitSpec } from './path-weights.js';
+import { defaultLayerName } from '../blocks/layer-name.js';
 
 type Shape = (number | null)[];
 
@@ -42,15 +43,11 @@ export interface AttentionCallOptions {
 export type Projection = 'q' | 'k' | 'v';
 
 const NAME_RE = /^[A-Za-z0-9][-A-Za-z0-9._/]*$/;
-const nameCounts = new Map<string, number>();
 
 /** `AttentionZoo>SoftmaxAttention` → `softmax_attention`, `softmax_attention_1`, … */
-function defaultLayerName(className: string): string {
+function defaultVariantName(className: string): string {
   const bare = className.slice(className.lastIndexOf('>') + 1);
-  const base = bare.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase();
-  const n = nameCounts.get(base) ?? 0;
-  nameCounts.set(base, n + 1);
-  return n === 0 ? base : `${base}_${n}`;
+  return defaultLayerName(bare.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase());
 }
 
 /**
@@ -96,7 +93,7 @@ export abstract class AttentionLayer extends layers.Layer {
 
   constructor(config: AttentionConfig) {
     const className = (new.target as unknown as { className: string }).className;
-    const name = config?.name ?? defaultLayerName(className);
+    const name = config?.name ?? defaultVariantName(className);
     if (typeof name !== 'string' || !NAME_RE.test(name)) {
       throw new AttentionConfigError(
         `${className}: name must start with a letter or digit and use only letters, digits, '-', '_', '.', '/'; got ${JSON.stringify(name)}`,

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { AttentionInputError, shapeToString } from '../errors.js';
-import { headMatMul } from './matmul.js';
+import { linearAttentionKernel } from '../kernels/linear-attention/index.js';
 import { checkKeyPaddingMask, checkQKV } from './shapes.js';
 
 export interface LinearAttentionOptions {
@@ -12,20 +12,6 @@ export interface LinearAttentionOptions {
   chunkSize?: number;
   /** `[batch, keys]`, 1 = real key, 0 = padding: padded keys get φ(k) = 0. */
   keyPaddingMask?: tf.Tensor2D;
-}
-
-/** `[..., tokens, dv]` → `[..., tokens, dv + 1]`: the ones column makes one product give Σφ(k)vᵀ and Σφ(k) together. */
-function withOnes(v: tf.Tensor4D): tf.Tensor4D {
-  const [b, h, m] = v.shape;
-  return tf.concat([v, tf.ones([b, h, m, 1])], 3);
-}
-
-/** Splits `[..., dv + 1]` into numerator and normaliser and divides. */
-function normalise(o: tf.Tensor4D, dv: number, eps: number): tf.Tensor4D {
-  const [b, h, n] = o.shape;
-  const num = tf.slice(o, [0, 0, 0, 0], [b, h, n, dv]);
-  const den = tf.slice(o, [0, 0, 0, dv], [b, h, n, 1]);
-  return tf.div(num, tf.add(den, eps));
 }
 
 /**
@@ -40,6 +26,8 @@ function normalise(o: tf.Tensor4D, dv: number, eps: number): tf.Tensor4D {
  * C×C lower-triangular product, across chunks an exclusive prefix sum of the
  * per-chunk states. Nothing of size N×N, nor N×m×dv, is ever built.
  * Feature maps must be non-negative for the normaliser to be meaningful.
+ * On wasm and webgpu a fused kernel computes it (with its gradient); elsewhere the
+ * stock-op chain (`linearAttentionReference`).
  */
 export function linearAttention(
   phiQ: tf.Tensor4D,
@@ -47,7 +35,7 @@ export function linearAttention(
   v: tf.Tensor4D,
   options: LinearAttentionOptions = {},
 ): tf.Tensor4D {
-  const { batch, heads, queries, keys, dv } = checkQKV(phiQ, phiK, v, 'linearAttention');
+  const { batch, queries, keys } = checkQKV(phiQ, phiK, v, 'linearAttention');
   if (options.keyPaddingMask) checkKeyPaddingMask(options.keyPaddingMask, batch, keys, 'linearAttention');
   const eps = options.eps ?? 1e-6;
   const chunk = options.chunkSize ?? 64;
@@ -59,55 +47,8 @@ export function linearAttention(
       `linearAttention: causal mode needs as many queries as keys, got φ(q) ${shapeToString(phiQ.shape)} and φ(k) ${shapeToString(phiK.shape)}`,
     );
   }
-  return tf.tidy(() => {
-    let k = phiK;
-    if (options.keyPaddingMask) {
-      const keep = tf.reshape(tf.cast(options.keyPaddingMask, 'float32'), [batch, 1, keys, 1]);
-      k = tf.mul(phiK, keep);
-    }
-    const v1 = withOnes(v); // [B, H, M, dv+1]
-    if (!options.causal) {
-      const kv = headMatMul(k, v1, { transposeA: true }); // [B, H, m, dv+1] = [Σ φ(k)vᵀ | Σ φ(k)]
-      return normalise(headMatMul(phiQ, kv) as tf.Tensor4D, dv, eps); // [B, H, N, dv]
-    }
-    return causalScan(phiQ, k, v1, dv, eps, Math.min(chunk, queries), batch, heads);
-  });
-}
-
-function causalScan(
-  phiQ: tf.Tensor4D,
-  phiK: tf.Tensor4D,
-  v1: tf.Tensor4D,
-  dv: number,
-  eps: number,
-  c: number,
-  b: number,
-  h: number,
-): tf.Tensor4D {
-  const n = phiQ.shape[2];
-  const m = phiQ.shape[3];
-  const chunks = Math.ceil(n / c);
-  const padded = chunks * c;
-  // Zero padding at the end: padded keys add nothing, padded queries are cut off.
-  const pad = (t: tf.Tensor4D): tf.Tensor4D =>
-    padded === n ? t : tf.pad(t, [[0, 0], [0, 0], [0, padded - n], [0, 0]]);
-  const g = b * h * chunks;
-  const qc = tf.reshape(pad(phiQ), [g, c, m]); // [B·H·nc, C, m]
-  const kc = tf.reshape(pad(phiK), [g, c, m]); // [B·H·nc, C, m]
-  const vc = tf.reshape(pad(v1), [g, c, dv + 1]); // [B·H·nc, C, dv+1]
-
-  // Across chunks: S_c = Σ_{c' < c} φ(K_c')ᵀ V_c' (exclusive prefix sum of chunk states).
-  const states = tf.reshape(tf.matMul(kc, vc, true, false), [b * h, chunks, m * (dv + 1)]); // [B·H, nc, m·(dv+1)]
-  const before = tf.reshape(tf.cumsum(states, 1, true), [g, m, dv + 1]); // [B·H·nc, m, dv+1]
-  const inter = tf.matMul(qc, before); // [B·H·nc, C, dv+1]
-
-  // Inside a chunk: (φ(Q_c) φ(K_c)ᵀ ⊙ tril) V_c, a C×C product per chunk.
-  const tril = tf.linalg.bandPart(tf.ones([c, c]), -1, 0); // [C, C]
-  const intra = tf.matMul(tf.mul(tf.matMul(qc, kc, false, true), tril), vc); // [B·H·nc, C, dv+1]
-
-  const o = tf.reshape(tf.add(inter, intra), [b, h, padded, dv + 1]);
-  const cut = padded === n ? o : tf.slice(o, [0, 0, 0, 0], [b, h, n, dv + 1]);
-  return normalise(cut as tf.Tensor4D, dv, eps);
+  // The fused kernel of the active backend (wasm, webgpu), or the stock-op chain (kernels/linear-attention).
+  return linearAttentionKernel(phiQ, phiK, v, { causal: options.causal, eps, chunkSize: chunk, keyPaddingMask: options.keyPaddingMask });
 }
 
 /**

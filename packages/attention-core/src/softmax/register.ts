@@ -1,4 +1,6 @@
 import type * as tf from '@tensorflow/tfjs-core';
+import { SOFTMAX_ATTENTION } from '../kernels/softmax-attention/names.js';
+import { fusedBackend } from '../kernels/registry.js';
 import { registerAttention } from '../registry.js';
 import { SoftmaxAttention } from './layer.js';
 import { scaledDotProductAttention } from './op.js';
@@ -21,8 +23,9 @@ registerAttention({
     return {
       // q and out projections on N tokens, k and v on M; QKᵀ and AV are N·M·d each.
       flops: batch * (2 * n * d * d + 2 * m * d * d + 2 * n * m * d),
-      // q, k, v, mixed and output tokens, plus logits and weights per head.
-      activationBytes: 4 * batch * ((3 * n + 2 * m) * d + 2 * h * n * m),
+      // q, k, v, mixed and output tokens, plus logits and weights per head; where the tiled kernel
+      // runs (the active backend has it), two statistics per query instead of the N×M weights.
+      activationBytes: 4 * batch * ((3 * n + 2 * m) * d + 2 * h * n * (fusedBackend(SOFTMAX_ATTENTION) ? 1 : m)),
     };
   },
   // timm's / DeiT's `Attention`: fused `qkv`, `proj`.

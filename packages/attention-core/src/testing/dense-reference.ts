@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { AttentionCallOptions, AttentionLayer } from '../layers/attention-layer.js';
+import { denseLinear, readProjections } from './dense-linear.js';
 
 export interface DenseSoftmaxReferenceOptions extends AttentionCallOptions {
   /** Logit scale; default the layer's `scale`, else headDim^-½. */
@@ -8,22 +9,6 @@ export interface DenseSoftmaxReferenceOptions extends AttentionCallOptions {
   causal?: boolean;
   /** A sparsity pattern: may query i of head h attend to key j? Default: all pairs. */
   pattern?: (i: number, j: number, head: number) => boolean;
-}
-
-async function read(layer: AttentionLayer, path: string): Promise<Float32Array | null> {
-  return layer.weightPaths().includes(path) ? ((await layer.weight(path).read().data()) as Float32Array) : null;
-}
-
-function project(x: Float64Array, rows: number, d: number, w: Float32Array, b: Float32Array | null): Float64Array {
-  const out = new Float64Array(rows * d);
-  for (let r = 0; r < rows; r++) {
-    for (let o = 0; o < d; o++) {
-      let s = b ? b[o]! : 0;
-      for (let i = 0; i < d; i++) s += x[r * d + i]! * w[i * d + o]!;
-      out[r * d + o] = s;
-    }
-  }
-  return out;
 }
 
 /**
@@ -48,14 +33,12 @@ export async function denseSoftmaxReference(
   const xs = Float64Array.from(await x.data());
   const cs = Float64Array.from(await ctxT.data());
   const mask = options.keyPaddingMask ? await options.keyPaddingMask.data() : null;
-  const [wq, bq, wk, bk, wv, bv, wo, bo] = await Promise.all(
-    ['q/kernel', 'q/bias', 'k/kernel', 'k/bias', 'v/kernel', 'v/bias', 'out/kernel', 'out/bias'].map((p) => read(layer, p)),
-  );
+  const [wq, bq, wk, bk, wv, bv, wo, bo] = await readProjections(layer);
   const out = new Float64Array(batch * n * d);
   for (let b = 0; b < batch; b++) {
-    const q = project(xs.subarray(b * n * d, (b + 1) * n * d), n, d, wq!, bq);
-    const k = project(cs.subarray(b * m * d, (b + 1) * m * d), m, d, wk!, bk);
-    const v = project(cs.subarray(b * m * d, (b + 1) * m * d), m, d, wv!, bv);
+    const q = denseLinear(xs.subarray(b * n * d, (b + 1) * n * d), n, d, d, wq!, bq);
+    const k = denseLinear(cs.subarray(b * m * d, (b + 1) * m * d), m, d, d, wk!, bk);
+    const v = denseLinear(cs.subarray(b * m * d, (b + 1) * m * d), m, d, d, wv!, bv);
     const mixed = new Float64Array(n * d);
     for (let head = 0; head < h; head++) {
       for (let i = 0; i < n; i++) {
@@ -80,7 +63,7 @@ export async function denseSoftmaxReference(
         }
       }
     }
-    out.set(project(mixed, n, d, wo!, bo), b * n * d);
+    out.set(denseLinear(mixed, n, d, d, wo!, bo), b * n * d);
   }
   return tf.tensor3d(Float32Array.from(out), [batch, n, d]);
 }

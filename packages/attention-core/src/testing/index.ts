@@ -5,3 +5,4 @@ export { denseSoftmaxReference } from './dense-reference.js';
 export type { DenseSoftmaxReferenceOptions } from './dense-reference.js';
 export { listFixtureHandlers, fixtureHandlerFor } from '../fixtures.js';
 export type { FixtureCase, FixtureHandler, RegisteredFixtureHandler } from '../fixtures.js';
+export { denseLinear, readProjections, readWeight } from './dense-linear.js';

@@ -1,6 +1,6 @@
 import type { serialization } from '@tensorflow/tfjs-core';
-import { registerLayerClass } from '@attention-zoo/attention-core';
-import { defaultBlockName, FLattenBlock, type FLattenBlockConfig } from '../shared/official-block.js';
+import { defaultLayerName, registerLayerClass } from '@attention-zoo/attention-core';
+import { FLattenBlock, type FLattenBlockConfig } from '../shared/official-block.js';
 import { FLattenCSwinAttention } from './layer.js';
 
 export interface FLattenCSwinBlockConfig extends FLattenBlockConfig {
@@ -23,7 +23,7 @@ export class FLattenCSwinBlock extends FLattenBlock<FLattenCSwinAttention> {
   static override className = 'AttentionZoo>FLattenCSwinBlock';
 
   constructor(config: FLattenCSwinBlockConfig) {
-    const name = config.name ?? defaultBlockName('flatten_cswin_block');
+    const name = config.name ?? defaultLayerName('flatten_cswin_block');
     const grid = config.grid ?? (config.reso !== undefined ? ([config.reso, config.reso] as [number, number]) : undefined);
     const attn =
       config.attention ??

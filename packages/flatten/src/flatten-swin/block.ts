@@ -1,6 +1,6 @@
 import type { serialization } from '@tensorflow/tfjs-core';
-import { registerLayerClass } from '@attention-zoo/attention-core';
-import { defaultBlockName, FLattenBlock, type FLattenBlockConfig } from '../shared/official-block.js';
+import { defaultLayerName, registerLayerClass } from '@attention-zoo/attention-core';
+import { FLattenBlock, type FLattenBlockConfig } from '../shared/official-block.js';
 import { FLattenSwinAttention } from './layer.js';
 
 export interface FLattenSwinBlockConfig extends FLattenBlockConfig {
@@ -27,7 +27,7 @@ export class FLattenSwinBlock extends FLattenBlock<FLattenSwinAttention> {
   static override className = 'AttentionZoo>FLattenSwinBlock';
 
   constructor(config: FLattenSwinBlockConfig) {
-    const name = config.name ?? defaultBlockName('flatten_swin_block');
+    const name = config.name ?? defaultLayerName('flatten_swin_block');
     const attn =
       config.attention ??
       new FLattenSwinAttention({

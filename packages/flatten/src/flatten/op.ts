@@ -1,8 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { AttentionInputError } from '@attention-zoo/attention-core';
-import { mergeHeads, splitHeads } from '@attention-zoo/attention-core/ops';
-import { focusedLinearCore } from '../shared/focused-linear.js';
-import { focusedKernel } from '../shared/focusing.js';
+import { focusedLinearAttentionKernel } from '@attention-zoo/attention-core/kernels';
 
 export interface FocusedLinearAttentionOptions {
   /** Number of heads h; channels split as c = head·(C/h) + j after the focusing function. */
@@ -19,7 +17,8 @@ export interface FocusedLinearAttentionOptions {
  * Focused linear attention on projected tokens, as the official
  * `FocusedLinearAttention` computes it between its projections (no positional
  * encoding, no DWC branch — see `dwcBranch`):
- * φ_p(q), φ_p(k) over all C channels, then per head `focusedLinearCore`.
+ * φ_p(q), φ_p(k) over all C channels, then per head `focusedLinearCore`
+ * (Eq. 4), as core's fused kernels.
  *
  * Tokens-first (unlike core's heads-first ops) because f_p's norms span all
  * heads: q `[B, N, C]`, k and v `[B, n, C]` → `[B, N, C]`.
@@ -42,9 +41,11 @@ export function focusedLinearAttention(
     throw new AttentionInputError(`focusedLinearAttention: C=${c} is not divisible by numHeads=${h}`);
   }
   const p = options.focusingFactor ?? 3;
-  return tf.tidy(() => {
-    const phiQ = splitHeads(focusedKernel(q, options.scale, p), h); // [B, h, N, d]
-    const phiK = splitHeads(focusedKernel(k, options.scale, p), h); // [B, h, n, d]
-    return mergeHeads(focusedLinearCore(phiQ, phiK, splitHeads(v, h), { causal: options.causal }));
-  });
+  if (!(p > 0 && Number.isFinite(p))) throw new AttentionInputError(`focusedLinearAttention: focusingFactor must be a positive number, got ${p}`);
+  if (options.scale && (options.scale.rank !== 1 || options.scale.shape[0] !== c)) {
+    throw new AttentionInputError(`focusedLinearAttention: scale must be [C=${c}] (one value per channel), got [${options.scale.shape.join(', ')}]`);
+  }
+  // Core's kernels (fused φ_p, then the primitive per head with ε = n·1e-6, or 1e-6 causal):
+  // the same value as splitHeads(focusedKernel(·)) + focusedLinearCore + mergeHeads.
+  return focusedLinearAttentionKernel(q, k, v, { numHeads: h, scale: options.scale, focusingFactor: p, causal: options.causal });
 }

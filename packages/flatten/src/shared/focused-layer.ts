@@ -5,7 +5,8 @@ import {
   WeightLoadError,
   type AttentionConfig,
 } from '@attention-zoo/attention-core';
-import { mergeHeads, splitHeads } from '@attention-zoo/attention-core/ops';
+import { splitHeads } from '@attention-zoo/attention-core/ops';
+import { focusedLinearAttentionKernel } from '@attention-zoo/attention-core/kernels';
 import {
   loadStateDict,
   torch,
@@ -16,7 +17,7 @@ import {
 } from '@attention-zoo/attention-core/weights';
 import { dropLeadingOnes } from './drop-leading-ones.js';
 import { dwcBranch } from './dwc.js';
-import { focusedLinearCore, focusedLinearWeights } from './focused-linear.js';
+import { focusedLinearWeights } from './focused-linear.js';
 import { focusedKernel } from './focusing.js';
 
 type Shape = (number | null)[];
@@ -108,8 +109,15 @@ export abstract class FocusedLinearLayer extends AttentionLayer {
 
   /** φ(Q)(φ(K)ᵀV)·z over all keys, heads merged: `[B', N, C]` (Eq. 4 as in the official code). */
   protected focusedOutput({ q, k, v }: WindowQKV): tf.Tensor3D {
-    const { phiQ, phiK } = this.features(q, k);
-    return mergeHeads(focusedLinearCore(phiQ, phiK, splitHeads(v, this.numHeads), { causal: this.causal }));
+    // Core's kernels: fused φ_p (with k + positional encoding) and the linear-attention primitive
+    // reading the heads in place on wasm; the same value as features() + focusedLinearCore.
+    return focusedLinearAttentionKernel(q, k, v, {
+      numHeads: this.numHeads,
+      scale: this.read('scale') as tf.Tensor1D,
+      positional: this.read('positionalEncoding') as tf.Tensor2D,
+      focusingFactor: this.focusingFactor,
+      causal: this.causal,
+    });
   }
 
   /** DWC(V) on a value map `[B', H·W, C]` of grid `[H, W]` (Eq. 12's rank-restoration term). */

@@ -1,20 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { AttentionInputError } from '@attention-zoo/attention-core';
+import { focusingReference, focusKernel, KERNEL_EPS, temperature } from '@attention-zoo/attention-core/kernels';
 
 /** The `+1e-6` the official code adds after ReLU: keeps x/‖x‖ defined for an all-zero token. */
-export const KERNEL_EPS = 1e-6;
+export { KERNEL_EPS };
 
-/** ‖x‖₂ over the last axis, kept: √Σx² (tf.norm adds an abs and a generic pow per element). */
-function l2(x: tf.Tensor): tf.Tensor {
-  return tf.sqrt(tf.sum(tf.square(x), -1, true));
-}
-
-/** x^p; a small integer p as repeated products (wasm's Pow is ~20× slower than a Multiply). */
-function power(x: tf.Tensor, p: number): tf.Tensor {
-  if (!Number.isInteger(p) || p > 8) return tf.pow(x, p);
-  let y = x;
-  for (let i = 1; i < p; i++) y = tf.mul(y, x);
-  return y;
+function checkFocus(p: number, who: string): void {
+  if (!(p > 0 && Number.isFinite(p))) throw new AttentionInputError(`${who}: focusing factor p must be a positive number, got ${p}`);
 }
 
 /**
@@ -23,20 +15,13 @@ function power(x: tf.Tensor, p: number): tf.Tensor {
  *   f_p(x) = ‖x‖ / ‖x^p‖ · x^p      (x ≥ 0, element-wise power)
  *
  * It keeps the norm of x and sharpens its direction towards its largest
- * channels. Computed on x / max(x): f_p is invariant to a positive rescaling
- * of x inside the power, so this is the same value, but x^p cannot overflow
- * (the official Swin code uses the same trick for large p).
+ * channels. Computed on x / max(x) (core's stock chain, kernels/focused-linear):
+ * f_p is invariant to a positive rescaling of x inside the power, so this is the
+ * same value, but x^p cannot overflow (the official Swin code uses the same trick).
  */
 export function focusingFunction<T extends tf.Tensor>(x: T, p: number): T {
-  if (!(p > 0 && Number.isFinite(p))) throw new AttentionInputError(`focusingFunction: focusing factor p must be a positive number, got ${p}`);
-  return tf.tidy(() => {
-    const m = tf.max(x, -1, true); // [..., 1]
-    const unit = tf.div(x, m); // x / max(x) ∈ (0, 1]
-    const norm = tf.mul(l2(unit), m); // ‖x‖ = max(x)·‖x / max(x)‖, no x² overflow
-    const xp = power(unit, p); // (x / max x)^p
-    // ‖x‖ / ‖x^p‖ is one number per token: form it on [..., 1], then one full-size product.
-    return tf.mul(xp, tf.div(norm, l2(xp))) as T; // ‖x‖ · x^p / ‖x^p‖
-  });
+  checkFocus(p, 'focusingFunction');
+  return focusingReference(x, p);
 }
 
 /**
@@ -44,17 +29,19 @@ export function focusingFunction<T extends tf.Tensor>(x: T, p: number): T {
  * divided by softplus(scale) — a learnable per-channel temperature the paper's
  * Eq. 6 does not show — then f_p with the norms over ALL channels of x (all
  * heads together, before the head split; issue #30 of the official repo).
+ * Core's fused focusing kernel on wasm and webgpu (one pass, with its gradient),
+ * its stock chain elsewhere.
  *
  * x `[..., C]`, rawScale `[C]` (the `scale` parameter before softplus) → `[..., C]`.
  */
 export function focusedKernel<T extends tf.Tensor>(x: T, rawScale: tf.Tensor1D | undefined, p: number): T {
-  const c = x.shape[x.rank - 1];
+  checkFocus(p, 'focusedKernel');
+  const c = x.shape[x.rank - 1]!;
   if (rawScale && (rawScale.rank !== 1 || rawScale.shape[0] !== c)) {
     throw new AttentionInputError(`focusedKernel: scale must be [C=${c}] (one value per channel), got [${rawScale.shape.join(', ')}]`);
   }
   return tf.tidy(() => {
-    let y: tf.Tensor = tf.add(tf.relu(x), KERNEL_EPS); // ReLU(x) + 1e-6
-    if (rawScale) y = tf.div(y, tf.softplus(rawScale)); // / softplus(scale), per channel
-    return focusingFunction(y, p) as T;
+    const rows = tf.reshape(x, [1, -1, c]) as tf.Tensor3D; // [1, tokens, C]: the kernel walks rows of C
+    return tf.reshape(focusKernel(rows, temperature(c, rawScale), undefined, p), x.shape) as T;
   });
 }

@@ -31,15 +31,6 @@ export interface FLattenBlockConfig {
   trainable?: boolean;
 }
 
-const nameCounts = new Map<string, number>();
-
-/** `flatten_swin_block`, `flatten_swin_block_1`, … */
-export function defaultBlockName(base: string): string {
-  const n = nameCounts.get(base) ?? 0;
-  nameCounts.set(base, n + 1);
-  return n === 0 ? base : `${base}_${n}`;
-}
-
 /**
  * An official FLatten block (`SwinTransformerBlock`, `CSWinBlock` with `attn_type='L'`): core's
  * pre-norm block x + attn(norm1(x)), then x + mlp(norm2(x)) with mlp = fc1 → exact GELU → fc2,

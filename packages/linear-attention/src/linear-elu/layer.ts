@@ -1,4 +1,6 @@
-import type * as tf from '@tensorflow/tfjs-core';
+import * as tf from '@tensorflow/tfjs-core';
+import type { MixContext } from '@attention-zoo/attention-core';
+import { linearAttentionTokensKernel } from '@attention-zoo/attention-core/kernels';
 import { eluFeatureMap } from '@attention-zoo/attention-core/ops';
 import { KernelizedAttention, type FeaturePair, type KernelizedAttentionConfig } from '../shared/kernelized-layer.js';
 
@@ -18,5 +20,22 @@ export class LinearEluAttention extends KernelizedAttention {
 
   protected override features(q: tf.Tensor4D, k: tf.Tensor4D): FeaturePair {
     return { phiQ: eluFeatureMap(q), phiK: eluFeatureMap(k) };
+  }
+
+  /**
+   * φ = elu + 1 acts element by element, so it commutes with the head split: φ of the projections
+   * as they are, then core's linear-attention kernel on tokens-first `[B, N, H·m]` (on wasm it
+   * reads the heads in place, no transposes; elsewhere it splits them and runs `mix`'s path).
+   */
+  protected override mixTokens(x: tf.Tensor3D, context: tf.Tensor3D, ctx: MixContext): tf.Tensor3D {
+    const phiQ = eluFeatureMap(this.project('q', x)); // [B, N, dim]
+    const phiK = eluFeatureMap(this.project('k', context)); // [B, M, dim]
+    const out = linearAttentionTokensKernel(phiQ, phiK, this.project('v', context), this.numHeads, {
+      causal: this.causal,
+      eps: this.eps,
+      chunkSize: this.chunkSize,
+      keyPaddingMask: ctx.keyPaddingMask,
+    }); // [B, N, dim]
+    return ctx.training && this.dropout > 0 ? (tf.dropout(out, this.dropout, undefined, ctx.seed) as tf.Tensor3D) : out;
   }
 }

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { softmaxAttentionKernel } from '@attention-zoo/attention-core/kernels';
 import {
   foldDilation,
   fromBlocks,
@@ -66,7 +67,8 @@ export function windowSource(
  * (Beltagy et al. 2020, Longformer §3.1; the local pattern of Child et al. 2019).
  * q, k, v `[B, H, N, d]` → `[B, H, N, dv]`. Any N: the sequence is zero-padded to a
  * multiple of the block (padding keys are masked, padding rows dropped).
- * Time O(N·r·d), memory O(N·r): the N × N matrix is never formed.
+ * Time O(N·r·d), memory O(N·r): the N × N matrix is never formed. Dilation 1 without dropout
+ * runs core's banded softmax attention (the fused tiled kernel on wasm and webgpu).
  */
 export function slidingWindowAttention(q: tf.Tensor4D, k: tf.Tensor4D, v: tf.Tensor4D, options: SlidingWindowOptions): tf.Tensor4D {
   const op = 'slidingWindowAttention';
@@ -76,6 +78,11 @@ export function slidingWindowAttention(q: tf.Tensor4D, k: tf.Tensor4D, v: tf.Ten
   checkMask(options.keyPaddingMask, batch, n, op);
   const causal = options.causal ?? false;
   const scale = options.scale ?? 1 / Math.sqrt(dk);
+  if (dilation === 1 && !(options.training && (options.dropout ?? 0) > 0)) {
+    // The plain band is core's banded softmax attention: the tiled online-softmax kernel on wasm
+    // and webgpu (only the band's key tiles, with its gradient), the same blocks as below elsewhere.
+    return softmaxAttentionKernel(q, k, v, { scale, causal, window: radius, keyPaddingMask: options.keyPaddingMask });
+  }
   return tf.tidy(() => {
     const c = Math.max(radius, 1);
     const nPad = paddedLength(n, c * dilation);

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { serialization } from '@tensorflow/tfjs-core';
 import { initializers, layers, type LayerVariable } from '@tensorflow/tfjs-layers';
-import { descriptorOf, type AttentionBlock, type AttentionLayer, type BlockSpec } from '@attention-zoo/attention-core';
+import { defaultLayerName, descriptorOf, type AttentionBlock, type AttentionLayer, type BlockSpec } from '@attention-zoo/attention-core';
 import { dense, depthwiseConv2dSame, dropPath, gelu, layerNorm } from '@attention-zoo/attention-core/ops';
 import { nestKeyMap, timmBlockKeyMap, torch, type StateDictKeyMap } from '@attention-zoo/attention-core/weights';
 
@@ -21,8 +21,6 @@ export interface ConvFfnBlockConfig {
   seed?: number;
   name?: string;
 }
-
-let count = 0;
 
 /**
  * PVTv2's block (Wang et al. 2022, Eq. 1; official `pvt_v2.Block`): x + attn(LN(x)), then
@@ -44,7 +42,7 @@ export class ConvFfnBlock extends layers.Layer {
   private initCount = 0;
 
   constructor(config: ConvFfnBlockConfig) {
-    super({ name: config.name ?? (count++ === 0 ? 'conv_ffn_block' : `conv_ffn_block_${count - 1}`) });
+    super({ name: config.name ?? defaultLayerName('conv_ffn_block') });
     this.dim = config.dim;
     this.grid = config.grid;
     this.attn = config.attention;

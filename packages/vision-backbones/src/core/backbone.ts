@@ -153,6 +153,13 @@ export abstract class Backbone extends layers.Layer {
     return `${this.getClassName().replace(/^.*>/, '')} '${this.name}'`;
   }
 
+  /** The `attention` option as one choice per stage (per block for DeiT): one choice for all, or a list of exactly `count`. */
+  protected attentionPer(att: AttentionChoice | AttentionChoice[], count: number, unit: 'stage' | 'block'): AttentionChoice[] {
+    const list = Array.isArray(att) ? att : Array.from({ length: count }, () => att);
+    if (list.length !== count) throw new AttentionConfigError(`${this.who}: attention must be one choice or ${count} (one per ${unit}), got ${list.length}`);
+    return list;
+  }
+
   /** The model's own config keys (JSON), stored by `getConfig` and read back by the constructor. */
   protected abstract modelConfig(): Record<string, unknown>;
   /** Creates the model's weights and builds its blocks (shapes only, no forward pass). */

@@ -39,8 +39,7 @@ export class CSwin extends Backbone {
     super(config, 'cswin');
     const splitSizes = config.splitSizes ?? [1, 2, 7, 7];
     const att = config.attention ?? STAGES.map((i) => ({ name: 'cswin-lepe', splitSize: splitSizes[i] }));
-    const attention = Array.isArray(att) ? att : STAGES.map(() => att);
-    if (attention.length !== 4) throw new AttentionConfigError(`${this.who}: attention must be one choice or 4 (one per stage), got ${attention.length}`);
+    const attention = this.attentionPer(att, 4, 'stage');
     this.cfg = {
       embedDim: config.embedDim,
       depths: config.depths,

@@ -40,8 +40,7 @@ export class DeiT extends Backbone {
   constructor(config: DeiTConfig) {
     super(config, 'deit');
     const att = config.attention ?? 'softmax';
-    const attention = Array.isArray(att) ? att : Array.from({ length: config.depth }, () => att);
-    if (attention.length !== config.depth) throw new AttentionConfigError(`${this.who}: attention lists ${attention.length} entries for depth ${config.depth}`);
+    const attention = this.attentionPer(att, config.depth, 'block');
     this.cfg = {
       embedDim: config.embedDim,
       depth: config.depth,

@@ -58,12 +58,11 @@ export class Pvt extends Backbone {
     const version = config.version ?? 1;
     const srRatios = config.srRatios ?? [8, 4, 2, 1];
     const att = config.attention ?? STAGES.map((i) => ({ name: 'spatial-reduction', srRatio: srRatios[i] }));
-    const attention = Array.isArray(att) ? att : STAGES.map(() => att);
     for (const key of ['embedDims', 'numHeads', 'mlpRatios', 'depths'] as const) {
       const v = config[key];
       if (!Array.isArray(v) || v.length !== 4) throw new AttentionConfigError(`${this.who}: ${key} must list 4 stages, got ${JSON.stringify(v)}`);
     }
-    if (attention.length !== 4) throw new AttentionConfigError(`${this.who}: attention must be one choice or 4 (one per stage), got ${attention.length}`);
+    const attention = this.attentionPer(att, 4, 'stage');
     if (version !== 1 && version !== 2) throw new AttentionConfigError(`${this.who}: version must be 1 or 2, got ${JSON.stringify(version)}`);
     const clsToken = config.clsToken ?? false;
     if (clsToken && version === 2) throw new AttentionConfigError(`${this.who}: PVTv2 has no class token`);

@@ -48,8 +48,7 @@ export class Swin extends Backbone {
     }
     const windowSize = config.windowSize ?? 7;
     const att = config.attention ?? { name: 'swin-window', windowSize };
-    const attention = Array.isArray(att) ? att : config.depths.map(() => att);
-    if (attention.length !== stages) throw new AttentionConfigError(`${this.who}: attention lists ${attention.length} entries for ${stages} stages`);
+    const attention = this.attentionPer(att, stages, 'stage');
     this.cfg = {
       embedDim: config.embedDim,
       depths: config.depths,

@@ -1,4 +1,28 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { shiftedExp } from '../../ops/stable.js';
+
+/**
+ * AFT-simple (Zhai et al. 2021, Eq. 5) as stock ops, the fallback and reference of the kernel:
+ * Y_t = σ(Q_t) ⊙ Σ_t' softmax_t'(K) ⊙ V_t' per channel, over all t' or (causal) t' ≤ t.
+ * q, k, v `[L, T, C]`. Non-causal: one context vector per channel. Causal: prefix sums rebased
+ * on the running maximum of K (`runningMaxScan`), so no position underflows. Never T×T.
+ */
+export function aftSimpleReference(q: tf.Tensor3D, k: tf.Tensor3D, v: tf.Tensor3D, options: { causal?: boolean } = {}): tf.Tensor3D {
+  const c = q.shape[2];
+  return tf.tidy(() => {
+    let numDen: tf.Tensor;
+    if (options.causal) {
+      numDen = runningMaxScan(k, v); // [L, T, 2C]
+    } else {
+      const ek = shiftedExp(k, 1).exp; // exp(K − max_t K): [L, T, C]
+      numDen = tf.sum(tf.concat([tf.mul(ek, v), ek], 2), 1, true); // [L, 1, 2C]
+    }
+    const [l, t] = numDen.shape as [number, number];
+    const num = tf.slice(numDen, [0, 0, 0], [l, t, c]);
+    const den = tf.slice(numDen, [0, 0, c], [l, t, c]);
+    return tf.mul(tf.sigmoid(q), tf.div(num, den)) as tf.Tensor3D;
+  });
+}
 
 /**
  * Prefix sums of exp(K) ⊙ V and exp(K) over time, each rebased on the running
