@@ -10,6 +10,10 @@ export interface App {
 export interface Page {
   id: string;
   title: string;
-  /** Renders into `root`; returns a cleanup that frees what the page holds. */
-  mount(root: HTMLElement, app: App): () => void;
+  /**
+   * Renders into `root`, a fresh element of its own (detached when the page is left, so nothing
+   * it draws late can land on another page). `signal` is aborted when the page is left: every
+   * long loop of the page checks it. Returns a cleanup that frees what the page holds.
+   */
+  mount(root: HTMLElement, app: App, signal: AbortSignal): () => void;
 }

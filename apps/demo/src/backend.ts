@@ -24,7 +24,12 @@ export interface BackendState {
   skipped: { name: BrowserBackend; reason: string }[];
   /** WebGPU adapter description (e.g. SwiftShader) when webgpu is active. */
   adapter?: string;
+  /** The WebGPU adapter is a software one (SwiftShader, llvmpipe, a fallback adapter): it runs on the CPU. */
+  softwareAdapter?: boolean;
 }
+
+/** Adapters that emulate a GPU on the CPU: timing on them measures the emulator. */
+const SOFTWARE_ADAPTER = /swiftshader|llvmpipe|lavapipe|softpipe|warp|basic render|software/i;
 
 async function whyNoWebGpu(): Promise<string> {
   const gpu = (navigator as unknown as { gpu?: { requestAdapter(): Promise<unknown> } }).gpu;
@@ -35,12 +40,14 @@ async function whyNoWebGpu(): Promise<string> {
   return 'the webgpu backend failed to initialise';
 }
 
-async function adapterInfo(): Promise<string | undefined> {
+async function adapterInfo(): Promise<{ adapter?: string; softwareAdapter: boolean }> {
   const gpu = (navigator as unknown as { gpu?: { requestAdapter(): Promise<unknown> } }).gpu;
-  const adapter = (await gpu?.requestAdapter().catch(() => null)) as { info?: Record<string, string> } | null | undefined;
+  const adapter = (await gpu?.requestAdapter().catch(() => null)) as { info?: Record<string, unknown>; isFallbackAdapter?: boolean } | null | undefined;
   const info = adapter?.info;
-  if (!info) return undefined;
-  return [info['vendor'], info['architecture'], info['description']].filter(Boolean).join(' ') || undefined;
+  if (!info) return { softwareAdapter: adapter?.isFallbackAdapter === true };
+  const text = [info['vendor'], info['architecture'], info['device'], info['description']].filter((v) => typeof v === 'string' && v).join(' ');
+  const fallback = info['isFallbackAdapter'] === true || adapter?.isFallbackAdapter === true;
+  return { adapter: text || undefined, softwareAdapter: fallback || SOFTWARE_ADAPTER.test(text) };
 }
 
 /** Switches to `name`; false (with the state unchanged) if it cannot start here. */
@@ -59,9 +66,17 @@ export async function startBackend(prefer?: BrowserBackend): Promise<BackendStat
   for (const name of order) {
     if (await trySetBackend(name)) {
       await tf.ready();
-      return { active: name, skipped, adapter: name === 'webgpu' ? await adapterInfo() : undefined };
+      return { active: name, skipped, ...(name === 'webgpu' ? await adapterInfo() : {}) };
     }
     skipped.push({ name, reason: name === 'webgpu' ? await whyNoWebGpu() : `tf.setBackend('${name}') failed` });
   }
   throw new Error('no tfjs backend could start (webgpu, webgl, wasm and cpu all failed)');
+}
+
+/**
+ * The backend the lab times on: the active one, unless it is WebGPU on a software adapter
+ * (SwiftShader emulates the GPU on the CPU, slower than wasm there), then wasm.
+ */
+export function timingBackend(s: BackendState): BrowserBackend {
+  return s.active === 'webgpu' && s.softwareAdapter ? 'wasm' : s.active;
 }

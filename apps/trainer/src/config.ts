@@ -9,7 +9,8 @@ export interface TrainConfig {
   attentionFallback?: { requested: string; reason: string };
   seed: number;
   backend: string;
-  model: { dim: number; depth: number; heads: number; mlpRatio: number; dropPath: number; patch: number };
+  /** `numHeads` was `heads` before; `readRunConfig` still reads old run folders. */
+  model: { dim: number; depth: number; numHeads: number; mlpRatio: number; dropPath: number; patch: number };
   batchSize: number;
   /** Passes over the training set; `steps` overrides it when set. */
   epochs: number;
@@ -39,7 +40,7 @@ export interface TrainConfig {
 export const BASE_CONFIG: Omit<TrainConfig, 'task' | 'attention' | 'backend'> = {
   attentionOptions: {},
   seed: 0,
-  model: { dim: 64, depth: 2, heads: 4, mlpRatio: 2, dropPath: 0, patch: 7 },
+  model: { dim: 64, depth: 2, numHeads: 4, mlpRatio: 2, dropPath: 0, patch: 7 },
   batchSize: 64,
   epochs: 1,
   learningRate: 1e-3,

@@ -1,5 +1,7 @@
+/** The JSON files of a run folder: `config.json` (the run's config) and `task.json` (what its model expects), and the folder's default name. */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { TrainConfig } from './config.js';
 import type { PreparedTask } from './tasks/task.js';
 import { writeAtomic } from './train/atomic.js';
 
@@ -26,6 +28,19 @@ export function readTaskInfo(runDir: string): TaskInfo {
   const p = join(runDir, 'task.json');
   if (!existsSync(p)) throw new Error(`${runDir}: no task.json (not a trainer run folder?)`);
   return JSON.parse(readFileSync(p, 'utf8')) as TaskInfo;
+}
+
+export function writeRunConfig(runDir: string, config: TrainConfig): void {
+  writeAtomic(join(runDir, 'config.json'), `${JSON.stringify(config, null, 2)}\n`);
+}
+
+/** `<run>/config.json`; a folder written before `model.heads` became `model.numHeads` reads as the new form. */
+export function readRunConfig(runDir: string): TrainConfig {
+  const p = join(runDir, 'config.json');
+  if (!existsSync(p)) throw new Error(`${runDir} is not a run folder (no config.json)`);
+  const config = JSON.parse(readFileSync(p, 'utf8')) as TrainConfig;
+  const { heads, ...model } = config.model as TrainConfig['model'] & { heads?: number };
+  return heads === undefined ? config : { ...config, model: { ...model, numHeads: model.numHeads ?? heads } };
 }
 
 /** `runs/mnist-flatten-20250101-120000`. */

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useBackend } from '@attention-zoo/test-utils';
 import { listAttentions } from '@attention-zoo/attention-core';
-import { main, Progress, runTraining, TASKS } from '../src/index.js';
+import { main, parseArgs, Progress, runTraining, TASKS, UsageError } from '../src/index.js';
 import { helpText } from '../src/commands/help.js';
 import { registerMeanValues, tinyConfig, tmp } from './helpers.js';
 
@@ -31,10 +31,43 @@ describe('pnpm train (CLI)', () => {
     for (const c of ['eval <run>', 'compare', 'export <run>', 'listops-eval <file.tsv>']) expect(text).toContain(c);
   });
 
-  it('rejects bad arguments and a causal task with a variant that has no causal form', async () => {
+  it('rejects bad arguments with usage errors (exit 2)', async () => {
     await expect(main(['--frobnicate'])).rejects.toThrow(/unknown option '--frobnicate'/);
     await expect(main(['--steps', 'ten'])).rejects.toThrow(/--steps must be a positive integer, got 'ten'/);
     await expect(main(['--attention', 'nope', '--backend', 'cpu'])).rejects.toThrow(/unknown attention 'nope'; registered: .*softmax/);
+    await expect(main(['--attention', 'nope', '--backend', 'cpu'])).rejects.toThrow(UsageError);
+  });
+
+  it('says "did you mean" for misspelt commands, flags and values, and refuses flags a command does not take', async () => {
+    const usage = (argv: string[]) => expect(() => parseArgs(argv)).toThrow(UsageError);
+    usage(['evl', 'runs/x']);
+    expect(() => parseArgs(['evl', 'runs/x'])).toThrow(/unknown command 'evl'\n\(Did you mean eval\?\)/);
+    expect(() => parseArgs(['--stpes', '3'])).toThrow(/unknown option '--stpes'\n\(Did you mean --steps\?\)/);
+    expect(() => parseArgs(['--task', 'mnst'])).toThrow(/'mnst' is not one of mnist, listops, recall; did you mean 'mnist'\?/);
+    expect(() => parseArgs(['--backend', 'wsam'])).toThrow(/did you mean 'wasm'\?/);
+    expect(() => parseArgs(['eval', 'runs/x', '--split', 'tset'])).toThrow(/did you mean 'test'\?/);
+    expect(() => parseArgs(['eval', 'runs/x', '--steps', '3'])).toThrow(/unknown option '--steps'/);
+    expect(() => parseArgs(['--steps', '3', '--steps', '4'])).toThrow(/--steps given twice/);
+    await expect(main(['--attention', 'sofmax', '--backend', 'cpu'])).rejects.toThrow(/unknown attention 'sofmax'; did you mean 'softmax'\?/);
+    // Typed: numbers arrive as numbers, repeatable flags as lists, switches as true.
+    expect(parseArgs(['--steps', '3', '--lr', '1e-3', '--attn-opt', 'a=1', '--attn-opt', 'b=2', '--quiet'])).toEqual({
+      command: 'train', positionals: [], options: { '--steps': 3, '--lr': 0.001, '--attn-opt': ['a=1', 'b=2'], '--quiet': true },
+    });
+    expect(parseArgs(['export', 'runs/x', '--out', 'o'])).toMatchObject({ command: 'export', positionals: ['runs/x'], options: { '--out': 'o' } });
+  });
+
+  it('each command has its own --help', () => {
+    const evalHelp = parseArgs(['eval', '--help']);
+    expect(evalHelp.command).toBe('help');
+    expect(evalHelp.help!.text).toMatch(/^Usage: pnpm train eval \[options\] <run>/);
+    expect(evalHelp.help!.text).toContain('--split <value>');
+    expect(evalHelp.help!.text).not.toContain('--steps');
+    expect(parseArgs(['compare', '-h']).help!.text).toContain('--steps <n>');
+    expect(parseArgs(['--help']).help!.command).toBe('train');
+    expect(parseArgs(['help']).help!.command).toBe('train');
+  });
+
+  it('refuses a causal task with a variant that has no causal form', async () => {
     const recall = (attention: string) => tinyConfig(['--task', 'recall', '--pairs', '3', '--steps', '2'], attention);
     const s = await runTraining({ config: recall('softmax'), runDir: tmp('recall'), progress: new Progress('quiet', () => {}) });
     expect(s!.test.n).toBe(32);

@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { AttentionLayer, registerAttention, type MixContext } from '@attention-zoo/attention-core';
+import { AttentionLayer, defineCapabilities, registerAttention, type AttentionCapabilities, type MixContext } from '@attention-zoo/attention-core';
 import { configFromArgs, parseArgs, type TrainConfig } from '../src/index.js';
 
 /** A tiny ListOps config: trains in about a second per few steps on the cpu backend. */
@@ -19,24 +19,32 @@ export function tinyConfig(extra: string[] = [], attention = 'softmax'): TrainCo
 
 export const tmp = (name: string) => join(mkdtempSync(join(tmpdir(), `trainer-${name}-`)), 'run');
 
-/** A second attention for tests: every query takes the mean of the values (a registered, trainable variant). */
+/** Test attentions: every query takes the mean of the values (registered, trainable variants). */
 class MeanValues extends AttentionLayer {
-  static className = 'TrainerTest>MeanValues';
-  static override capabilities = { ...AttentionLayer.capabilities, causal: false };
   protected override mix(_q: tf.Tensor4D, _k: tf.Tensor4D, v: tf.Tensor4D, _ctx: MixContext): tf.Tensor4D {
     return tf.tidy(() => tf.add(tf.zerosLike(v), tf.mean(v, 2, true)) as tf.Tensor4D);
   }
 }
 
-export function registerMeanValues(): string {
+const registered = new Set<string>();
+
+/** Registers the mean-of-values attention as `name` with these capabilities (once per name); returns the name. */
+export function registerMeanValues(name = 'test-mean-values', capabilities: Partial<AttentionCapabilities> = {}): string {
+  if (registered.has(name)) return name;
+  const layer = class extends MeanValues {
+    static className = `TrainerTest>${name.replace(/(^|-)(\w)/g, (_, _d, c: string) => c.toUpperCase())}`; // test-grid → TestGrid
+    static override capabilities = defineCapabilities(capabilities);
+  };
   registerAttention({
-    name: 'test-mean-values',
+    name,
     family: 'test',
     summary: 'mean of the values (trainer test)',
     paper: { title: 'none', authors: 'test', year: 2024, url: 'https://example.invalid' },
-    layer: MeanValues,
+    layer,
+    options: {},
     complexity: { time: 'O(N·d)', memory: 'O(N·d)' },
     cost: ({ tokens, dim }) => ({ flops: tokens * dim, activationBytes: 4 * tokens * dim }),
   });
-  return 'test-mean-values';
+  registered.add(name);
+  return name;
 }

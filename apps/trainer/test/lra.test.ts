@@ -8,7 +8,7 @@ import { generatePathfinder, PATHFINDER_32 } from '../src/tasks/pathfinder.js';
 import { tinyConfig, tmp } from './helpers.js';
 
 const quiet = () => new Progress('quiet', () => {});
-const encoder = { dim: 16, depth: 1, heads: 2, mlpRatio: 2, dropPath: 0, seed: 3 };
+const encoder = { dim: 16, depth: 1, numHeads: 2, mlpRatio: 2, dropPath: 0, seed: 3 };
 
 describe('long-range tasks: masked models, LRA ListOps and Pathfinder-32 (tiny sizes)', () => {
   beforeAll(async () => {

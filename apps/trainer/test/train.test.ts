@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useBackend } from '@attention-zoo/test-utils';
 import {
-  CheckpointError, compare, exportRun, loadModelFolder, MetricsLog, Progress, runTraining, type TrainMetric,
+  CheckpointError, compare, evalRun, exportRun, loadModelFolder, MetricsLog, Progress, readRunConfig, runTraining, type TrainConfig, type TrainMetric,
 } from '../src/index.js';
 import { registerMeanValues, tinyConfig, tmp } from './helpers.js';
 
@@ -32,7 +32,7 @@ describe('training runs (cpu, tiny ListOps config)', () => {
     }
     expect(readdirSync(join(dir, 'checkpoints')).sort()).toEqual(['step-00000012', 'step-00000024']);
     expect(readFileSync(join(dir, 'checkpoints/step-00000024/model.json'), 'utf8')).toContain('"format":"layers-model"');
-    expect(readFileSync(join(dir, 'loss.svg'), 'utf8')).toMatch(/^<svg[\s\S]*<polyline[\s\S]*<\/svg>\n$/);
+    expect(readFileSync(join(dir, 'loss.svg'), 'utf8')).toMatch(/^<svg[\s\S]*class="mark-line role-mark[\s\S]*<\/svg>\n$/);
     expect(readFileSync(join(dir, 'report.md'), 'utf8')).toMatch(/\| test accuracy \| \d+\.\d\d% \(32 examples\) \|/);
   });
 
@@ -50,6 +50,23 @@ describe('training runs (cpu, tiny ListOps config)', () => {
     const c = tmp('c');
     await runTraining({ config: tinyConfig(), runDir: c, progress: quiet() });
     expect(trainLosses(c)).toEqual(trainLosses(a));
+  });
+
+  it('reads and resumes a run folder whose config.json says model.heads (before numHeads)', async () => {
+    const dir = tmp('legacy');
+    await runTraining({ config: tinyConfig(), runDir: dir, progress: quiet(), stopAfter: 3 });
+    const path = join(dir, 'config.json');
+    const written = JSON.parse(readFileSync(path, 'utf8')) as TrainConfig;
+    const { numHeads, ...model } = written.model;
+    writeFileSync(path, JSON.stringify({ ...written, model: { ...model, heads: numHeads } }));
+    expect(readRunConfig(dir).model).toEqual(tinyConfig().model);
+    expect(readRunConfig(dir).model).not.toHaveProperty('heads');
+    const s = (await runTraining({ config: tinyConfig(), runDir: dir, resume: true, progress: quiet() }))!;
+    expect(s.steps).toBe(8);
+    const report = readFileSync(join(dir, 'report.md'), 'utf8');
+    expect(report).toContain('depth 1, 2 heads');
+    expect(report).toContain('"numHeads": 2');
+    expect((await evalRun(dir, 'test')).n).toBe(32);
   });
 
   it('resume ignores a checkpoint write that was cut off, and refuses a corrupted checkpoint with a clear error', async () => {
@@ -88,7 +105,7 @@ describe('training runs (cpu, tiny ListOps config)', () => {
     expect(rows[0]!.summary!.parameters).toBe(rows[1]!.summary!.parameters);
     expect(rows[0]!.summary!.trainLoss).not.toBe(rows[1]!.summary!.trainLoss);
     for (const f of ['loss.svg', 'accuracy.svg', 'loss-wall.svg', 'compare.json']) expect(existsSync(join(out, f)), f).toBe(true);
-    expect(readFileSync(join(out, 'loss.svg'), 'utf8').match(/<polyline/g)).toHaveLength(2);
+    expect(readFileSync(join(out, 'loss.svg'), 'utf8').match(/class="mark-line role-mark/g)).toHaveLength(2); // a line per attention
     await expect(compare({ config: tinyConfig(), attentions: ['softmax', 'no-such-attention'], outDir: tmp('bad'), progress: quiet() })).rejects.toThrow(
       /unknown attention 'no-such-attention'; registered: .*softmax/,
     );

@@ -16,6 +16,7 @@ class MeanAttention extends AttentionLayer {
 
 registerAttention({
   name: 'mean', family: 'example', summary: 'Uniform weights over all keys.', layer: MeanAttention,
+  options: {}, // its own options with their zod schemas, e.g. { temperature: z.number().positive() }
   paper: { title: 'A toy for the docs', authors: 'attention-zoo', year: 2026, url: 'https://example.org' },
   complexity: { time: 'O(N·d)', memory: 'O(N·d)' },
   cost: ({ tokens: n, dim: d, batch = 1 }) => ({ flops: batch * 4 * n * d * d, activationBytes: 4 * batch * 4 * n * d }),

@@ -21,18 +21,24 @@ export { AttentionLayer } from './layers/attention-layer.js';
 export type { AttentionCallOptions, MixContext, Projection } from './layers/attention-layer.js';
 export { defineCapabilities } from './layers/capabilities.js';
 export type { AttentionCapabilities } from './layers/capabilities.js';
+export { disposeState, stateBytes, stateTensors } from './layers/incremental.js';
+export type { AttentionState, AttentionStepOptions, AttentionStepResult, IncrementalKind, StateTree } from './layers/incremental.js';
 export { SHARED_CONFIG_KEYS } from './layers/config.js';
+export { MAX_TOKENS, option, z } from './layers/options.js';
+export type { OptionSchemas } from './layers/options.js';
 export type { AttentionConfig } from './layers/config.js';
 export type { InitSpec } from './layers/path-weights.js';
 
 // Registry
 export {
   createAttention,
+  declaredOptionsOf,
   descriptorOf,
   getAttention,
   layerCost,
   layoutConfig,
   listAttentions,
+  pickOptions,
   registerAttention,
   registerLayerClass,
 } from './registry.js';
@@ -40,6 +46,7 @@ export type {
   AttentionDescriptor,
   AttentionLayerClass,
   AttentionSpec,
+  CreateAttentionOptions,
   Cost,
   CostShape,
   PaperRef,
@@ -67,4 +74,8 @@ export type { SequencePoolConfig } from './blocks/sequence-pool.js';
 export { PositionEmbedding } from './blocks/position-embedding.js';
 export type { PositionEmbeddingConfig } from './blocks/position-embedding.js';
 export { TokenEmbedding } from './blocks/token-embedding.js';
+export { DecoderLM } from './blocks/decoder-lm.js';
+export type { DecoderLMConfig, DecoderState, GenerateOptions } from './blocks/decoder-lm.js';
+export type { SamplingOptions } from './blocks/sampling.js';
+export { sinusoidalPositions } from './blocks/sinusoidal-positions.js';
 export type { TokenEmbeddingConfig } from './blocks/token-embedding.js';

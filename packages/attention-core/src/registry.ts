@@ -4,6 +4,7 @@ import { RegistryError } from './errors.js';
 import type { AttentionLayer } from './layers/attention-layer.js';
 import type { AttentionCapabilities } from './layers/capabilities.js';
 import type { AttentionConfig } from './layers/config.js';
+import { pickDeclared, type OptionSchemas } from './layers/options.js';
 import { registerFixtureHandlers, type FixtureHandler } from './fixtures.js';
 import type { AttentionBlock, BlockSpec } from './blocks/attention-block.js';
 import type { StateDictKeyMap } from './weights/state-dict.js';
@@ -59,6 +60,14 @@ export interface AttentionDescriptor<C extends AttentionConfig = AttentionConfig
   paper: PaperRef;
   /** The layer class; its static `capabilities` are the variant's capabilities. */
   layer: AttentionLayerClass<L>;
+  /**
+   * The variant's own options (besides the shared `AttentionConfig` keys), each with a zod
+   * schema of its type and range, e.g. `{ radius: option.int(1), causalShift: z.boolean() }`.
+   * Every key is optional (the layer has its default); a key not declared here is refused
+   * by the layer's constructor, naming the closest declared key. `{}` for none.
+   * TRANSITION: optional until every package declares its options.
+   */
+  options?: OptionSchemas;
   /** Builds the layer; default `new layer(config)`. */
   create?: (config: C) => L;
   /** Asymptotic cost, for docs and tables, e.g. `{ time: 'O(N²·d)', memory: 'O(N²)' }`. */
@@ -154,6 +163,9 @@ export function registerAttention<C extends AttentionConfig, L extends Attention
     throw new RegistryError(`registerAttention('${d.name}'): layer must be an AttentionLayer subclass with static className and capabilities`);
   }
   if (typeof d.cost !== 'function') throw new RegistryError(`registerAttention('${d.name}'): cost(shape) is required`);
+  if (d.options !== undefined && (d.options === null || typeof d.options !== 'object')) {
+    throw new RegistryError(`registerAttention('${d.name}'): options must be the variant's own options with their zod schemas ({} for none)`);
+  }
   const existing = registry.get(d.name);
   if (existing) {
     if (existing.layer === d.layer && existing.cost === d.cost) return existing as unknown as RegisteredAttention<L>;
@@ -187,10 +199,47 @@ export function descriptorOf<L extends AttentionLayer>(layer: L): RegisteredAtte
   return d as unknown as RegisteredAttention<L>;
 }
 
-/** Creates the layer of the variant registered under `name`. */
-export function createAttention(name: string, config: AttentionConfig & Record<string, unknown>): AttentionLayer {
+/**
+ * The declared options of a layer class: its own registration's, or the nearest registered
+ * base class's; `undefined` for a class outside the registry (only the shared keys are
+ * checked then).
+ */
+export function declaredOptionsOf(cls: abstract new (...args: never[]) => unknown): OptionSchemas | undefined {
+  for (let c: unknown = cls; typeof c === 'function'; c = Object.getPrototypeOf(c)) {
+    const className = (c as { className?: unknown }).className;
+    const d = typeof className === 'string' ? byClassName.get(className) : undefined;
+    if (d && d.layer === c) return d.options;
+  }
+  return undefined;
+}
+
+/** How `createAttention` treats keys the variant does not declare. */
+export interface CreateAttentionOptions {
+  /**
+   * `true`: drop keys the variant does not declare (for one config shared across variants,
+   * as a benchmark or a tour passes). Default `false`: an unknown key is an error. Values of
+   * declared keys are checked either way.
+   */
+  lenient?: boolean;
+}
+
+/**
+ * Creates the layer of the variant registered under `name`. Strict: a key the variant
+ * does not declare is an error naming the closest one; `{ lenient: true }` drops such keys.
+ */
+export function createAttention(
+  name: string,
+  config: AttentionConfig & Record<string, unknown>,
+  options: CreateAttentionOptions = {},
+): AttentionLayer {
   const d = getAttention(name);
-  return d.create ? d.create(config) : new (d.layer as unknown as new (c: AttentionConfig) => AttentionLayer)(config);
+  const c = options.lenient && d.options ? (pickDeclared(config, d.options) as AttentionConfig & Record<string, unknown>) : config;
+  return d.create ? d.create(c) : new (d.layer as unknown as new (c: AttentionConfig) => AttentionLayer)(c);
+}
+
+/** The keys of `config` that variant `name` declares (shared keys and its own): a config shared across variants, for one of them. */
+export function pickOptions<C extends Record<string, unknown>>(name: string, config: C): Partial<C> {
+  return pickDeclared(config, getAttention(name).options ?? {});
 }
 
 /** Every registered descriptor, in registration order. */

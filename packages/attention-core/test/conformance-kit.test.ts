@@ -3,7 +3,7 @@
 // the checks it does not break must still pass (so failures are specific).
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { registerAttention, SoftmaxAttention, type AttentionLayerClass, type MixContext } from '@attention-zoo/attention-core';
+import { defineCapabilities, getAttention, registerAttention, SoftmaxAttention, type AttentionLayerClass, type MixContext } from '@attention-zoo/attention-core';
 import { scaledDotProductAttention } from '@attention-zoo/attention-core/ops';
 import { conformanceChecks } from '@attention-zoo/attention-core/testing';
 import { useBackend } from '@attention-zoo/test-utils';
@@ -59,6 +59,30 @@ class ForgetsConfig extends SoftmaxAttention {
   }
 }
 
+/** Decodes each token from its own key and value only: forgets the KV cache. */
+class StepForgetsCache extends SoftmaxAttention {
+  static override className = 'Test>StepForgetsCache';
+  protected override stepMix(q: tf.Tensor4D, k: tf.Tensor4D, v: tf.Tensor4D, cache: Readonly<Record<string, tf.Tensor>>) {
+    const { tensors } = super.stepMix(q, k, v, cache);
+    return { out: scaledDotProductAttention(q, k, v), tensors };
+  }
+}
+
+/** Keeps a tensor alive on every decoding step. */
+class StepLeaks extends SoftmaxAttention {
+  static override className = 'Test>StepLeaks';
+  protected override stepMix(q: tf.Tensor4D, k: tf.Tensor4D, v: tf.Tensor4D, cache: Readonly<Record<string, tf.Tensor>>) {
+    tf.keep(tf.zeros([1]));
+    return super.stepMix(q, k, v, cache);
+  }
+}
+
+/** Declares a constant (recurrent) state but keeps a growing KV cache. */
+class ClaimsRecurrent extends SoftmaxAttention {
+  static override className = 'Test>ClaimsRecurrent';
+  static override capabilities = defineCapabilities({ ...SoftmaxAttention.capabilities, incremental: 'recurrent' });
+}
+
 /** Applies something other than the weights its attentionMap reports. */
 class WrongMap extends SoftmaxAttention {
   static override className = 'Test>WrongMap';
@@ -69,15 +93,19 @@ class WrongMap extends SoftmaxAttention {
 
 // Each mutant must fail its own check; a failure elsewhere must be one its breakage implies.
 const mutants = [
-  ['ignores-causal', IgnoresCausal, /^causal/, /^causal|^attentionMap/],
+  // The parallel forward sees later tokens, the token-by-token decoding cannot.
+  ['ignores-causal', IgnoresCausal, /^causal/, /^causal|^attentionMap|^incremental \(cache\): token-by-token/],
   ['ignores-mask', IgnoresMask, /^key padding/, /^key padding/],
   // Mixing the batch also carries a padded sample's tokens into the others.
-  ['mixes-batch', MixesBatch, /^batch elements/, /^batch elements|^key padding|^attentionMap/],
+  ['mixes-batch', MixesBatch, /^batch elements/, /^batch elements|^key padding|^attentionMap|^incremental \(cache\): token-by-token/],
   ['dead-weight', DeadWeight, /^gradients reach/, /^gradients reach/],
   ['leaks-tensors', LeaksTensors, /^no tensors leak/, /^no tensors leak/],
   // A layer that cannot be rebuilt from its config cannot be reloaded from a saved model either.
   ['forgets-config', ForgetsConfig, /^getConfig/, /^getConfig|^model\.save/],
   ['wrong-map', WrongMap, /^attentionMap/, /^attentionMap/],
+  ['step-forgets-cache', StepForgetsCache, /^incremental \(cache\): token-by-token/, /^incremental \(cache\): token-by-token/],
+  ['step-leaks', StepLeaks, /^incremental \(cache\): state memory/, /^incremental \(cache\): state memory/],
+  ['claims-recurrent', ClaimsRecurrent, /^incremental \(recurrent\): state memory/, /^incremental \(recurrent\): state memory/],
 ] as const;
 
 for (const [name, cls] of mutants) {
@@ -87,6 +115,7 @@ for (const [name, cls] of mutants) {
     summary: 'A deliberately broken softmax for testing the conformance kit.',
     paper: { title: 'none', authors: 'none', year: 2026, url: 'https://example.invalid' },
     layer: cls as AttentionLayerClass,
+    options: getAttention('softmax').options!,
     complexity: { time: 'O(N²·d)', memory: 'O(N²)' },
     cost: ({ tokens, dim }) => ({ flops: tokens * tokens * dim, activationBytes: 4 * tokens * tokens }),
   });

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { AttentionInputError, SequencePool, TransformerBlock, TransformerEncoder } from '@attention-zoo/attention-core';
-import { checkMaskValues } from '@attention-zoo/attention-core/ops';
+import { checkKeyPaddingMask } from '@attention-zoo/attention-core/ops';
 import { expectClose, useBackend } from '@attention-zoo/test-utils';
 
 describe('key-padding masks through blocks, encoders and pooling', () => {
@@ -44,12 +44,12 @@ describe('key-padding masks through blocks, encoders and pooling', () => {
   });
 
   it('mask values: boolean and 0/1 pass; additive −inf/0 masks are an error naming the convention', () => {
-    expect(() => checkMaskValues(tf.tensor2d([[true, false]], [1, 2], 'bool'), 'L')).not.toThrow();
-    expect(() => checkMaskValues(tf.tensor2d([[1, 0]]), 'L')).not.toThrow();
-    expect(() => checkMaskValues(tf.tensor2d([[0, -Infinity]]), 'L')).toThrow(AttentionInputError);
-    expect(() => checkMaskValues(tf.tensor2d([[0, -Infinity]]), 'L')).toThrow(/L: keyPaddingMask must be boolean or 0\/1 .*element 1 is -Infinity.*Additive masks/);
+    expect(() => checkKeyPaddingMask(tf.tensor2d([[true, false]], [1, 2], 'bool'), 1, 2, 'L')).not.toThrow();
+    expect(() => checkKeyPaddingMask(tf.tensor2d([[1, 0]]), 1, 2, 'L')).not.toThrow();
+    expect(() => checkKeyPaddingMask(tf.tensor2d([[0, -Infinity]]), 1, 2, 'L')).toThrow(AttentionInputError);
+    expect(() => checkKeyPaddingMask(tf.tensor2d([[0, -Infinity]]), 1, 2, 'L')).toThrow(/L: keyPaddingMask holds -Infinity .*An additive mask/);
     const block = new TransformerBlock({ dim, numHeads: 2, seed: 4 });
-    expect(() => block.apply([x(), tf.tensor2d([[0, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, -1e9, -1e9, -1e9]])])).toThrow(/Additive masks/);
+    expect(() => block.apply([x(), tf.tensor2d([[0, 0, 0, 0, 0, 0, 0, 0], [0, 0, 0, 0, 0, -1e9, -1e9, -1e9]])])).toThrow(/An additive mask/);
     expect(() => new SequencePool({ pool: 'mean' }).apply([x(), tf.fill([2, 8], 0.5)])).toThrow(/SequencePool .*boolean or 0\/1/);
   });
 });

@@ -117,7 +117,7 @@ for (const backend of await testBackends(['cpu', 'webgpu'])) {
       expect(() => scaledDotProductAttention(q, tf.randomNormal([1, 2, 7, 5]) as tf.Tensor4D, v)).toThrow(/same headDim.*\[1, 2, 5, 4\].*\[1, 2, 7, 5\]/);
       expect(() => scaledDotProductAttention(q, k, tf.randomNormal([1, 2, 6, 3]) as tf.Tensor4D)).toThrow(AttentionInputError);
       expect(() => scaledDotProductAttention(tf.randomNormal([2, 5, 4]) as unknown as tf.Tensor4D, k, v)).toThrow(/rank 4/);
-      expect(() => scaledDotProductAttention(q, k, v, { keyPaddingMask: tf.ones([1, 5]) as tf.Tensor2D })).toThrow(/keyPaddingMask must have shape \[batch, keyTokens\] = \[1, 7\]/);
+      expect(() => scaledDotProductAttention(q, k, v, { keyPaddingMask: tf.ones([1, 5]) as tf.Tensor2D })).toThrow(/keyPaddingMask must be \[batch, keyTokens\] = \[1, 7\]/);
     });
 
     it('linearAttention (non-causal) equals the float64 loop reference and its own weights · V', async () => {

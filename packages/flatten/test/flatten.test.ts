@@ -126,7 +126,7 @@ describe('bad input is an error that names it', () => {
     expect(() => l.apply(tf.zeros([1, 15, 16]))).toThrow(/15 tokens but grid \[4, 4\] holds 16/);
     expect(() => new FLattenSwinAttention({ dim: 16, numHeads: 2, grid: [12, 12], windowSize: 5 })).toThrow(/not divisible into 5×5 windows/);
     expect(() => new FLattenAttention({ dim: 16, numHeads: 2, grid: [4, 4], srRatio: 2, causal: true })).toThrow(/causal: true needs srRatio 1/);
-    expect(() => new FLattenAttention({ dim: 16, numHeads: 2, grid: [4, 4], kernelSize: 4 })).toThrow(/kernelSize must be a positive odd integer/);
+    expect(() => new FLattenAttention({ dim: 16, numHeads: 2, grid: [4, 4], kernelSize: 4 })).toThrow(/option `kernelSize` = 4 is invalid: expected an odd kernel size/);
     const cls = new FLattenClsAttention({ dim: 16, numHeads: 2, grid: [4, 4] });
     cls.apply(tf.zeros([1, 17, 16]));
     expect(() => cls.apply(tf.zeros([1, 16, 16]))).toThrow(/1 class token\(s\) \+ grid \[4, 4\] = 17/);

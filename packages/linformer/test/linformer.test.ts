@@ -88,8 +88,8 @@ for (const backend of await testBackends(['cpu', 'webgpu'])) {
       expect(() => linformerAttention(q!, k!, v!, { e: tf.ones([3, 3, 12]) as tf.Tensor3D })).toThrow(/E has 3 heads but q, k, v have 2/);
       expect(() => new LinformerAttention({ dim: 16, numHeads: 2, maxTokens: 8, k: 9 })).toThrow(AttentionConfigError);
       expect(() => new LinformerAttention({ dim: 16, numHeads: 2, maxTokens: 8, k: 9 })).toThrow(/k 9 is larger than maxTokens 8/);
-      expect(() => new LinformerAttention({ dim: 16, numHeads: 2, maxTokens: 8, k: 0 })).toThrow(/k must be an integer ≥ 1/);
-      expect(() => new LinformerAttention({ dim: 16, numHeads: 2, maxTokens: 8, sharing: 'all' as never })).toThrow(/sharing must be one of/);
+      expect(() => new LinformerAttention({ dim: 16, numHeads: 2, maxTokens: 8, k: 0 })).toThrow(/option `k` = 0 is invalid: .*>=1/);
+      expect(() => new LinformerAttention({ dim: 16, numHeads: 2, maxTokens: 8, sharing: 'all' as never })).toThrow(/option `sharing` = "all" is invalid: .*"none"\|"headwise"\|"key-value"\|"layerwise"/);
       expect(() => new LinformerAttention({ dim: 16, numHeads: 2, maxTokens: 8, causal: true })).toThrow(/no causal form/);
       const p = new SharedProjection({ k: 2, maxTokens: 8 });
       expect(() => new LinformerAttention({ dim: 16, numHeads: 2, maxTokens: 8, k: 2, projection: p })).toThrow(/needs sharing: 'layerwise'/);

@@ -112,8 +112,8 @@ for (const backend of await testBackends(['cpu', 'webgpu'])) {
     it('rejects a reduction larger than the grid and bad options', () => {
       expect(() => createAttention('spatial-reduction', { dim: 8, numHeads: 2, grid: [4, 4], srRatio: 5 })).toThrow(AttentionConfigError);
       expect(() => createAttention('spatial-reduction', { dim: 8, numHeads: 2, grid: [4, 4], srRatio: 5 })).toThrow(/srRatio 5 is larger than the grid \[4, 4\]/);
-      expect(() => createAttention('spatial-reduction', { dim: 8, numHeads: 2, grid: [4, 4], srRatio: 0 })).toThrow(/srRatio must be an integer ≥ 1/);
-      expect(() => createAttention('spatial-reduction', { dim: 8, numHeads: 2, grid: [4, 4], linear: true, poolSize: 0 })).toThrow(/poolSize must be an integer ≥ 1/);
+      expect(() => createAttention('spatial-reduction', { dim: 8, numHeads: 2, grid: [4, 4], srRatio: 0 })).toThrow(/option `srRatio` = 0 is invalid/);
+      expect(() => createAttention('spatial-reduction', { dim: 8, numHeads: 2, grid: [4, 4], linear: true, poolSize: 0 })).toThrow(/option `poolSize` = 0 is invalid/);
       const x = tf.zeros([1, 16, 4]) as tf.Tensor3D;
       const w = { kernel: tf.zeros([5, 5, 4, 4]) as tf.Tensor4D, gamma: tf.ones([4]) as tf.Tensor1D, beta: tf.zeros([4]) as tf.Tensor1D };
       expect(() => spatialReduction(x, [4, 4], w)).toThrow(AttentionInputError);

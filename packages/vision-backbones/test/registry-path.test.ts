@@ -10,6 +10,7 @@ import {
   getAttention,
   layerCost,
   registerAttention,
+  z,
   type CostShape,
   type MixContext,
 } from '@attention-zoo/attention-core';
@@ -55,11 +56,12 @@ class ToyGridOnly extends ToyGridMean {
   static override capabilities = defineCapabilities({ variableLength: false, needsGrid: true });
 }
 
-const common = { family: 'test', summary: 'test variant', paper: PAPER, complexity: { time: 'O(N·d)', memory: 'O(N·d)' } };
+const common = { family: 'test', summary: 'test variant', paper: PAPER, complexity: { time: 'O(N·d)', memory: 'O(N·d)' }, options: {} };
 registerAttention({
   ...common,
   name: 'backbone-test-mean',
   layer: ToyMean,
+  options: { phase: z.int().min(0) },
   cost: toyCost,
   torchKeyMap: () => ({ 'toy.weight': 'q/kernel' }),
   stageOptions: (spec, index) => ({ ...spec, phase: index + 1 }),

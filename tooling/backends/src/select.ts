@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
+import { probeDawnQuietly, SWIFTSHADER_ICD } from './dawn-probe.js';
 
 /**
  * The backends a Node process can run on, fastest first. `tensorflow-gpu` and
@@ -15,6 +16,10 @@ export interface BackendProbe {
   available: boolean | null;
   /** One line: what was found, or why it cannot be used and how to get it. */
   detail: string;
+  /** webgpu only: the adapter is a software rasteriser (SwiftShader), running on the CPU. */
+  software?: boolean;
+  /** Usable, but passed over: a software WebGPU adapter under `skipSoftwareWebgpu`. */
+  skipped?: boolean;
 }
 
 export interface BackendChoice {
@@ -35,6 +40,12 @@ export interface SelectOptions {
    * `@tensorflow/tfjs-node(-gpu)`, which cannot be installed everywhere.
    */
   importModule?: (specifier: string) => Promise<unknown>;
+  /**
+   * For timing work (the tour, benchmarks, training): `auto` passes over a *software* WebGPU
+   * adapter (SwiftShader on a machine without a GPU runs WebGPU on the CPU, tens of times
+   * slower than wasm) and says so. An explicit `backend: 'webgpu'` still uses it.
+   */
+  skipSoftwareWebgpu?: boolean;
 }
 
 /** Raised when an explicitly requested backend cannot be used. */
@@ -66,9 +77,11 @@ function firstLine(err: unknown): string {
 interface Attempt {
   ok: boolean;
   detail: string;
+  software?: boolean;
+  skipped?: boolean;
 }
 
-type Activator = (load: (s: string) => Promise<unknown>) => Promise<Attempt>;
+type Activator = (load: (s: string) => Promise<unknown>, options: { skipSoftware: boolean }) => Promise<Attempt>;
 
 /** Sets a registered tfjs backend and reports failure instead of throwing. */
 async function activate(id: string): Promise<Attempt | null> {
@@ -122,10 +135,16 @@ interface GpuLike {
   requestAdapter(): Promise<AdapterLike | null>;
 }
 
-const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
+const NO_ADAPTER =
+  'no WebGPU adapter (needs a Vulkan driver; without a GPU on Debian/Ubuntu: apt-get install chromium libvulkan1, ' +
+  'whose SwiftShader driver is then used as a software adapter)';
 
-/** Exposes a Dawn WebGPU device to tfjs through the `webgpu` npm package. */
-const webgpuActivator: Activator = async (load) => {
+/**
+ * Exposes a Dawn WebGPU device to tfjs through the `webgpu` npm package. Which driver gives an
+ * adapter is found first in a child process (dawn-probe.ts), so the Vulkan loader's warnings
+ * about missing drivers never reach this process's output.
+ */
+const webgpuActivator: Activator = async (load, { skipSoftware }) => {
   let dawn: { create: (flags: string[]) => GpuLike; globals: Record<string, unknown> };
   try {
     dawn = (await load('webgpu')) as typeof dawn;
@@ -141,12 +160,18 @@ const webgpuActivator: Activator = async (load) => {
     adapter = await gpu.requestAdapter();
   } else {
     if (process.platform === 'linux') process.env['XDG_RUNTIME_DIR'] ??= '/tmp';
+    const userChoseDriver = process.env['VK_ICD_FILENAMES'] || process.env['VK_DRIVER_FILES'];
+    const probe = await probeDawnQuietly();
+    if (probe && !probe.adapter) return { ok: false, detail: NO_ADAPTER };
+    if (probe?.icd) {
+      // No usable hardware driver: Debian's Chromium ships the SwiftShader Vulkan driver.
+      process.env['VK_ICD_FILENAMES'] = probe.icd;
+      fellBack = true;
+    }
     gpu = dawn.create([]);
     adapter = await gpu.requestAdapter();
-    // No usable hardware driver: Debian's Chromium ships the SwiftShader Vulkan
-    // driver. A new Dawn instance makes the Vulkan loader scan drivers again.
-    const userChoseDriver = process.env['VK_ICD_FILENAMES'] || process.env['VK_DRIVER_FILES'];
-    if (!adapter && process.platform === 'linux' && !userChoseDriver && existsSync(SWIFTSHADER_ICD)) {
+    // The child probe could not run: the same fallback here, where a failed scan may print.
+    if (!probe && !adapter && process.platform === 'linux' && !userChoseDriver && existsSync(SWIFTSHADER_ICD)) {
       process.env['VK_ICD_FILENAMES'] = SWIFTSHADER_ICD;
       gpu = dawn.create([]);
       adapter = await gpu.requestAdapter();
@@ -158,16 +183,15 @@ const webgpuActivator: Activator = async (load) => {
       else g.navigator = { gpu };
     }
   }
-  if (!adapter) {
-    return {
-      ok: false,
-      detail:
-        'no WebGPU adapter (needs a Vulkan driver; without a GPU on Debian/Ubuntu: apt-get install chromium libvulkan1, ' +
-        'whose SwiftShader driver is then used as a software adapter)',
-    };
-  }
+  if (!adapter) return { ok: false, detail: NO_ADAPTER };
   const info = adapter.info;
   const software = info?.architecture === 'swiftshader' || /swiftshader/i.test(info?.description ?? '');
+  const name = [info?.vendor, info?.architecture].filter(Boolean).join(' ') || 'unknown adapter';
+  const how = fellBack ? '; no hardware adapter, so SwiftShader from Chromium' : '';
+  const detail = `Dawn adapter: ${name}${software ? ` (software rasteriser, runs on the CPU${how})` : ''}`;
+  if (software && skipSoftware) {
+    return { ok: false, software, skipped: true, detail: `skipped for timing: ${detail}; far slower than wasm (--backend webgpu uses it)` };
+  }
   try {
     await load('@tensorflow/tfjs-backend-webgpu');
   } catch (err) {
@@ -175,9 +199,7 @@ const webgpuActivator: Activator = async (load) => {
   }
   const failed = await activate('webgpu');
   if (failed) return failed;
-  const name = [info?.vendor, info?.architecture].filter(Boolean).join(' ') || 'unknown adapter';
-  const how = fellBack ? '; no hardware adapter, so SwiftShader from Chromium' : '';
-  return { ok: true, detail: `Dawn adapter: ${name}${software ? ` (software rasteriser, runs on the CPU${how})` : ''}` };
+  return { ok: true, software, detail };
 };
 
 const wasmActivator: Activator = async (load) => {
@@ -216,6 +238,10 @@ const ACTIVATORS: Record<BackendName, Activator> = {
   cpu: cpuActivator,
 };
 
+function toProbe(name: BackendName, a: Attempt): BackendProbe {
+  return { name, available: a.ok, detail: a.detail, ...(a.software !== undefined && { software: a.software }), ...(a.skipped && { skipped: true }) };
+}
+
 export function isBackendName(name: string): name is BackendName {
   return (NODE_BACKENDS as readonly string[]).includes(name);
 }
@@ -240,17 +266,18 @@ export async function selectBackend(options: SelectOptions = {}): Promise<Backen
       probes.push({ name, available: null, detail: `not tried (${chosen} comes first)` });
       continue;
     }
-    const attempt = await ACTIVATORS[name](load);
-    probes.push({ name, available: attempt.ok, detail: attempt.detail });
+    const attempt = await ACTIVATORS[name](load, { skipSoftware: requested === 'auto' && options.skipSoftwareWebgpu === true });
+    probes.push(toProbe(name, attempt));
     if (attempt.ok) chosen = name;
   }
   if (!chosen) {
     if (requested !== 'auto') throw new BackendUnavailableError(requested, probes[0]!.detail);
     throw new Error(`no tfjs backend could be started:\n${formatProbes(probes)}`);
   }
+  const skipped = probes.filter((p) => p.skipped).map((p) => p.name);
   const reason =
     requested === 'auto'
-      ? `first available of ${order.join(' → ')}`
+      ? `first available of ${order.join(' → ')}${skipped.length ? `, skipping ${skipped.join(', ')}: a software adapter (SwiftShader, on the CPU) is far slower for timing work` : ''}`
       : `requested explicitly`;
   return { name: chosen, tfBackend: tf.getBackend(), reason, probes };
 }
@@ -263,8 +290,7 @@ export async function probeBackends(options: Omit<SelectOptions, 'backend'> = {}
   const load = options.importModule ?? defaultImport;
   const probes: BackendProbe[] = [];
   for (const name of options.order ?? NODE_BACKENDS) {
-    const attempt = await ACTIVATORS[name](load);
-    probes.push({ name, available: attempt.ok, detail: attempt.detail });
+    probes.push(toProbe(name, await ACTIVATORS[name](load, { skipSoftware: options.skipSoftwareWebgpu === true })));
   }
   return probes;
 }

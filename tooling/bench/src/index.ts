@@ -20,3 +20,5 @@ export { measureMachine } from './machine.js';
 export type { MachineLimits } from './machine.js';
 export { OnnxGraph } from './onnx/graph.js';
 export { onnxLayer, ONNX_VARIANTS } from './onnx/layers.js';
+export { DECODE_POSITIONS, decodeReport, decodeVariants, measureDecode } from './decode.js';
+export type { DecodeBenchCase, DecodeRecord } from './decode.js';

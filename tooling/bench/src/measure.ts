@@ -20,7 +20,8 @@ export interface BenchCase extends BenchSetting {
 /** Activations above which a wasm case is not tried (its heap, with room for weights and fragmentation). */
 const WASM_HEAP_BYTES = 3 * 2 ** 30;
 
-function median(xs: number[]): number {
+/** The median of the timed runs (the mean of the middle two for an even count). */
+export function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;

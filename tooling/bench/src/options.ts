@@ -1,4 +1,5 @@
 import { isBackendName, type BackendName } from '@attention-zoo/backends';
+import { DECODE_POSITIONS } from './decode.js';
 import type { BenchMode } from './record.js';
 import { parseSetting, type VariantOptions } from './variant-options.js';
 
@@ -34,10 +35,13 @@ export interface BenchOptions {
 export const USAGE = `usage: pnpm bench [options]
 
   --variants a,b        registry names (default: all registered)
-  --backends cpu,wasm   cpu, wasm, webgpu, tensorflow, tensorflow-gpu (default: every one available)
+  --backends cpu,wasm   cpu, wasm, webgpu, tensorflow, tensorflow-gpu (default: every one available; a software WebGPU adapter is left out)
   --tokens 1024,4096    token counts (default: 256 … 65536, doubling)
   --dim 128 --heads 4 --batch 1
-  --mode forward|train  forward, or forward + backward (default forward)
+  --mode forward|train|decode
+                        forward, forward + backward, or token-by-token decoding with layer.step: per-token
+                        time and state bytes at positions --tokens (default 256,1024,4096,16384) of every
+                        variant with an incremental form, beside recomputing the prefix (default forward)
   --runs 5              timed runs after a warm-up; the median is reported (default 5, at least 1)
   --out <dir>           default bench-results/
   --vs-ort              also run the same layer (same weights, checked to agree) in onnxruntime-node with one
@@ -72,6 +76,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
     variants: 'all', backends: 'available', tokens: DOUBLING, dim: 128, numHeads: 4, batch: 1, mode: 'forward', runs: 5,
     out: 'bench-results', vsTorch: false, vsOrt: false, profile: false, kernels: true, memoryBudget: 16 * 2 ** 30, maxMs: 60_000, set: {},
   };
+  let tokensGiven = false;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const eq = a.indexOf('=');
@@ -89,14 +94,14 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
         o.backends = bs as BackendName[];
         break;
       }
-      case '--tokens': o.tokens = ints(flag, value()); break;
+      case '--tokens': o.tokens = ints(flag, value()); tokensGiven = true; break;
       case '--dim': o.dim = int(flag, value()); break;
       case '--heads': o.numHeads = int(flag, value()); break;
       case '--batch': o.batch = int(flag, value()); break;
       case '--runs': o.runs = int(flag, value()); break;
       case '--mode': {
         const m = value();
-        if (m !== 'forward' && m !== 'train') throw new Error(`--mode is forward or train, got '${m}'`);
+        if (m !== 'forward' && m !== 'train' && m !== 'decode') throw new Error(`--mode is forward, train or decode, got '${m}'`);
         o.mode = m;
         break;
       }
@@ -126,6 +131,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions {
   if (o.dim % o.numHeads !== 0) throw new Error(`--dim ${o.dim} is not divisible by --heads ${o.numHeads}`);
   if (!(o.memoryBudget > 0)) throw new Error('--memory-budget must be a positive number of GiB');
   if (!(o.maxMs > 0)) throw new Error('--max-seconds must be positive');
+  if (o.mode === 'decode' && !tokensGiven) o.tokens = DECODE_POSITIONS;
   o.tokens = [...new Set(o.tokens)].sort((a, b) => a - b);
   return o;
 }

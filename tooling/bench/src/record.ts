@@ -1,6 +1,7 @@
 import type { BackendName } from '@attention-zoo/backends';
 
-export type BenchMode = 'forward' | 'train';
+/** `decode` runs its own measurement (`decode.ts`): token-by-token steps, not whole-sequence passes. */
+export type BenchMode = 'forward' | 'train' | 'decode';
 
 /** What one measurement is of: a variant, a backend, a shape and a mode. */
 export interface BenchSetting {

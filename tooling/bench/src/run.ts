@@ -4,6 +4,7 @@ import { getAttention, listAttentions } from '@attention-zoo/attention-core';
 import { setFusedKernels } from '@attention-zoo/attention-core/kernels';
 import { formatChoice, probeBackends, selectBackend, type BackendName } from '@attention-zoo/backends';
 import { readBaseline, regressions } from './baseline.js';
+import { decodeReport, decodeVariants, measureDecode, type DecodeRecord } from './decode.js';
 import { measure } from './measure.js';
 import type { BenchOptions } from './options.js';
 import type { BenchRecord } from './record.js';
@@ -28,15 +29,47 @@ function fmtLine(r: BenchRecord): string {
   return `${head} ${r.ms_median.toFixed(2).padStart(10)} ms (min ${r.ms_min.toFixed(2)}, max ${r.ms_max.toFixed(2)})  peak ${(r.peak_bytes / 2 ** 20).toFixed(1)} MiB${r.load1 === undefined ? '' : `  load ${r.load1.toFixed(1)}`}${r.ort ? `  | ORT ${r.ort.ms_median.toFixed(2)} ms (min ${r.ort.ms_min.toFixed(2)}), ratio of mins ${(r.ms_min / r.ort.ms_min).toFixed(2)}, rel err ${r.ort.rel_err.toExponential(1)}` : ''}`;
 }
 
+async function resolveBackends(o: BenchOptions, log: (line: string) => void): Promise<BackendName[]> {
+  if (o.backends !== 'available') return o.backends;
+  // Timings on a software WebGPU adapter (SwiftShader) measure the CPU emulating a GPU: left
+  // out of `available` (the probe line says so); `--backends webgpu` still measures it.
+  const probes = await probeBackends({ order: ['tensorflow-gpu', 'tensorflow', 'webgpu', 'wasm', 'cpu'], skipSoftwareWebgpu: true });
+  for (const p of probes.filter((p) => p.skipped)) log(`${p.name}: ${p.detail}`);
+  return probes.filter((p) => p.available).map((p) => p.name);
+}
+
+/** `--mode decode`: writes `<out>/decode-<backend>-<stamp>.json` and `decode-report-<stamp>.md`. */
+async function runDecodeBench(o: BenchOptions, log: (line: string) => void): Promise<BenchOutput> {
+  const variants = decodeVariants(o.variants);
+  for (const v of variants) getAttention(v);
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  mkdirSync(o.out, { recursive: true });
+  const all: DecodeRecord[] = [];
+  const files: string[] = [];
+  for (const backend of await resolveBackends(o, log)) {
+    const choice = await selectBackend({ backend });
+    log(formatChoice(choice).split('\n')[0]!);
+    const mine: DecodeRecord[] = [];
+    for (const variant of variants) {
+      mine.push(...(await measureDecode({ variant, backend, positions: o.tokens, dim: o.dim, numHeads: o.numHeads, runs: o.runs, memoryBudgetBytes: o.memoryBudget, maxMs: o.maxMs, set: o.set }, log)));
+    }
+    const file = join(o.out, `decode-${backend}-${stamp}.json`);
+    writeFileSync(file, JSON.stringify(mine, null, 1) + '\n');
+    files.push(file);
+    all.push(...mine);
+  }
+  const report = join(o.out, `decode-report-${stamp}.md`);
+  writeFileSync(report, `# attention-zoo decoding benchmark, ${new Date().toISOString()}\n\ndim ${o.dim}, ${o.numHeads} heads, batch 1; median of ${o.runs} steps per position.\n\n${decodeReport(all)}`);
+  files.push(report);
+  return { records: [], files, regressions: [], machine: {} };
+}
+
 /** Runs the benchmark, writes `<out>/<backend>-<stamp>.json`, `report-<stamp>.md` and SVG plots. */
 export async function runBench(o: BenchOptions, log: (line: string) => void = (l) => console.error(l)): Promise<BenchOutput> {
+  if (o.mode === 'decode') return runDecodeBench(o, log);
   const variants = o.variants === 'all' ? listAttentions().map((d) => d.name) : o.variants;
   for (const v of variants) getAttention(v); // unknown names fail now, listing the registered ones
-  let backends: BackendName[];
-  if (o.backends === 'available') {
-    const probes = await probeBackends({ order: ['tensorflow-gpu', 'tensorflow', 'webgpu', 'wasm', 'cpu'] });
-    backends = probes.filter((p) => p.available).map((p) => p.name);
-  } else backends = o.backends;
+  const backends = await resolveBackends(o, log);
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   mkdirSync(o.out, { recursive: true });
   const records: BenchRecord[] = [];
@@ -81,7 +114,7 @@ export async function runBench(o: BenchOptions, log: (line: string) => void = (l
   let md = `# attention-zoo benchmark, ${new Date().toISOString()}\n\n` + markdownReport(records, { from: o.fitFrom, to: o.fitTo });
   for (const backend of backends) {
     const svg = join(o.out, `${backend}-${o.mode}-${stamp}.svg`);
-    writeFileSync(svg, svgPlot(records.filter((r) => r.backend === backend), `${backend}, ${o.mode}: dim ${o.dim}, ${o.numHeads} heads, batch ${o.batch}`));
+    writeFileSync(svg, await svgPlot(records.filter((r) => r.backend === backend), `${backend}, ${o.mode}: dim ${o.dim}, ${o.numHeads} heads, batch ${o.batch}`));
     files.push(svg);
     md += `\n![${backend}](${svg.replace(/^.*\//, '')})\n`;
   }

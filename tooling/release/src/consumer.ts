@@ -6,40 +6,35 @@
 //   2. TypeScript: type-check a file importing every package (nodenext and bundler resolution);
 //   3. browser: a page importing every package, bundled by `vite build` (tree-shaking honours
 //      `sideEffects`, so a dropped registration shows here), opened in headless Chromium,
-//      running every variant on the cpu backend.
-// Fails — never skips — when Chromium is missing. `--keep` leaves the project for inspection.
-import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
+//      running every variant on the cpu backend;
+//   4. the READMEs: every runnable example of the root README and every package README, pasted
+//      into its own file as a user would, type-checked and run (readme-examples.ts).
+// Fails — never skips — when Chromium is missing. `--keep` leaves the project for inspection;
+// `--examples-only` runs step 4 alone.
+import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { run } from './command.js';
+import { EXAMPLE_DEPS, EXAMPLE_DEV_DEPS, runExamples, writeExamples } from './example-project.js';
 import { expectedRegistry } from './expected-registry.js';
 import { buildPackages, packAll } from './pack.js';
+import { readmeExamples } from './readme-examples.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const CHROMIUM_FLAGS = ['--no-sandbox', '--disable-gpu-sandbox', '--disable-background-networking', '--disable-component-update', '--no-first-run'];
 /** What a user would add next to our packages: the tfjs pieces and their own build tools. */
-const CONSUMER_DEPS = {
-  '@tensorflow/tfjs-core': '^4.22.0',
-  '@tensorflow/tfjs-layers': '^4.22.0',
-  '@tensorflow/tfjs-backend-cpu': '^4.22.0',
-};
-const CONSUMER_DEV_DEPS = { vite: '^8.3.8', typescript: '^5.9.3' };
+const CONSUMER_DEV_DEPS = { vite: '^8.3.8', ...EXAMPLE_DEV_DEPS };
 
 const templates = fileURLToPath(new URL('../consumer/', import.meta.url));
 const keep = process.argv.includes('--keep');
+const examplesOnly = process.argv.includes('--examples-only');
 
 function step(s: string): void {
   console.log(`\n==> ${s}`);
-}
-
-/** Runs a command with an environment free of pnpm's npm_config_* settings: npm must behave as on a user's machine. */
-function run(cmd: string, args: string[], options: SpawnSyncOptions = {}): void {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(npm_|pnpm_)/i.test(k)));
-  const r = spawnSync(cmd, args, { stdio: 'inherit', ...options, env: { ...env, ...(options.env ?? {}) } });
-  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} exited with ${r.status}`);
 }
 
 /**
@@ -94,7 +89,7 @@ async function main(): Promise<void> {
         name: 'attention-zoo-consumer',
         private: true,
         type: 'module',
-        dependencies: { ...Object.fromEntries(packed.map((p) => [p.pkg.manifest.name, `file:${p.tarball}`])), ...CONSUMER_DEPS },
+        dependencies: { ...Object.fromEntries(packed.map((p) => [p.pkg.manifest.name, `file:${p.tarball}`])), ...EXAMPLE_DEPS },
         devDependencies: CONSUMER_DEV_DEPS,
       },
       null,
@@ -154,8 +149,26 @@ export const kit = conformanceChecks;
     );
   }
 
+  const examples = readmeExamples();
+  writeExamples(app, examples);
+
   step('npm install (the tarballs, and tfjs + vite from the registry)');
   run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: app });
+
+  if (!examplesOnly) await runtimeChecks(app);
+
+  step(`README examples: ${examples.length} pasted into files of the project, type-checked and run`);
+  const problems = await runExamples(app, examples);
+  for (const p of problems) console.error(`problem: ${p}`);
+  if (problems.length) throw new Error(`${problems.length} README example problem(s)`);
+
+  if (!keep) rmSync(work, { recursive: true, force: true });
+  else console.log(`\nkept ${work}`);
+  console.log(`\nconsumer test passed: ${names.length} packages from their tarballs, in Node, TypeScript and a bundled page; ${examples.length} README examples`);
+}
+
+/** Steps 1–3: Node ESM, TypeScript in both resolution modes, the bundled page in Chromium. */
+async function runtimeChecks(app: string): Promise<void> {
 
   step('Node ESM: import each package, create every variant, forward pass');
   run(process.execPath, ['node-smoke.mjs'], { cwd: app });
@@ -191,10 +204,6 @@ export const kit = conformanceChecks;
   }
   for (const p of problems) console.error(`problem: ${p}`);
   if (problems.length) throw new Error('the bundled page failed');
-
-  if (!keep) rmSync(work, { recursive: true, force: true });
-  else console.log(`\nkept ${work}`);
-  console.log(`\nconsumer test passed: ${names.length} packages from their tarballs, in Node, TypeScript and a bundled page`);
 }
 
 main().catch((err: Error) => {

@@ -106,7 +106,13 @@ const shipped: Rule = ({ pkg: { manifest: m } }) => {
   for (const f of ['dist', 'src', 'CHANGELOG.md']) if (!files.includes(f)) out.push(`files must include "${f}"`);
   if (!files.includes('!src/**/*.test.ts')) out.push('files must exclude tests: "!src/**/*.test.ts"');
   const scripts = obj(m.scripts) ?? {};
-  if (scripts.build !== 'tsc -p tsconfig.build.json') out.push('scripts.build must be "tsc -p tsconfig.build.json"');
+  // A package may generate sources first (core compiles its wasm kernels), but dist must come from tsc.
+  const build = typeof scripts.build === 'string' ? scripts.build : '';
+  const steps = build.split('&&').map((s) => s.trim());
+  const preStepsOk = steps.slice(0, -1).every((s) => /^node scripts\/[\w.-]+\.mjs$/.test(s));
+  if (steps.at(-1) !== 'tsc -p tsconfig.build.json' || !preStepsOk) {
+    out.push('scripts.build must be "tsc -p tsconfig.build.json", optionally after "node scripts/<name>.mjs &&" steps');
+  }
   return out;
 };
 

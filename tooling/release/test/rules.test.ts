@@ -39,6 +39,8 @@ describe('manifest rules catch what a package forgets', () => {
     ['a missing registration', (m) => (m.sideEffects = (m.sideEffects as string[]).filter((s) => !s.includes('register'))), /sideEffects must declare "\.\/dist\/softmax\/register\.js" \(registerAttention/],
     ['a re-export path left out', (m) => (m.sideEffects = (m.sideEffects as string[]).filter((s) => !s.includes('softmax/index') && !s.includes('**/index'))), /declare "\.\/dist\/softmax\/index\.js" \(import '\.\/register\.js'\)/],
     ['a stale entry', (m) => (m.sideEffects as string[]).push('./dist/ops/gelu.js'), /"\.\/dist\/ops\/gelu\.js" matches no module with a side effect/],
+    ['a build that is not tsc', (m) => ((m.scripts as Record<string, string>).build = 'vite build'), /^shipped: scripts.build must be "tsc -p tsconfig.build.json"/],
+    ['tsc after an arbitrary command', (m) => ((m.scripts as Record<string, string>).build = 'rm -rf src && tsc -p tsconfig.build.json'), /^shipped: scripts.build must be/],
     ['the wrong name', (m) => (m.name = '@attention-zoo/core'), /^identity: name must be "@attention-zoo\/attention-core"/],
   ];
   it('passes the real manifest', () => expect(check(() => {})).toEqual([]));

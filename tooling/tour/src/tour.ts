@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { layoutConfig, listAttentions, TransformerEncoder, type RegisteredAttention } from '@attention-zoo/attention-core';
+import { layoutConfig, listAttentions, pickOptions, SHARED_CONFIG_KEYS, TransformerEncoder, type IncrementalKind, type RegisteredAttention } from '@attention-zoo/attention-core';
 import { squareSide } from '@attention-zoo/attention-core/ops';
 
 export interface TourOptions {
@@ -13,6 +13,12 @@ export interface TourOptions {
   repeats?: number;
   /** Only variants whose name contains this. */
   only?: string;
+  /**
+   * Variant options tried across the tour (`{ radius: 8, numFeatures: 64 }`): each variant
+   * gets the ones it declares (the lenient path, `pickOptions`); a key no toured variant
+   * declares is an error, so a typo is not silently dropped everywhere.
+   */
+  options?: Record<string, unknown>;
   onLine?: (line: TourLine) => void;
 }
 
@@ -25,6 +31,8 @@ export interface TourLine {
   /** Mean wall time of one forward pass in ms (read back included). */
   ms?: number;
   complexity: string;
+  /** How the variant decodes token by token (`capabilities.incremental`), or `none`: it recomputes the prefix. */
+  decode: IncrementalKind | 'none';
   error?: string;
 }
 
@@ -41,8 +49,14 @@ export async function runTour(options: TourOptions = {}): Promise<TourLine[]> {
   const grid = squareGrid(tokens);
   const lines: TourLine[] = [];
   const variants = listAttentions().filter((d) => !only || d.name.includes(only));
+  const shared = options.options ?? {};
+  const taken = new Set(variants.flatMap((d) => Object.keys(pickOptions(d.name, shared))));
+  const nobody = Object.keys(shared).filter((k) => !taken.has(k));
+  if (nobody.length) throw new Error(`tour: no toured variant takes option(s) ${nobody.join(', ')}`);
   for (const d of variants) {
-    const line = await tourOne(d, { batch, tokens, dim, numHeads, depth, repeats, grid });
+    // Only the variant's own keys go into the spec; the encoder passes the shared ones.
+    const own = Object.fromEntries(Object.entries(pickOptions(d.name, shared)).filter(([k]) => !(SHARED_CONFIG_KEYS as readonly string[]).includes(k)));
+    const line = await tourOne(d, { batch, tokens, dim, numHeads, depth, repeats, grid, own });
     lines.push(line);
     onLine?.(line);
   }
@@ -51,9 +65,14 @@ export async function runTour(options: TourOptions = {}): Promise<TourLine[]> {
 
 async function tourOne(
   d: RegisteredAttention,
-  o: { batch: number; tokens: number; dim: number; numHeads: number; depth: number; repeats: number; grid: [number, number] },
+  o: { batch: number; tokens: number; dim: number; numHeads: number; depth: number; repeats: number; grid: [number, number]; own: Record<string, unknown> },
 ): Promise<TourLine> {
-  const base = { name: d.name, family: d.family, complexity: `time ${d.complexity.time}, memory ${d.complexity.memory}` };
+  const base = {
+    name: d.name,
+    family: d.family,
+    complexity: `time ${d.complexity.time}, memory ${d.complexity.memory}`,
+    decode: d.capabilities.incremental ?? ('none' as const),
+  };
   let encoder: TransformerEncoder | undefined;
   const x = tf.randomNormal([o.batch, o.tokens, o.dim], 0, 1, 'float32', 1);
   try {
@@ -61,7 +80,7 @@ async function tourOne(
       dim: o.dim,
       numHeads: o.numHeads,
       depth: o.depth,
-      attention: d.name,
+      attention: { name: d.name, ...o.own },
       ...layoutConfig(d, { tokens: o.tokens, grid: o.grid }),
       seed: 0,
     });
@@ -89,5 +108,5 @@ export function formatTourLine(l: TourLine): string {
   const head = `${l.name.padEnd(22)} ${l.family.padEnd(10)}`;
   if (!l.ok) return `${head} FAILED  ${l.error}`;
   const shape = `[${l.shape!.join(', ')}]`.padEnd(14);
-  return `${head} output ${shape} ${l.ms!.toFixed(1).padStart(8)} ms   ${l.complexity}`;
+  return `${head} output ${shape} ${l.ms!.toFixed(1).padStart(8)} ms   decode ${l.decode.padEnd(9)}  ${l.complexity}`;
 }

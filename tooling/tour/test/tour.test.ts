@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { AttentionLayer, listAttentions, registerAttention, type MixContext } from '@attention-zoo/attention-core';
+import { AttentionLayer, getAttention, listAttentions, registerAttention, type MixContext } from '@attention-zoo/attention-core';
 import * as tf from '@tensorflow/tfjs-core';
 import { formatTourLine, runTour } from '@attention-zoo/tour';
 import { useBackend } from '@attention-zoo/test-utils';
@@ -22,7 +22,20 @@ describe('tour', () => {
       expect(l.shape).toEqual([1, 16, 32]);
       expect(l.ms).toBeGreaterThan(0);
       expect(formatTourLine(l)).toMatch(new RegExp(`^${l.name}\\s+.*output \\[1, 16, 32\\]\\s+[0-9.]+ ms`));
+      // How it decodes token by token is the descriptor's capability, shown on the line.
+      expect(l.decode).toBe(getAttention(l.name).capabilities.incremental ?? 'none');
+      expect(formatTourLine(l)).toContain(`decode ${l.decode}`);
     }
+    expect(lines.find((l) => l.name === 'softmax')!.decode).toBe('cache');
+  });
+
+  it('gives shared options leniently: each variant takes the keys it declares; a key nobody takes is an error', async () => {
+    const lines = await runTour({ batch: 1, tokens: 16, dim: 16, numHeads: 2, depth: 1, repeats: 1, only: 'softmax', options: { scale: 0.5 } });
+    expect(lines.map((l) => [l.name, l.ok])).toEqual([['softmax', true]]);
+    // flatten-* do not declare `scale`: they run without it instead of refusing it.
+    const flat = await runTour({ batch: 1, tokens: 16, dim: 16, numHeads: 2, depth: 1, repeats: 1, only: 'flatten', options: { kernelSize: 3 } });
+    expect(flat.every((l) => l.ok)).toBe(true);
+    await expect(runTour({ only: 'softmax', options: { scael: 0.5 } })).rejects.toThrow(/no toured variant takes option\(s\) scael/);
   });
 
   it('reports a variant that throws as FAILED with its message, and goes on', async () => {
@@ -34,7 +47,7 @@ describe('tour', () => {
       }
     }
     registerAttention({
-      name: 'tour-test-broken', family: 'test', summary: 'throws', layer: Broken as never,
+      name: 'tour-test-broken', family: 'test', summary: 'throws', layer: Broken as never, options: {},
       paper: { title: '-', authors: '-', year: 2026, url: '-' },
       complexity: { time: '-', memory: '-' }, cost: () => ({ flops: 0, activationBytes: 0 }),
     });

@@ -59,15 +59,24 @@ export async function loadClassifier(base: string, id: string, fetchFn: FetchLik
   if (raw === null) throw new MetadataError(`${metaUrl} is missing`);
   const meta = parseMetadata(raw, metaUrl);
   const model = await loadLayersModel(new URL(meta.model ?? 'model.json', dir).href, { fetchFunc: fetchFn as typeof fetch });
+  return classifierOf(id, meta, model, metaUrl);
+}
+
+/**
+ * A classifier over a loaded (or just trained) `model` described by `meta`; checks the two
+ * agree (input shape, number of classes), naming `where` the metadata came from, and disposes
+ * the model when they do not.
+ */
+export function classifierOf(id: string, meta: ClassifierMetadata, model: LayersModel, where: string): Classifier {
   const inShape = model.inputs[0]!.shape.slice(1);
   if (inShape.join(',') !== meta.inputShape.join(',')) {
     model.dispose();
-    throw new MetadataError(`${metaUrl}: inputShape [${meta.inputShape}] does not match the model's input [${inShape}]`);
+    throw new MetadataError(`${where}: inputShape [${meta.inputShape}] does not match the model's input [${inShape}]`);
   }
   const outUnits = model.outputs[0]!.shape[model.outputs[0]!.shape.length - 1];
   if (outUnits !== meta.classes.length) {
     model.dispose();
-    throw new MetadataError(`${metaUrl}: ${meta.classes.length} classes but the model has ${outUnits} outputs`);
+    throw new MetadataError(`${where}: ${meta.classes.length} classes but the model has ${outUnits} outputs`);
   }
   const last = lastAttention(model);
   return {

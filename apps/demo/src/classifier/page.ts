@@ -1,10 +1,11 @@
 // Classifier: draw a digit, classify it with the trainer's exported model, show the last layer's attention.
 import * as tf from '@tensorflow/tfjs-core';
 import type { Page } from '../app.js';
-import { h, select } from '../dom.js';
+import { h } from '../dom.js';
 import { createDrawPad } from '../draw-pad.js';
 import { grey, paintGrid, viridis } from '../heatmap.js';
 import { attentionOverGrid } from './last-attention.js';
+import { freshlyTrained, isTrainedUrl, listTrained, loadTrained } from '../trained.js';
 import { listModels, loadClassifier, type Classifier } from './load.js';
 import { imageLayout, toModelInput } from './metadata.js';
 import { mnistStyle } from './preprocess.js';
@@ -26,35 +27,38 @@ function tokenGrid(c: Classifier, n: number): [number, number] | null {
 export const classifierPage: Page = {
   id: 'classifier',
   title: 'Classifier',
-  mount(root) {
+  mount(root, _app, signal) {
     const status = h('p', { class: 'status', 'data-testid': 'classifier-status' }, 'looking for a shipped model…');
     root.append(
       h('section', { class: 'intro' },
-        h('p', {}, 'Draw a digit; a small Transformer trained by the trainer (apps/trainer) and shipped with this app classifies it. The drawing is preprocessed like MNIST (bounding box scaled to 20×20, centred by mass in 28×28). Right: what the last attention layer attends to over the drawing, averaged over heads (the class token\'s row, or the mean over queries).'),
+        h('p', {}, 'Draw a digit; a small Transformer classifies it: the one trained by the trainer (apps/trainer) and shipped with this app, or one you trained on the Train page. The drawing is preprocessed like MNIST (bounding box scaled to 20×20, centred by mass in 28×28). Right: what the last attention layer attends to over the drawing, averaged over heads (the class token\'s row, or the mean over queries).'),
       ),
       status,
     );
     let current: Classifier | undefined;
-    let alive = true;
 
     const start = async () => {
       let ids: string[];
       try {
-        ids = await listModels(modelsBase());
+        // Shipped models, then the ones trained on the Train page and saved in this browser.
+        ids = [...(await listModels(modelsBase())), ...(await listTrained())];
       } catch (err) {
         status.textContent = `the model index is broken: ${(err as Error).message}`;
         status.dataset['state'] = 'error';
         return;
       }
+      if (signal.aborted) return;
       if (ids.length === 0) {
         status.replaceChildren(
           h('strong', {}, 'No trained model is shipped with this build. '),
-          'The classifier needs a model trained and exported by the trainer (apps/trainer) into apps/demo/public/models/: a folder with metadata.json, model.json and its weights, listed in models/index.json (see apps/demo/README.md). Rebuild the app after adding one.',
+          'Train one on the Train page (it is saved in this browser), or export one with the trainer (apps/trainer) into apps/demo/public/models/ (see apps/demo/README.md) and rebuild.',
         );
         status.dataset['state'] = 'missing';
         return;
       }
-      const modelSel = select(ids, ids[0]!, 'classifier-model');
+      const first = freshlyTrained && ids.includes(freshlyTrained) ? freshlyTrained : ids[0]!;
+      const modelSel = h('select', { 'data-testid': 'classifier-model' },
+        ...ids.map((id) => h('option', { value: id, selected: id === first }, isTrainedUrl(id) ? `trained here: ${id.split('/').pop()}` : id)));
       const pad = createDrawPad(PAD, 'classifier-pad');
       const seen = h('canvas', { class: 'map', 'data-testid': 'classifier-input' });
       const overlay = h('canvas', { class: 'map', 'data-testid': 'classifier-attention' });
@@ -79,7 +83,12 @@ export const classifierPage: Page = {
         classify.disabled = true;
         status.textContent = `loading ${modelSel.value}…`;
         try {
-          current = await loadClassifier(modelsBase(), modelSel.value);
+          const loaded = isTrainedUrl(modelSel.value) ? await loadTrained(modelSel.value) : await loadClassifier(modelsBase(), modelSel.value);
+          if (signal.aborted) {
+            loaded.dispose(); // left while it loaded
+            return;
+          }
+          current = loaded;
           const m = current.meta;
           status.textContent = `model ${current.id}: ${m.task}, attention ${m.attention}, input [${m.inputShape}]${m.accuracy !== undefined ? `, test accuracy ${(m.accuracy * 100).toFixed(1)}%` : ''}; backend ${tf.getBackend()}`;
           status.dataset['state'] = 'ready';
@@ -92,7 +101,7 @@ export const classifierPage: Page = {
 
       const run = async () => {
         const c = current;
-        if (!c || !alive) return;
+        if (!c || signal.aborted) return;
         const { height, width } = imageLayout(c.meta);
         const digit = mnistStyle({ width: PAD, height: PAD, data: pad.pixels(PAD) }, width);
         if (!digit || height !== width) {
@@ -102,6 +111,7 @@ export const classifierPage: Page = {
         const cell = Math.max(1, Math.floor(180 / width));
         paintGrid(seen, { rows: height, cols: width, values: digit.data }, { cell, max: 1, ramp: grey });
         const p = await c.predict(digit.data);
+        if (signal.aborted) return;
         const best = p.indexOf(Math.max(...p));
         result.replaceChildren(h('span', { class: 'big', 'data-testid': 'classifier-label' }, c.meta.classes[best]!), ` ${(p[best]! * 100).toFixed(1)}%`);
         result.dataset['label'] = c.meta.classes[best]!;
@@ -159,7 +169,6 @@ export const classifierPage: Page = {
     };
     void start();
     return () => {
-      alive = false;
       current?.dispose();
     };
   },

@@ -2,6 +2,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { AttentionLayer, RegisteredAttention } from '@attention-zoo/attention-core';
 import { nearlySquareGrid } from '@attention-zoo/attention-core/ops';
+import { checkpoint, isCancelled } from '../job.js';
 import { buildLayer } from '../layers.js';
 
 export interface BenchPoint {
@@ -28,7 +29,8 @@ function median(xs: number[]): number {
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
-export async function measurePoint(d: RegisteredAttention, tokens: number, shape: BenchShape): Promise<BenchPoint> {
+/** Measures one point; throws `Cancelled` (between passes) once `signal` is aborted. */
+export async function measurePoint(d: RegisteredAttention, tokens: number, shape: BenchShape, signal: AbortSignal): Promise<BenchPoint> {
   const base = { variant: d.name, backend: tf.getBackend(), tokens };
   const x = tf.randomNormal([1, tokens, shape.dim], 0, 1, 'float32', 1) as tf.Tensor3D;
   let layer: AttentionLayer | undefined;
@@ -42,15 +44,18 @@ export async function measurePoint(d: RegisteredAttention, tokens: number, shape
     await forward(); // warm-up
     const times: number[] = [];
     for (let i = 0; i < shape.repeats; i++) {
+      await checkpoint(signal);
       const t0 = performance.now();
       await forward();
       times.push(performance.now() - t0);
     }
+    await checkpoint(signal);
     const before = tf.memory().numBytes;
     const profile = await tf.profile(forward);
     const peakBytes = profile.kernels.length ? Math.max(0, profile.peakBytes - before) : 0;
     return { ...base, ms: median(times), peakBytes };
   } catch (err) {
+    if (isCancelled(err)) throw err;
     return { ...base, error: (err as Error).message };
   } finally {
     x.dispose();

@@ -4,6 +4,7 @@ import { listAttentions, type AttentionLayer, type RegisteredAttention } from '@
 import type { Page } from '../app.js';
 import { field, h, select } from '../dom.js';
 import { createDrawPad } from '../draw-pad.js';
+import { checkpoint, isCancelled } from '../job.js';
 import { grey, paintGrid, type GridImage } from '../heatmap.js';
 import { buildLayer } from '../layers.js';
 import { embedImage, embedText, IMAGE_SIDE, SAMPLES, type TokenInput } from './inputs.js';
@@ -92,25 +93,29 @@ function rankText(r: Result): string {
   return s;
 }
 
+/** The explorer's settings, kept while the user is on another page. */
+let memory: { source: string; text: string; head: string; tie: boolean; chosen?: string[]; query: number } | undefined;
+
 export const explorerPage: Page = {
   id: 'explorer',
   title: 'Attention explorer',
-  mount(root) {
+  mount(root, _app, signal) {
     const registered = listAttentions();
     const sources = [...Object.keys(SAMPLES), 'draw', 'text'] as const;
-    const sourceSel = select(sources as unknown as string[], Object.keys(SAMPLES)[0]!, 'explorer-source');
-    const textIn = h('input', { type: 'text', value: 'the cat sat on the mat, the dog sat on the log', maxLength: 96, size: 48, 'data-testid': 'explorer-text' });
+    const mem = (memory ??= { source: Object.keys(SAMPLES)[0]!, text: 'the cat sat on the mat, the dog sat on the log', head: 'mean', tie: true, query: 0 });
+    const sourceSel = select(sources as unknown as string[], mem.source, 'explorer-source');
+    const textIn = h('input', { type: 'text', value: mem.text, maxLength: 96, size: 48, 'data-testid': 'explorer-text' });
     const pad = createDrawPad(160, 'explorer-pad');
     const padBox = h('div', { class: 'row' }, pad.el, h('button', { onclick: () => { pad.clear(); void recompute(); } }, 'clear'));
-    const headSel = select(['mean', ...[...Array(HEADS).keys()].map(String)], 'mean', 'explorer-head');
-    const tie = h('input', { type: 'checkbox', checked: true, 'data-testid': 'explorer-tie' });
+    const headSel = select(['mean', ...[...Array(HEADS).keys()].map(String)], mem.head, 'explorer-head');
+    const tie = h('input', { type: 'checkbox', checked: mem.tie, 'data-testid': 'explorer-tie' });
     const checks = new Map<string, HTMLInputElement>();
     const variantBox = h('div', { class: 'checks', 'data-testid': 'explorer-variants' });
     // Shown at first: the FLatten paper's comparison (softmax, plain linear, focused linear, AFT);
     // every other registered variant is one click away. All of them when none of these is registered.
     const first = registered.filter((d) => PAPER_SET.includes(d.name));
     for (const d of registered) {
-      const c = h('input', { type: 'checkbox', checked: first.length === 0 || first.includes(d), value: d.name });
+      const c = h('input', { type: 'checkbox', checked: mem.chosen ? mem.chosen.includes(d.name) : first.length === 0 || first.includes(d), value: d.name });
       checks.set(d.name, c);
       variantBox.append(h('label', {}, c, ` ${d.name}`));
     }
@@ -132,7 +137,7 @@ export const explorerPage: Page = {
 
     let input: TokenInput | undefined;
     let results: Result[] = [];
-    let query = 0;
+    let query = mem.query;
     let run = 0;
 
     const cellOf = (inp: TokenInput) => {
@@ -195,6 +200,7 @@ export const explorerPage: Page = {
       const t = Math.min(rows - 1, Math.max(0, row)) * cols + Math.min(cols - 1, Math.max(0, col));
       if (t >= input.x.shape[1]) return; // the blank end of the last text line
       query = t;
+      mem.query = t;
       picture.dataset['query'] = String(query);
       paint();
     };
@@ -209,6 +215,7 @@ export const explorerPage: Page = {
 
     const recompute = async () => {
       const mine = ++run;
+      Object.assign(mem, { source: sourceSel.value, text: textIn.value, head: headSel.value, tie: tie.checked, chosen: registered.filter((d) => checks.get(d.name)!.checked).map((d) => d.name) });
       textIn.hidden = sourceSel.value !== 'text';
       padBox.hidden = sourceSel.value !== 'draw';
       status.textContent = 'computing…';
@@ -220,10 +227,18 @@ export const explorerPage: Page = {
       picture.dataset['query'] = String(query);
       const chosen = registered.filter((d) => checks.get(d.name)!.checked);
       const out: Result[] = [];
-      for (const d of chosen) {
-        const r = await analyse(d, input, tie.checked);
-        if (mine !== run) return;
-        out.push(r);
+      try {
+        for (const d of chosen) {
+          // Between variants: let the page respond, and stop when it is left.
+          await checkpoint(signal);
+          if (mine !== run) return;
+          const r = await analyse(d, input, tie.checked);
+          if (mine !== run) return;
+          out.push(r);
+        }
+      } catch (err) {
+        if (isCancelled(err)) return;
+        throw err;
       }
       results = out;
       status.textContent = chosen.length === 0 ? 'no variant selected' : `${out.length} variant${out.length === 1 ? '' : 's'}, ${n} tokens, backend ${tf.getBackend()}`;
@@ -234,7 +249,10 @@ export const explorerPage: Page = {
     sourceSel.addEventListener('change', () => void recompute());
     textIn.addEventListener('change', () => void recompute());
     tie.addEventListener('change', () => void recompute());
-    headSel.addEventListener('change', paint);
+    headSel.addEventListener('change', () => {
+      mem.head = headSel.value;
+      paint();
+    });
     variantBox.addEventListener('change', () => void recompute());
     pad.onStroke = () => void recompute();
     void recompute();

@@ -10,11 +10,55 @@ export function patternVariants(list: readonly RegisteredAttention[]): Registere
   return list.filter((d) => typeof (d.layer.prototype as Partial<PatternLayer>).patternMask === 'function');
 }
 
+/**
+ * The variants whose pattern depends on the input, so their layer has no `patternMask`:
+ * Reformer's hash buckets, Sinkhorn's sorted blocks. Sparse family, an exact attention map:
+ * the gallery draws that map for a fixed random input.
+ */
+export function learnedPatternVariants(list: readonly RegisteredAttention[]): RegisteredAttention[] {
+  return list.filter((d) => d.family === 'sparse' && d.capabilities.attentionMap === 'exact' && typeof (d.layer.prototype as Partial<PatternLayer>).patternMask !== 'function');
+}
+
 export interface Pattern {
   rows: number;
   cols: number;
-  /** One row-major 0/1 matrix per leading index (head, bucket round, …); usually one. */
+  /** One row-major 0/1 matrix per head (the leading index of the mask); usually one per head. */
   matrices: Uint8Array[];
+  /** For a learned pattern: the weights, each row scaled by its largest, per head (drawn as shades). */
+  weights?: Float32Array[];
+}
+
+/** A weight counts as attended when it is at least this fraction of its row's largest. */
+export const WEIGHT_FLOOR = 0.01;
+
+/**
+ * A learned pattern from an attention map `[1, H, N, N]` (or `[H, N, N]`): per head, each row
+ * scaled by its largest weight; a pair is "attended" when its weight is ≥ WEIGHT_FLOOR of that.
+ */
+export async function weightPattern(map: tf.Tensor): Promise<Pattern> {
+  if (map.rank < 3) throw new Error(`an attention map has shape [..., H, N, N], got [${map.shape}]`);
+  const rows = map.shape[map.rank - 2]!;
+  const cols = map.shape[map.rank - 1]!;
+  const data = (await map.data()) as Float32Array;
+  const size = rows * cols;
+  const matrices: Uint8Array[] = [];
+  const weights: Float32Array[] = [];
+  for (let m = 0; m < data.length / size; m++) {
+    const w = new Float32Array(size);
+    const on = new Uint8Array(size);
+    for (let r = 0; r < rows; r++) {
+      let max = 0;
+      for (let c = 0; c < cols; c++) max = Math.max(max, Math.abs(data[m * size + r * cols + c]!));
+      for (let c = 0; c < cols; c++) {
+        const v = max > 0 ? Math.abs(data[m * size + r * cols + c]!) / max : 0;
+        w[r * cols + c] = v;
+        on[r * cols + c] = v >= WEIGHT_FLOOR ? 1 : 0;
+      }
+    }
+    weights.push(w);
+    matrices.push(on);
+  }
+  return { rows, cols, matrices, weights };
 }
 
 /**
@@ -72,7 +116,16 @@ export function paintPattern(canvas: HTMLCanvasElement, p: Pattern, index: numbe
   ctx.fillRect(0, 0, canvas.width, canvas.height);
   ctx.fillStyle = '#2456a6';
   const m = p.matrices[index]!;
-  for (let r = 0; r < p.rows; r++) for (let c = 0; c < p.cols; c++) if (m[r * p.cols + c]) ctx.fillRect(c * cell, r * cell, cell, cell);
+  const w = p.weights?.[index];
+  for (let r = 0; r < p.rows; r++) {
+    for (let c = 0; c < p.cols; c++) {
+      if (!m[r * p.cols + c]) continue;
+      // A learned pattern's weight shades its cell (at least faintly, so every attended pair shows).
+      if (w) ctx.globalAlpha = 0.15 + 0.85 * w[r * p.cols + c]!;
+      ctx.fillRect(c * cell, r * cell, cell, cell);
+    }
+  }
+  ctx.globalAlpha = 1;
   if (cell >= 4) {
     ctx.strokeStyle = 'rgba(0,0,0,0.08)';
     for (let i = 0; i <= p.rows; i++) { ctx.beginPath(); ctx.moveTo(0, i * cell); ctx.lineTo(canvas.width, i * cell); ctx.stroke(); }

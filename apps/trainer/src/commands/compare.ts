@@ -8,13 +8,14 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { getAttention } from '@attention-zoo/attention-core';
+import { lineChartSvg } from '@attention-zoo/plots';
 import type { TrainConfig } from '../config.js';
 import { mib } from '../report/run-report.js';
-import { lineChart } from '../report/svg-plot.js';
 import { writeAtomic } from '../train/atomic.js';
 import { MetricsLog, type EvalMetric, type TrainMetric } from '../train/metrics.js';
 import type { Progress } from '../train/progress.js';
-import { runTraining, type RunSummary } from '../train/run.js';
+import type { RunSummary } from '../report/run-summary.js';
+import { runTraining } from '../train/run.js';
 
 export interface CompareRow {
   attention: string;
@@ -37,11 +38,12 @@ export async function compare(o: CompareOptions): Promise<CompareRow[]> {
   for (const a of o.attentions) getAttention(a); // unknown names fail before any training, listing the registered ones
   mkdirSync(o.outDir, { recursive: true });
   const rows: CompareRow[] = [];
+  for (const l of o.header ?? []) o.progress.info(l); // the backend block, once for every run
   for (const attention of o.attentions) {
     o.progress.info(`\n=== ${attention} ===`);
     const config: TrainConfig = { ...structuredClone(o.config), attention, attentionFallback: undefined };
     try {
-      const summary = await runTraining({ config, runDir: join(o.outDir, attention), progress: o.progress, header: o.header });
+      const summary = await runTraining({ config, runDir: join(o.outDir, attention), progress: o.progress, printedHeader: o.header });
       rows.push({ attention, ok: true, summary });
     } catch (err) {
       o.progress.result(`${attention}: FAILED — ${(err as Error).message}`);
@@ -49,7 +51,7 @@ export async function compare(o: CompareOptions): Promise<CompareRow[]> {
     }
   }
   const table = compareTable(rows);
-  const plots = comparePlots(rows, o.outDir, `${o.config.task}`);
+  const plots = await comparePlots(rows, o.outDir, `${o.config.task}`);
   writeAtomic(join(o.outDir, 'compare.json'), `${JSON.stringify(rows, null, 2)}\n`);
   for (const [f, svg] of Object.entries(plots)) writeAtomic(join(o.outDir, f), svg);
   const c = o.config;
@@ -59,7 +61,7 @@ export async function compare(o: CompareOptions): Promise<CompareRow[]> {
       `# Compare on ${c.task}`,
       '',
       `Same seed (${c.seed}), data and budget for every attention: ${c.steps ?? `${c.epochs} epoch(s)`} ${c.steps ? 'steps' : ''} × batch ${c.batchSize}, ` +
-        `dim ${c.model.dim}, depth ${c.model.depth}, ${c.model.heads} heads, backend ${c.backend}.`,
+        `dim ${c.model.dim}, depth ${c.model.depth}, ${c.model.numHeads} heads, backend ${c.backend}.`,
       '',
       table,
       '',
@@ -90,13 +92,17 @@ export function compareTable(rows: CompareRow[]): string {
   return lines.join('\n');
 }
 
-function comparePlots(rows: CompareRow[], outDir: string, task: string): Record<string, string> {
+async function comparePlots(rows: CompareRow[], outDir: string, task: string): Promise<Record<string, string>> {
   const runs = rows.filter((r) => r.ok).map((r) => ({ name: r.attention, ms: new MetricsLog(join(outDir, r.attention, 'metrics.jsonl')).read() }));
   const train = (ms: ReturnType<MetricsLog['read']>) => ms.filter((m): m is TrainMetric => m.kind === 'train');
   const val = (ms: ReturnType<MetricsLog['read']>) => ms.filter((m): m is EvalMetric => m.kind === 'eval');
+  const loss = { title: 'cross-entropy' };
   return {
-    'loss.svg': lineChart({ title: `${task}: train loss`, xLabel: 'step', yLabel: 'cross-entropy', series: runs.map((r) => ({ name: r.name, points: train(r.ms).map((m) => [m.step, m.loss]) })) }),
-    'accuracy.svg': lineChart({ title: `${task}: validation accuracy`, xLabel: 'step', yLabel: 'accuracy (%)', series: runs.map((r) => ({ name: r.name, points: val(r.ms).map((m) => [m.step, 100 * m.accuracy]) })) }),
-    'loss-wall.svg': lineChart({ title: `${task}: train loss`, xLabel: 'wall-clock seconds', yLabel: 'cross-entropy', series: runs.map((r) => ({ name: r.name, points: train(r.ms).map((m) => [m.wallSeconds, m.loss]) })) }),
+    'loss.svg': await lineChartSvg({ title: `${task}: train loss`, x: { title: 'step' }, y: loss, series: runs.map((r) => ({ name: r.name, points: train(r.ms).map((m) => [m.step, m.loss]) })) }),
+    'accuracy.svg': await lineChartSvg({
+      title: `${task}: validation accuracy`, x: { title: 'step' }, y: { title: 'accuracy (%)', domain: [0, 100] },
+      series: runs.map((r) => ({ name: r.name, points: val(r.ms).map((m) => [m.step, 100 * m.accuracy]) })),
+    }),
+    'loss-wall.svg': await lineChartSvg({ title: `${task}: train loss`, x: { title: 'wall-clock seconds' }, y: loss, series: runs.map((r) => ({ name: r.name, points: train(r.ms).map((m) => [m.wallSeconds, m.loss]) })) }),
   };
 }

@@ -3,16 +3,15 @@
  * app loads —
  * - `model.json` + `weights.bin`: a tfjs layers model (`tf.loadLayersModel('…/model.json')`);
  * - `metadata.json`: see ExportMetadata.
- * The model uses attention-zoo layer classes; the loader must import the packages
- * that register them (attention-core and the variant's package) and the
- * trainer's PositionEmbedding (`AttentionZoo>PositionEmbedding`) first.
+ * The model uses attention-zoo layer classes (`customLayers` lists them); the loader
+ * must import the packages that register them first: attention-core (which holds
+ * `AttentionZoo>PositionEmbedding` and `AttentionZoo>TokenEmbedding`) and the variant's package.
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { readTaskInfo } from '../run-folder.js';
+import { readRunConfig, readTaskInfo } from '../run-folder.js';
 import { writeAtomic } from '../train/atomic.js';
 import { Checkpoints, modelArtifacts } from '../train/checkpoint.js';
-import { readRunConfig } from '../train/run.js';
 
 export interface ExportMetadata {
   format: 'attention-zoo-model';
@@ -40,11 +39,7 @@ export interface ExportMetadata {
 export async function exportRun(runDir: string, outDir: string): Promise<ExportMetadata> {
   const config = readRunConfig(runDir);
   const info = readTaskInfo(runDir);
-  const checkpoints = new Checkpoints(runDir);
-  const latest = checkpoints.latest();
-  if (!latest) throw new Error(`${runDir}: no checkpoint to export`);
-  const { model, optimizerWeights, state } = await checkpoints.load(latest);
-  optimizerWeights.forEach((w) => w.tensor.dispose());
+  const { name: latest, model, state } = await new Checkpoints(runDir).loadNewestModel('export');
   const { modelJson, weights } = await modelArtifacts(model);
   const classNames = new Set<string>();
   JSON.stringify(JSON.parse(modelJson), (k, v) => {

@@ -1,6 +1,6 @@
 import { listAttentions } from '@attention-zoo/attention-core';
 import { formatProbes, probeBackends, type BackendProbe } from '@attention-zoo/backends';
-import { optionsHelp } from '../args.js';
+import { commandHelp, type Command } from '../args.js';
 import { DEFAULT_ATTENTION, FALLBACK_ATTENTION } from '../attention-choice.js';
 import { TASKS } from '../tasks/index.js';
 
@@ -12,7 +12,7 @@ export const USAGE = `usage: pnpm train [train] [options]          train (defaul
        pnpm train --help`;
 
 /** --help: usage, options, tasks with their models, every registered attention, every backend and whether it works here. */
-export async function helpText(probes?: BackendProbe[]): Promise<string> {
+export async function helpText(probes?: BackendProbe[], command: Extract<Command, 'train' | 'compare'> = 'train'): Promise<string> {
   const found = probes ?? (await probeBackends());
   const tw = Math.max(...TASKS.map((t) => t.name.length));
   const attns = listAttentions();
@@ -23,10 +23,10 @@ export async function helpText(probes?: BackendProbe[]): Promise<string> {
   return [
     USAGE,
     '',
-    'options:',
-    optionsHelp(),
-    '  --quiet           print only results',
-    '  --json            JSON lines on stdout (metrics, checkpoints, summary) for scripts',
+    `pnpm train ${command} --help:`,
+    commandHelp(command).trimEnd(),
+    '',
+    'each command has its own --help (pnpm train eval --help …)',
     '',
     'tasks (--task):',
     ...TASKS.flatMap((t) => [`  ${t.name.padEnd(tw)}  ${t.summary}`, `  ${''.padEnd(tw)}  model: ${t.model}`]),

@@ -6,8 +6,8 @@
  * layer with the reason.
  */
 import * as tfl from '@tensorflow/tfjs-layers';
-import { PaddingMask, PositionEmbedding, SequencePool, TokenEmbedding, TransformerEncoder } from '@attention-zoo/attention-core';
-import { attentionKeys, type EncoderOptions } from './encoder-options.js';
+import { PaddingMask, PositionEmbedding, SequencePool, TokenEmbedding } from '@attention-zoo/attention-core';
+import { classifierHead, encoderLayer, type EncoderOptions } from './encoder.js';
 
 export interface MaskedSequenceClassifierOptions extends EncoderOptions {
   tokens: number;
@@ -22,19 +22,13 @@ export interface MaskedSequenceClassifierOptions extends EncoderOptions {
 }
 
 export function maskedSequenceClassifier(o: MaskedSequenceClassifierOptions): tfl.LayersModel {
-  const keys = attentionKeys(o.attention, { tokens: o.tokens, grid: o.grid ?? [1, o.tokens], causal: false });
+  const encoder = encoderLayer(o, { tokens: o.tokens, grid: o.grid ?? [1, o.tokens], causal: false });
   const input = tfl.input({ shape: [o.tokens], dtype: 'int32', name: 'tokens' });
   const mask = new PaddingMask({ padId: o.padId ?? 0, name: 'mask' }).apply(input) as tfl.SymbolicTensor; // [B, N]
   let x = new TokenEmbedding({ vocab: o.vocab, dim: o.dim, seed: o.seed + 1, name: 'embed' }).apply(input) as tfl.SymbolicTensor; // [B, N, dim]
   x = new PositionEmbedding({ tokens: o.tokens, dim: o.dim, seed: o.seed + 2, name: 'pos_embed' }).apply(x) as tfl.SymbolicTensor;
-  const encoder = new TransformerEncoder({
-    dim: o.dim, numHeads: o.heads, depth: o.depth, mlpRatio: o.mlpRatio, dropPathRate: o.dropPath,
-    attention: o.attention, grid: keys.grid, maxTokens: keys.maxTokens, seed: o.seed + 3, name: 'encoder',
-  });
   x = encoder.apply([x, mask]) as tfl.SymbolicTensor; // [B, N, dim]
   x = new SequencePool({ pool: o.pool, name: 'pool' }).apply([x, mask]) as tfl.SymbolicTensor; // [B, dim]
-  const logits = tfl.layers
-    .dense({ units: o.classes, name: 'head', kernelInitializer: tfl.initializers.glorotUniform({ seed: o.seed + 4 }) })
-    .apply(x) as tfl.SymbolicTensor;
+  const logits = classifierHead(o, o.classes).apply(x) as tfl.SymbolicTensor;
   return tfl.model({ inputs: input, outputs: logits, name: 'masked_sequence_classifier' });
 }

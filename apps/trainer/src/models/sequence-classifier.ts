@@ -8,8 +8,8 @@
  * A 1-D sequence is the grid [1, N] for variants that need a grid.
  */
 import * as tfl from '@tensorflow/tfjs-layers';
-import { PositionEmbedding, TokenEmbedding, TransformerEncoder } from '@attention-zoo/attention-core';
-import { attentionKeys, type EncoderOptions } from './encoder-options.js';
+import { PositionEmbedding, TokenEmbedding } from '@attention-zoo/attention-core';
+import { classifierHead, encoderLayer, type EncoderOptions } from './encoder.js';
 
 export interface SequenceClassifierOptions extends EncoderOptions {
   tokens: number;
@@ -20,22 +20,16 @@ export interface SequenceClassifierOptions extends EncoderOptions {
 }
 
 export function sequenceClassifier(o: SequenceClassifierOptions): tfl.LayersModel {
-  const keys = attentionKeys(o.attention, { tokens: o.tokens, grid: [1, o.tokens], causal: o.causal });
+  const encoder = encoderLayer(o, { tokens: o.tokens, grid: [1, o.tokens], causal: o.causal }); // refuses a variant that cannot serve the task
   const input = tfl.input({ shape: [o.tokens], dtype: 'int32', name: 'tokens' });
   let x = new TokenEmbedding({ vocab: o.vocab, dim: o.dim, seed: o.seed + 1, name: 'embed' }).apply(input) as tfl.SymbolicTensor; // [B, N, dim]
   x = new PositionEmbedding({ tokens: o.tokens, dim: o.dim, seed: o.seed + 2, name: 'pos_embed' }).apply(x) as tfl.SymbolicTensor;
-  const encoder = new TransformerEncoder({
-    dim: o.dim, numHeads: o.heads, depth: o.depth, mlpRatio: o.mlpRatio, dropPathRate: o.dropPath,
-    attention: o.attention, grid: keys.grid, maxTokens: keys.maxTokens, causal: keys.causal, seed: o.seed + 3, name: 'encoder',
-  });
   x = encoder.apply(x) as tfl.SymbolicTensor; // [B, N, dim]
   // Keep one token: as [B, N, 1, dim], crop the token axis (tfjs-layers has no cropping1D).
   const crop: [number, number] = o.pool === 'first' ? [0, o.tokens - 1] : [o.tokens - 1, 0];
   x = tfl.layers.reshape({ targetShape: [o.tokens, 1, o.dim], name: 'as_image' }).apply(x) as tfl.SymbolicTensor; // [B, N, 1, dim]
   x = tfl.layers.cropping2D({ cropping: [crop, [0, 0]], name: 'pool' }).apply(x) as tfl.SymbolicTensor; // [B, 1, 1, dim]
   x = tfl.layers.flatten({ name: 'pooled' }).apply(x) as tfl.SymbolicTensor; // [B, dim]
-  const logits = tfl.layers
-    .dense({ units: o.classes, name: 'head', kernelInitializer: tfl.initializers.glorotUniform({ seed: o.seed + 4 }) })
-    .apply(x) as tfl.SymbolicTensor;
+  const logits = classifierHead(o, o.classes).apply(x) as tfl.SymbolicTensor;
   return tfl.model({ inputs: input, outputs: logits, name: 'sequence_classifier' });
 }

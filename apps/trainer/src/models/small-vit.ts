@@ -1,17 +1,28 @@
 /**
- * The small ViT the trainer uses for MNIST until `@attention-zoo/vision-backbones`
- * lands (then this module is swapped for its DeiT config): a p×p patch embedding
- * (a stride-p convolution = a dense layer over each flattened patch), a learned
- * position embedding, a pre-norm TransformerEncoder from core with any registered
- * attention, mean pooling over the tokens, and a linear head.
+ * The trainer's ViT for MNIST: a p×p patch embedding (a stride-p convolution = a
+ * dense layer over each flattened patch), a learned position embedding, core's
+ * pre-norm TransformerEncoder with any registered attention, mean pooling over the
+ * tokens, and a linear head.
  *
  * Mean pooling rather than a class token keeps the token count at (H/p)·(W/p), so
  * variants that need the token grid (FLatten's depthwise convolution, AFT-conv)
  * get an exact `grid: [H/p, W/p]`.
+ *
+ * Why not `@attention-zoo/vision-backbones`' DeiT (which, with `classToken: false`,
+ * is nearly this stack): DeiT takes RGB images only — its patch kernel is
+ * [p, p, 3, C] and it refuses `[28, 28, 1]` with an AttentionInputError — so MNIST
+ * would need its grey level copied into three channels (three times the
+ * patch-embedding weights for the same information). And DeiT is one layer
+ * (`AttentionZoo>DeiT`) holding its blocks inside: the demo registers only core and
+ * the variant packages before `loadLayersModel`, and its attention view finds the
+ * `TransformerEncoder` among the model's layers, so it could neither load nor look
+ * into an export built on DeiT. This model is built from core's shared layers (its
+ * encoder's `TransformerBlock` is the block class DeiT's blocks are too), and the
+ * model the demo ships keeps loading.
  */
 import * as tfl from '@tensorflow/tfjs-layers';
-import { PositionEmbedding, TransformerEncoder } from '@attention-zoo/attention-core';
-import { attentionKeys, type EncoderOptions } from './encoder-options.js';
+import { PositionEmbedding } from '@attention-zoo/attention-core';
+import { classifierHead, encoderLayer, type EncoderOptions } from './encoder.js';
 
 export interface SmallVitOptions extends EncoderOptions {
   /** Image [height, width, channels]. */
@@ -25,7 +36,7 @@ export function smallVit(o: SmallVitOptions): tfl.LayersModel {
   if (h % o.patch !== 0 || w % o.patch !== 0) throw new Error(`small ViT: patch ${o.patch} must divide the image ${h}×${w}`);
   const grid: [number, number] = [h / o.patch, w / o.patch];
   const tokens = grid[0] * grid[1];
-  const keys = attentionKeys(o.attention, { tokens, grid, causal: false });
+  const encoder = encoderLayer(o, { tokens, grid, causal: false }, { layerNormEpsilon: 1e-6 });
   const input = tfl.input({ shape: [h, w, c], name: 'image' });
   // Patch embedding as a dense layer over each flattened p×p×c patch (what a stride-p
   // convolution computes; tfjs's CPU convolution gradient is far slower than a matmul).
@@ -37,14 +48,8 @@ export function smallVit(o: SmallVitOptions): tfl.LayersModel {
     .dense({ units: o.dim, name: 'patch_embed', kernelInitializer: tfl.initializers.glorotUniform({ seed: o.seed + 1 }) })
     .apply(x) as tfl.SymbolicTensor; // [B, N, dim]
   x = new PositionEmbedding({ tokens, dim: o.dim, seed: o.seed + 2, name: 'pos_embed' }).apply(x) as tfl.SymbolicTensor;
-  const encoder = new TransformerEncoder({
-    dim: o.dim, numHeads: o.heads, depth: o.depth, mlpRatio: o.mlpRatio, dropPathRate: o.dropPath,
-    attention: o.attention, grid: keys.grid, maxTokens: keys.maxTokens, layerNormEpsilon: 1e-6, seed: o.seed + 3, name: 'encoder',
-  });
-  x = encoder.apply(x) as tfl.SymbolicTensor;
+  x = encoder.apply(x) as tfl.SymbolicTensor; // [B, N, dim]
   x = tfl.layers.globalAveragePooling1d({ name: 'pool' }).apply(x) as tfl.SymbolicTensor; // [B, dim]
-  const logits = tfl.layers
-    .dense({ units: o.classes, name: 'head', kernelInitializer: tfl.initializers.glorotUniform({ seed: o.seed + 4 }) })
-    .apply(x) as tfl.SymbolicTensor;
+  const logits = classifierHead(o, o.classes).apply(x) as tfl.SymbolicTensor;
   return tfl.model({ inputs: input, outputs: logits, name: 'small_vit' });
 }

@@ -1,28 +1,29 @@
 import type { TrainConfig } from '../config.js';
 import type { Metric, TrainMetric, EvalMetric } from '../train/metrics.js';
-import type { RunSummary } from '../train/run.js';
-import { lineChart, type Series } from './svg-plot.js';
+import type { RunSummary } from './run-summary.js';
+import { lineChartSvg, type Series } from '@attention-zoo/plots';
 
 const train = (ms: Metric[]) => ms.filter((m): m is TrainMetric => m.kind === 'train');
 const evals = (ms: Metric[]) => ms.filter((m): m is EvalMetric => m.kind === 'eval');
 
-/** loss / accuracy against steps and against wall-clock seconds. */
-export function runPlots(ms: Metric[], title: string): Record<string, string> {
+/** loss / accuracy against steps and against wall-clock seconds (accuracy on 0..100 %). */
+export async function runPlots(ms: Metric[], title: string): Promise<Record<string, string>> {
   const t = train(ms);
   const v = evals(ms);
-  const pair = (xOf: (m: Metric) => number, xLabel: string, what: 'loss' | 'accuracy'): string => {
+  const pair = (xOf: (m: Metric) => number, xTitle: string, what: 'loss' | 'accuracy'): Promise<string> => {
     const k = what === 'accuracy' ? 100 : 1;
     const series: Series[] = [
       { name: `train ${what}`, points: t.map((m) => [xOf(m), k * m[what]]) },
       { name: `validation ${what}`, points: v.map((m) => [xOf(m), k * m[what]]) },
     ];
-    return lineChart({ title: `${title}: ${what}`, xLabel, yLabel: what === 'accuracy' ? 'accuracy (%)' : 'cross-entropy', series });
+    const y = what === 'accuracy' ? { title: 'accuracy (%)', domain: [0, 100] as const } : { title: 'cross-entropy' };
+    return lineChartSvg({ title: `${title}: ${what}`, x: { title: xTitle }, y, series });
   };
   return {
-    'loss.svg': pair((m) => m.step, 'step', 'loss'),
-    'accuracy.svg': pair((m) => m.step, 'step', 'accuracy'),
-    'loss-wall.svg': pair((m) => m.wallSeconds, 'wall-clock seconds', 'loss'),
-    'accuracy-wall.svg': pair((m) => m.wallSeconds, 'wall-clock seconds', 'accuracy'),
+    'loss.svg': await pair((m) => m.step, 'step', 'loss'),
+    'accuracy.svg': await pair((m) => m.step, 'step', 'accuracy'),
+    'loss-wall.svg': await pair((m) => m.wallSeconds, 'wall-clock seconds', 'loss'),
+    'accuracy-wall.svg': await pair((m) => m.wallSeconds, 'wall-clock seconds', 'accuracy'),
   };
 }
 
@@ -48,8 +49,8 @@ export function runReport(c: TrainConfig, s: RunSummary, header: string[], ms: M
     `| parameters | ${s.parameters.toLocaleString('en-US')} |`,
     `| training speed | ${s.samplesPerSec.toFixed(0)} samples/s |`,
     `| wall-clock | ${s.wallSeconds.toFixed(1)} s |`,
-    `| peak tensor memory (one train step) | ${mib(s.peakTensorBytes)} |`,
-    `| peak process memory (RSS) | ${mib(s.peakRssBytes)} |`,
+    `| peak tensor memory (one train step, each buffer once) | ${mib(s.peakTensorBytes)} |`,
+    `| peak process memory (RSS, sampled during this run) | ${mib(s.peakRssBytes)} |`,
     `| backend | ${s.backend} |`,
     '',
     '## Validation',

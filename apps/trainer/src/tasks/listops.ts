@@ -1,6 +1,6 @@
-import { sequenceClassifier } from '../models/sequence-classifier.js';
 import { END, generateListOps, OPERATORS, type ListOpsExample } from './listops-lra.js';
-import { limit, type Examples, type TaskSpec } from './task.js';
+import { sequenceTask } from './sequence-task.js';
+import { DIGITS, type Examples, type TaskSpec } from './task.js';
 
 /** Ids: 0 = padding, 1 = [CLS], then the 4 operators, `X` (= `]`) and the digits. */
 export const LISTOPS_VOCAB = ['<pad>', '<cls>', ...OPERATORS, END, '0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];
@@ -30,17 +30,17 @@ export const LISTOPS_TASK: TaskSpec = {
     const tokens = o.maxLength; // at most maxLength-1 expression tokens, plus [CLS]
     const enc = (from: number, to: number) => encodeListOps(all.slice(from, to), tokens);
     const v = o.train + o.validation;
-    return {
-      train: limit(enc(0, o.train), c.data.trainLimit),
-      validation: limit(enc(o.train, v), c.data.validationLimit),
-      test: limit(enc(v, v + o.test), c.data.testLimit),
-      inputShape: [tokens],
-      inputDtype: 'int32',
-      classes: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'],
+    return sequenceTask({
+      train: enc(0, o.train),
+      validation: enc(o.train, v),
+      test: enc(v, v + o.test),
+      tokens,
       vocabulary: LISTOPS_VOCAB,
+      classes: DIGITS,
+      pool: 'first',
+      causal: false,
       preprocessing: `ids of [CLS] + the expression's tokens (vocabulary order), padded with 0 to ${tokens}`,
       describe: `ListOps, ${o.minLength} < length < ${o.maxLength}, depth ≤ ${o.maxDepth}, ≤ ${o.maxArgs} args; ${o.train}/${o.validation}/${o.test} examples, seed ${c.seed}`,
-      buildModel: (e) => sequenceClassifier({ ...e, tokens, vocab: LISTOPS_VOCAB.length, classes: 10, pool: 'first', causal: false }),
-    };
+    });
   },
 };

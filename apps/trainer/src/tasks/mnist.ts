@@ -1,6 +1,6 @@
 import { loadMnist, mnistDataDir, type MnistSplit } from '../data/mnist.js';
 import { smallVit } from '../models/small-vit.js';
-import { limit, type Examples, type TaskSpec } from './task.js';
+import { DIGITS, type Examples, type TaskSpec } from './task.js';
 
 /** The last 5,000 training images are the validation split (as Keras/torchvision examples do); the 10,000 test images are the test split. */
 const VALIDATION = 5000;
@@ -22,12 +22,12 @@ export const MNIST_TASK: TaskSpec = {
     const { train, test } = loadMnist(c.data.dataDir ?? mnistDataDir());
     const cut = train.n - VALIDATION;
     return {
-      train: limit(toExamples(train, 0, cut), c.data.trainLimit),
-      validation: limit(toExamples(train, cut, train.n), c.data.validationLimit),
-      test: limit(toExamples(test, 0, test.n), c.data.testLimit),
+      train: toExamples(train, 0, cut),
+      validation: toExamples(train, cut, train.n),
+      test: toExamples(test, 0, test.n),
       inputShape: [28, 28, 1],
       inputDtype: 'float32',
-      classes: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'],
+      classes: DIGITS,
       preprocessing: 'grey levels 0..255 divided by 255 (0 = background), shape [28, 28, 1]',
       describe: `MNIST, ${cut} train / ${VALIDATION} validation / ${test.n} test images`,
       buildModel: (e) => smallVit({ ...e, image: [28, 28, 1], patch: c.model.patch, classes: 10 }),

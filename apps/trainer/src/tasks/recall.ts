@@ -5,8 +5,8 @@
  * attention — the long-range retrieval that linear and sparse variants find hardest.
  */
 import { Rng } from '../data/rng.js';
-import { sequenceClassifier } from '../models/sequence-classifier.js';
-import { limit, type Examples, type TaskSpec } from './task.js';
+import { sequenceTask } from './sequence-task.js';
+import type { Examples, TaskSpec } from './task.js';
 
 export interface RecallOptions {
   pairs: number;
@@ -46,17 +46,17 @@ export const RECALL_TASK: TaskSpec = {
     const o = c.data.recall;
     const tokens = 2 * o.pairs + 1;
     // Distinct seeds per split, so the splits are independent draws.
-    return {
-      train: limit(generateRecall(o.train, c.seed * 3 + 1, o), c.data.trainLimit),
-      validation: limit(generateRecall(o.validation, c.seed * 3 + 2, o), c.data.validationLimit),
-      test: limit(generateRecall(o.test, c.seed * 3 + 3, o), c.data.testLimit),
-      inputShape: [tokens],
-      inputDtype: 'int32',
-      classes: Array.from({ length: o.values }, (_, i) => `v${i}`),
+    return sequenceTask({
+      train: generateRecall(o.train, c.seed * 3 + 1, o),
+      validation: generateRecall(o.validation, c.seed * 3 + 2, o),
+      test: generateRecall(o.test, c.seed * 3 + 3, o),
+      tokens,
       vocabulary: [...Array.from({ length: o.keys }, (_, i) => `k${i}`), ...Array.from({ length: o.values }, (_, i) => `v${i}`)],
+      classes: Array.from({ length: o.values }, (_, i) => `v${i}`),
+      pool: 'last',
+      causal: true,
       preprocessing: `ids: keys 0..${o.keys - 1}, values ${o.keys}..${o.keys + o.values - 1}; ${tokens} tokens`,
       describe: `associative recall, ${o.pairs} pairs (${tokens} tokens), ${o.keys} keys, ${o.values} values; ${o.train}/${o.validation}/${o.test} examples`,
-      buildModel: (e) => sequenceClassifier({ ...e, tokens, vocab: o.keys + o.values, classes: o.values, pool: 'last', causal: true }),
-    };
+    });
   },
 };

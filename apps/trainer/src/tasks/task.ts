@@ -1,6 +1,6 @@
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { TrainConfig } from '../config.js';
-import type { EncoderOptions } from '../models/encoder-options.js';
+import type { EncoderOptions } from '../models/encoder.js';
 
 /** One split: `n` examples, inputs flattened example-major. */
 export interface Examples {
@@ -36,9 +36,14 @@ export interface TaskSpec {
   causal: boolean;
   /** Task defaults over BASE_CONFIG. */
   defaults: Partial<Omit<TrainConfig, 'data'>> & { data?: Partial<TrainConfig['data']> };
+  /** The task's whole splits and model for a config (`prepareTask` applies the split limits). */
   prepare(config: TrainConfig): Promise<PreparedTask>;
 }
 
+/** The class names of the digit-valued tasks (MNIST, ListOps). */
+export const DIGITS = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];
+
+/** The first `max` examples of a split (0 = all). */
 export function limit(e: Examples, max: number): Examples {
   if (!max || max >= e.n) return e;
   const per = e.x.length / e.n;

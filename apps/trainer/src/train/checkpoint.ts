@@ -67,7 +67,7 @@ export class Checkpoints {
   readonly dir: string;
 
   constructor(
-    runDir: string,
+    readonly runDir: string,
     private readonly keep = 2,
   ) {
     this.dir = join(runDir, 'checkpoints');
@@ -163,5 +163,14 @@ export class Checkpoints {
     const optimizerWeights = specs.map((s) => ({ name: s.name, tensor: named[s.name]! }));
     const state = JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8')) as CheckpointState;
     return { model, optimizerWeights, state };
+  }
+
+  /** The newest checkpoint's model and run state, without Adam's (eval and export); `what` names the use in the error when there is none. */
+  async loadNewestModel(what: string): Promise<{ name: string; model: tfl.LayersModel; state: CheckpointState }> {
+    const name = this.latest();
+    if (!name) throw new Error(`${this.runDir}: no checkpoint to ${what}`);
+    const { model, optimizerWeights, state } = await this.load(name);
+    tf.dispose(optimizerWeights.map((w) => w.tensor));
+    return { name, model, state };
   }
 }

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import type { Examples } from '../tasks/task.js';
+import type { PreparedTask } from '../tasks/task.js';
 import { makeBatch } from './batch.js';
 import { correct, crossEntropy } from './loss.js';
 
@@ -10,18 +10,18 @@ export interface EvalResult {
   n: number;
 }
 
-/** Loss and accuracy of `model` on every example of `e`, in batches (inference mode). */
-export async function evaluate(
-  model: tfl.LayersModel,
-  e: Examples,
-  shape: { inputShape: number[]; inputDtype: 'float32' | 'int32' },
-  batchSize: number,
-): Promise<EvalResult> {
+/**
+ * Loss and accuracy of `model` on every example of one split, in inference mode,
+ * in batches of the training batch size or 128, whichever is larger (no gradients are held).
+ */
+export async function evaluate(model: tfl.LayersModel, data: PreparedTask, split: 'validation' | 'test', trainBatchSize: number): Promise<EvalResult> {
+  const e = data[split];
+  const batchSize = Math.max(trainBatchSize, 128);
   let lossSum = 0;
   let hits = 0;
   for (let start = 0; start < e.n; start += batchSize) {
     const idx = Array.from({ length: Math.min(batchSize, e.n - start) }, (_, i) => start + i);
-    const { x, y } = makeBatch(e, idx, shape.inputShape, shape.inputDtype);
+    const { x, y } = makeBatch(e, idx, data.inputShape, data.inputDtype);
     const [l, c] = tf.tidy(() => {
       const logits = model.apply(x, { training: false }) as tf.Tensor;
       return [tf.mul(crossEntropy(logits, y), idx.length), correct(logits, y)];

@@ -1,5 +1,5 @@
 import type * as tf from '@tensorflow/tfjs-core';
-import { registerAttention } from '@attention-zoo/attention-core';
+import { option, registerAttention, z } from '@attention-zoo/attention-core';
 import { AFT_PAPER } from '../paper.js';
 import { mergeHeads, splitHeads } from '@attention-zoo/attention-core/ops';
 import { aftConv } from './op.js';
@@ -11,6 +11,13 @@ registerAttention({
   summary: 'AFT-conv: per head, a depthwise s×s convolution with kernel exp(w) − 1 over the token grid plus global sums (AFT-local with shared weights); one key channel per head.',
   paper: AFT_PAPER,
   layer: AftConv,
+  options: {
+    // Side of the depthwise kernel on the grid, odd; at most the grid (checked by the layer).
+    kernelSize: option.int(1, 255),
+    reparameterize: z.boolean(),
+    // The gate starts at sigmoid(gammaInit)·…; |γ| past 30 only saturates (and overflows exp).
+    gammaInit: z.number().min(-30).max(30),
+  },
   complexity: { time: 'O(T·s²·d)', memory: 'O(T·d)' },
   cost: ({ tokens: t, dim: d, numHeads: h, batch = 1, kernelSize = 7 }) => ({
     // q, v, out projections [d, d]; k [d, h]; depthwise s×s on d + h channels; the global sums.

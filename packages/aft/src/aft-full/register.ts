@@ -1,5 +1,5 @@
 import type * as tf from '@tensorflow/tfjs-core';
-import { registerAttention } from '@attention-zoo/attention-core';
+import { option, registerAttention } from '@attention-zoo/attention-core';
 import { AFT_PAPER } from '../paper.js';
 import { aftFull } from './op.js';
 import { AftFull } from './layer.js';
@@ -10,6 +10,10 @@ registerAttention({
   summary: 'AFT-full: σ(Q) ⊙ Σ exp(K + w)V / Σ exp(K + w) with learned pair-wise position biases w [T, T]; no q·k product.',
   paper: AFT_PAPER,
   layer: AftFull,
+  options: {
+    // d' of the factorised position bias w = u vᵀ; default: a full [maxTokens, maxTokens] w.
+    factorDim: option.int(1, 4096),
+  },
   complexity: { time: 'O(T²·d)', memory: 'O(T·d + T²) (T² for exp(w), no batch)' },
   cost: ({ tokens: t, dim: d, batch = 1 }) => ({
     // q, k, v, out projections; exp(w) [T, T] times [exp(K)⊙V | exp(K)] [T, 2d].

@@ -1,5 +1,5 @@
 import type * as tf from '@tensorflow/tfjs-core';
-import { registerAttention } from '@attention-zoo/attention-core';
+import { option, registerAttention } from '@attention-zoo/attention-core';
 import { AFT_PAPER } from '../paper.js';
 import { aftLocal } from './op.js';
 import { AftLocal } from './layer.js';
@@ -10,6 +10,12 @@ registerAttention({
   summary: 'AFT-local: AFT-full with position biases learned inside the window |t − t\'| < s and 0 outside (global connectivity kept); band-only computation.',
   paper: AFT_PAPER,
   layer: AftLocal,
+  options: {
+    // d' of the factorised position bias w = u vᵀ; default: a full [maxTokens, maxTokens] w.
+    factorDim: option.int(1, 4096),
+    // Half-width s of the local window; a window wider than the sequence covers it all (no padding).
+    windowSize: option.int(),
+  },
   complexity: { time: 'O(T·s·d)', memory: 'O(T·d + T·s)' },
   cost: ({ tokens: t, dim: d, batch = 1, windowSize = 32 }) => {
     const c = Math.min(Math.max(windowSize - 1, 1), t); // block length; each query block reads 3 blocks of keys

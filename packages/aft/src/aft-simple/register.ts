@@ -9,6 +9,7 @@ registerAttention({
   summary: 'AFT-simple: σ(Q_t) ⊙ Σ_t\' softmax_t\'(K) ⊙ V_t\' (AFT without position biases), linear in T; causal by a running-max prefix scan.',
   paper: AFT_PAPER,
   layer: AftSimple,
+  options: {},
   complexity: { time: 'O(T·d)', memory: 'O(T·d)' },
   cost: ({ tokens: t, dim: d, batch = 1 }) => ({
     // q, k, v, out projections; exp(K), exp(K)⊙V, the sums, the gate and the ratio: a few T·d each.

@@ -19,7 +19,8 @@ function dropMaskedKeys(k: tf.Tensor3D, mask: tf.Tensor2D | undefined): tf.Tenso
  * What the AFT layers share: Q, K, V linear projections of x (AFT has no q·k
  * product, so no head split for full/simple/local: each channel mixes on its own),
  * the AFT op on `[batch, tokens, dim]`, dropout on the mixed values (AFT has no
- * attention matrix to drop), and `attentionMap` from the implied attention.
+ * attention matrix to drop), `attentionMap` from the implied attention, and for
+ * the forms that decode token by token, the projections of one token (`aftStep`).
  */
 export abstract class AftLayer extends AttentionLayer {
   /** The variant's op on the projections q, k, v `[batch, T, dim]` → `[batch, T, dim]`. */
@@ -27,6 +28,24 @@ export abstract class AftLayer extends AttentionLayer {
 
   /** Effective biases `[1 | heads, T, T]` for `attentionMap` (before the causal mask). Dense: small T only. */
   protected abstract impliedBias(tokens: number): tf.Tensor3D;
+
+  /**
+   * One causal token of the AFT op: q, k, v `[batch, 1, dim]` at `position` and the state →
+   * the mixed token and the next state (forms with `incremental`).
+   */
+  protected aftStep(
+    _q: tf.Tensor3D,
+    _k: tf.Tensor3D,
+    _v: tf.Tensor3D,
+    _state: Readonly<Record<string, tf.Tensor>>,
+    _position: number,
+  ): { mixed: tf.Tensor3D; tensors: Record<string, tf.Tensor> } {
+    throw new Error(`${this.who}: this AFT form has no incremental step`);
+  }
+
+  protected override stepTokens(x: tf.Tensor3D, state: Readonly<Record<string, tf.Tensor>>, position: number) {
+    return this.aftStep(this.project('q', x), this.project('k', x), this.project('v', x), state, position);
+  }
 
   protected override mixTokens(x: tf.Tensor3D, _context: tf.Tensor3D, ctx: MixContext): tf.Tensor3D {
     const y = this.aft(this.project('q', x), dropMaskedKeys(this.project('k', x), ctx.keyPaddingMask), this.project('v', x));

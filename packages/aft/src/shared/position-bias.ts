@@ -43,3 +43,12 @@ export function denseBias(w: PositionBias, tokens: number): tf.Tensor2D {
     return tf.matMul(u, v, false, true); // [T, T]
   });
 }
+
+/** w_{t, from … from + count − 1}, the biases query t gives `count` consecutive keys: `[count]` (decoding reads one row). */
+export function biasRow(w: PositionBias, t: number, from: number, count: number): tf.Tensor1D {
+  return tf.tidy(() => {
+    if (!isFactorised(w)) return tf.reshape(tf.slice(w, [t, from], [1, count]), [count]) as tf.Tensor1D;
+    const d = w.u.shape[1];
+    return tf.reshape(tf.matMul(tf.slice(w.u, [t, 0], [1, d]), tf.slice(w.v, [from, 0], [count, d]), false, true), [count]) as tf.Tensor1D; // u_t v_jᵀ
+  });
+}

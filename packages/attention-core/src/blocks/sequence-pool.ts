@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { serialization } from '@tensorflow/tfjs-core';
 import { layers } from '@tensorflow/tfjs-layers';
 import { AttentionConfigError } from '../errors.js';
-import { checkMaskValues } from '../ops/masks.js';
+import { checkKeyPaddingMask } from '../ops/masks.js';
 import { registerLayerClass } from '../registry.js';
 import { defaultLayerName } from './layer-name.js';
 
@@ -45,7 +45,7 @@ export class SequencePool extends layers.Layer {
     const list = Array.isArray(inputs) ? inputs : [inputs];
     const x = list[0] as tf.Tensor3D;
     const mask = list[1] as tf.Tensor2D | undefined;
-    if (mask) checkMaskValues(mask, `SequencePool '${this.name}'`);
+    if (mask) checkKeyPaddingMask(mask, x.shape[0], x.shape[1], `SequencePool '${this.name}'`);
     return tf.tidy(() => {
       const [b, n, d] = x.shape;
       if (this.pool === 'first') return tf.reshape(tf.slice(x, [0, 0, 0], [b, 1, d]), [b, d]);

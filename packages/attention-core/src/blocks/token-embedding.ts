@@ -36,6 +36,12 @@ export class TokenEmbedding extends layers.Layer {
     this.built = true;
   }
 
+  /** The table E `[vocab, dim]` (a tied output head reads it as Eᵀ). */
+  get embeddings(): LayerVariable {
+    if (!this.table) throw new Error(`TokenEmbedding '${this.name}': the table exists once the layer is built`);
+    return this.table;
+  }
+
   override computeOutputShape(inputShape: (number | null)[] | (number | null)[][]): (number | null)[] {
     const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as (number | null)[];
     return [...shape, this.dim];

@@ -4,6 +4,7 @@ import { layers, type LayerVariable } from '@tensorflow/tfjs-layers';
 import { AttentionConfigError, AttentionInputError, shapeToString } from '../errors.js';
 import { AttentionLayer } from '../layers/attention-layer.js';
 import { SHARED_CONFIG_KEYS, type AttentionConfig } from '../layers/config.js';
+import type { AttentionState, AttentionStepOptions, AttentionStepResult } from '../layers/incremental.js';
 import { compositeWeights, PathWeights } from '../layers/path-weights.js';
 import { dense } from '../ops/dense.js';
 import { dropPath } from '../ops/drop-path.js';
@@ -160,19 +161,42 @@ export class TransformerBlock extends layers.Layer {
     const training = kwargs['training'] === true;
     const seed = this.shared.seed === undefined ? undefined : this.shared.seed + 15485863 * ++this.calls;
     return tf.tidy(() => {
-      const w = (p: string) => this.paths.get(p).read();
-      const ln = (t: tf.Tensor, n: string) => layerNorm(t, w(`${n}/gamma`) as tf.Tensor1D, w(`${n}/beta`) as tf.Tensor1D, this.layerNormEpsilon);
-      const h = ln(x, 'norm1');
+      const h = this.norm(x, 'norm1');
       const { context: _c, keyPaddingMask: _m, ...rest } = kwargs;
       const a = this.attn.call(attentionInputs(h as tf.Tensor3D, given), rest);
-      let y = tf.add(x, dropPath(a, this.dropPathRate, training, seed));
-      let m = gelu(dense(ln(y, 'norm2'), w('mlp/fc1/kernel') as tf.Tensor2D, w('mlp/fc1/bias') as tf.Tensor1D));
-      if (training && this.mlpDropout > 0) m = tf.dropout(m, this.mlpDropout, undefined, seed);
-      m = dense(m, w('mlp/fc2/kernel') as tf.Tensor2D, w('mlp/fc2/bias') as tf.Tensor1D);
-      if (training && this.mlpDropout > 0) m = tf.dropout(m, this.mlpDropout, undefined, seed === undefined ? undefined : seed + 1);
-      y = tf.add(y, dropPath(m, this.dropPathRate, training, seed === undefined ? undefined : seed + 2));
-      return y;
+      return this.residualMlp(x, a, training, seed);
     });
+  }
+
+  /**
+   * Decodes one token `[batch, 1, dim]` at the attention state's position (a causal
+   * attention with an incremental form): the block's output for that token and the
+   * attention's next state. Inference only. See `AttentionLayer.step`.
+   */
+  step(x: tf.Tensor3D, state: AttentionState, options: AttentionStepOptions = {}): AttentionStepResult {
+    const h = this.norm(x, 'norm1');
+    const r = this.attn.step(h as tf.Tensor3D, state, options);
+    h.dispose();
+    const output = tf.tidy(() => this.residualMlp(x, r.output, false, undefined) as tf.Tensor3D);
+    r.output.dispose();
+    return { output, state: r.state };
+  }
+
+  private norm(t: tf.Tensor, n: 'norm1' | 'norm2'): tf.Tensor {
+    const w = (p: string) => this.paths.get(p).read() as tf.Tensor1D;
+    return layerNorm(t, w(`${n}/gamma`), w(`${n}/beta`), this.layerNormEpsilon);
+  }
+
+  /** y = x + DropPath(a), then y + DropPath(MLP(LN(y))). */
+  private residualMlp(x: tf.Tensor, a: tf.Tensor, training: boolean, seed: number | undefined): tf.Tensor {
+    const w = (p: string) => this.paths.get(p).read();
+    let y = tf.add(x, dropPath(a, this.dropPathRate, training, seed));
+    let m = gelu(dense(this.norm(y, 'norm2'), w('mlp/fc1/kernel') as tf.Tensor2D, w('mlp/fc1/bias') as tf.Tensor1D));
+    if (training && this.mlpDropout > 0) m = tf.dropout(m, this.mlpDropout, undefined, seed);
+    m = dense(m, w('mlp/fc2/kernel') as tf.Tensor2D, w('mlp/fc2/bias') as tf.Tensor1D);
+    if (training && this.mlpDropout > 0) m = tf.dropout(m, this.mlpDropout, undefined, seed === undefined ? undefined : seed + 1);
+    y = tf.add(y, dropPath(m, this.dropPathRate, training, seed === undefined ? undefined : seed + 2));
+    return y;
   }
 
   override getConfig(): serialization.ConfigDict {

@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { serialization } from '@tensorflow/tfjs-core';
-import { layers, type LayerVariable } from '@tensorflow/tfjs-layers';
-import { AttentionConfigError } from '../errors.js';
+import { input as symbolicInput, layers, type LayerVariable } from '@tensorflow/tfjs-layers';
+import { AttentionConfigError, AttentionInputError } from '../errors.js';
+import type { AttentionState, AttentionStepOptions } from '../layers/incremental.js';
 import { AttentionLayer } from '../layers/attention-layer.js';
 import { compositeWeights, PathWeights } from '../layers/path-weights.js';
 import { layerNorm } from '../ops/layer-norm.js';
@@ -121,6 +122,35 @@ export class TransformerEncoder extends layers.Layer {
       const w = (p: string) => this.paths.get(p).read() as tf.Tensor1D;
       return layerNorm(x, w('norm/gamma'), w('norm/beta'), this.cfg.layerNormEpsilon ?? 1e-5);
     });
+  }
+
+  /** One decoding state per block (see `AttentionLayer.initialState`); builds the encoder if needed. */
+  initialState(batchSize: number): AttentionState[] {
+    if (!this.built) this.apply(symbolicInput({ shape: [null, this.cfg.dim] }));
+    return this.blocks.map((b) => b.attn.initialState(batchSize));
+  }
+
+  /**
+   * Decodes one token `[batch, 1, dim]` through every block, threading each block's
+   * attention state: the encoder's output for that token and the next states.
+   */
+  step(x: tf.Tensor3D, states: readonly AttentionState[], options: AttentionStepOptions = {}): { output: tf.Tensor3D; states: AttentionState[] } {
+    if (states.length !== this.depth) {
+      throw new AttentionInputError(`TransformerEncoder '${this.name}': step needs one state per block (${this.depth}), got ${states.length}`);
+    }
+    let h = x;
+    const next: AttentionState[] = [];
+    this.blocks.forEach((b, i) => {
+      const r = b.step(h, states[i]!, options);
+      if (h !== x) h.dispose();
+      h = r.output;
+      next.push(r.state);
+    });
+    if (!this.finalNorm) return { output: h, states: next };
+    const w = (p: string) => this.paths.get(p).read() as tf.Tensor1D;
+    const output = layerNorm(h, w('norm/gamma'), w('norm/beta'), this.cfg.layerNormEpsilon ?? 1e-5) as tf.Tensor3D;
+    h.dispose();
+    return { output, states: next };
   }
 
   override getConfig(): serialization.ConfigDict {

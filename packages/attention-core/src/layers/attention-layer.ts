@@ -1,10 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { layers, type LayerVariable } from '@tensorflow/tfjs-layers';
+import { input as symbolicInput, layers, type LayerVariable } from '@tensorflow/tfjs-layers';
 import { AttentionConfigError, AttentionInputError, NumericsError, shapeToString } from '../errors.js';
 import { canReadSync, checkFiniteLater, checkFiniteNow } from '../numerics.js';
 import { dense } from '../ops/dense.js';
 import { mergeHeads, splitHeads } from '../ops/heads.js';
-import { checkMaskValues } from '../ops/masks.js';
+import { checkKeyPaddingMask } from '../ops/masks.js';
 import {
   resolveAttentionConfig,
   type AttentionCapabilities,
@@ -12,7 +12,9 @@ import {
   type ResolvedAttentionConfig,
 } from './config.js';
 import { DEFAULT_CAPABILITIES } from './capabilities.js';
+import { disposeState, type AttentionState, type AttentionStepOptions, type AttentionStepResult } from './incremental.js';
 import { PathWeights, type InitSpec } from './path-weights.js';
+import { declaredOptionsOf } from '../registry.js';
 import { defaultLayerName } from '../blocks/layer-name.js';
 
 type Shape = (number | null)[];
@@ -101,7 +103,7 @@ export abstract class AttentionLayer extends layers.Layer {
     }
     super({ name, trainable: config?.trainable ?? true });
     const who = `${className.slice(className.lastIndexOf('>') + 1)} '${name}'`;
-    const r: ResolvedAttentionConfig = resolveAttentionConfig(who, config, this.capabilities);
+    const r: ResolvedAttentionConfig = resolveAttentionConfig(who, config, this.capabilities, declaredOptionsOf(new.target));
     this.dim = r.dim;
     this.numHeads = r.numHeads;
     this.headDim = r.headDim;
@@ -144,6 +146,44 @@ export abstract class AttentionLayer extends layers.Layer {
   /** Attention weights `[batch, heads, queries, keys]` for `attentionMap` (variants with a map). */
   protected mixWeights(_q: tf.Tensor4D, _k: tf.Tensor4D, _ctx: MixContext): tf.Tensor4D {
     throw new Error(`${this.who}: attentionMap is not defined for this variant`);
+  }
+
+  /**
+   * Incremental decoding, for variants that declare `incremental`: the state before the
+   * first token, tensors by name (running sums, an empty cache, a zeroed window buffer).
+   */
+  protected initialMixState(_batch: number): Record<string, tf.Tensor> {
+    throw new Error(`${this.who}: a variant that declares incremental must implement initialMixState()`);
+  }
+
+  /**
+   * One decoding step on heads-first q, k, v of the new token `[batch, heads, 1, headDim]`:
+   * the new token's mixed value `[batch, heads, 1, headDim]` and the next state's tensors.
+   * `position` is the new token's index (0 for the first).
+   */
+  protected stepMix(
+    _q: tf.Tensor4D,
+    _k: tf.Tensor4D,
+    _v: tf.Tensor4D,
+    _state: Readonly<Record<string, tf.Tensor>>,
+    _position: number,
+  ): { out: tf.Tensor4D; tensors: Record<string, tf.Tensor> } {
+    throw new Error(`${this.who}: a variant that declares incremental must implement stepMix() or stepTokens()`);
+  }
+
+  /**
+   * One decoding step on the new token `[batch, 1, dim]` before the output projection.
+   * Default: project q/k/v, split heads, `stepMix`, merge heads. Variants that mix over
+   * the whole width (as `mixTokens`) override this instead.
+   */
+  protected stepTokens(
+    x: tf.Tensor3D,
+    state: Readonly<Record<string, tf.Tensor>>,
+    position: number,
+  ): { mixed: tf.Tensor3D; tensors: Record<string, tf.Tensor> } {
+    const { q, k, v } = this.projectHeads(x, x);
+    const { out, tensors } = this.stepMix(q, k, v, state, position);
+    return { mixed: mergeHeads(out), tensors };
   }
 
   /** The variant's own config keys, merged into `getConfig()`. */
@@ -210,6 +250,68 @@ export abstract class AttentionLayer extends layers.Layer {
     return this.seed === undefined ? undefined : this.seed + 104729 * ++this.callCount;
   }
 
+  // ---- incremental decoding ----------------------------------------------------
+
+  /**
+   * The decoding state before the first token, for a batch of `batchSize` sequences
+   * (variants with `capabilities.incremental`, built with `causal: true`). Builds the
+   * layer if needed. Dispose it (or the last state `step` returned) with `disposeState`.
+   */
+  initialState(batchSize: number): AttentionState {
+    const kind = this.checkIncremental('initialState');
+    if (!Number.isInteger(batchSize) || batchSize < 1) {
+      throw new AttentionInputError(`${this.who}: initialState(batchSize) needs a positive integer, got ${JSON.stringify(batchSize)}`);
+    }
+    if (!this.built) {
+      // A symbolic call builds the weights under this layer's name scope and computes nothing.
+      const tokens = this.grid ? this.grid[0] * this.grid[1] : (this.maxTokens ?? null);
+      this.apply(symbolicInput({ shape: [tokens, this.dim] }));
+    }
+    const tensors = tf.tidy(() => this.initialMixState(batchSize));
+    return { kind, batch: batchSize, position: 0, tensors };
+  }
+
+  /**
+   * Decodes one token: `x` `[batch, 1, dim]` is the token at `state.position`; returns its
+   * output `[batch, 1, dim]` (what the parallel causal forward gives at that position) and
+   * the next state. The given state stays valid unless `{ disposeState: true }`.
+   * Inference only: no dropout.
+   */
+  step(x: tf.Tensor3D, state: AttentionState, options: AttentionStepOptions = {}): AttentionStepResult {
+    const kind = this.checkIncremental('step');
+    const expect = `[batch=${state?.batch}, 1, dim=${this.dim}]`;
+    if (state == null || state.kind !== kind || !state.tensors) {
+      throw new AttentionInputError(`${this.who}: step(x, state) needs a state from initialState() or a previous step()`);
+    }
+    if (!(x instanceof tf.Tensor) || x.rank !== 3 || x.shape[0] !== state.batch || x.shape[1] !== 1 || x.shape[2] !== this.dim) {
+      throw new AttentionInputError(`${this.who}: step input must be one token ${expect}, got ${shapeToString((x as tf.Tensor)?.shape ?? [])}`);
+    }
+    if (Object.values(state.tensors).some((t) => t.isDisposed)) {
+      throw new AttentionInputError(`${this.who}: step was given a state whose tensors are disposed (pass the state the last step returned)`);
+    }
+    const limit = this.grid ? this.grid[0] * this.grid[1] : this.maxTokens;
+    if (limit !== undefined && state.position >= limit) {
+      throw new AttentionInputError(`${this.who}: position ${state.position} is past the last token this layer was built for (${limit})`);
+    }
+    const { output, tensors } = tf.tidy(() => {
+      const { mixed, tensors } = this.stepTokens(x, state.tensors, state.position); // [B, 1, dim]
+      const output = dense(mixed, this.weight('out/kernel').read() as tf.Tensor2D, this.weight('out/bias').read() as tf.Tensor1D) as tf.Tensor3D;
+      return { output, tensors };
+    });
+    const next: AttentionState = { kind, batch: state.batch, position: state.position + 1, tensors };
+    if (options.disposeState) disposeState(state, next);
+    return { output, state: next };
+  }
+
+  private checkIncremental(what: string) {
+    const kind = this.capabilities.incremental;
+    if (kind === undefined) {
+      throw new AttentionConfigError(`${this.who}: ${what}: this variant has no incremental (token-by-token) form; decode by re-running the causal forward on the prefix`);
+    }
+    if (!this.causal) throw new AttentionConfigError(`${this.who}: ${what}: token-by-token decoding needs a layer built with causal: true`);
+    return kind;
+  }
+
   // ---- tf.layers.Layer --------------------------------------------------------
 
   override build(inputShape: Shape | Shape[]): void {
@@ -222,15 +324,32 @@ export abstract class AttentionLayer extends layers.Layer {
         );
       }
     }
-    const d = this.dim;
-    for (const p of this.projections()) {
-      this.addPathWeight(`${p}/kernel`, [d, d]);
-      if (this.qkvBias) this.addPathWeight(`${p}/bias`, [d]);
+    for (const [i, s] of shapes.slice(0, 2).entries()) {
+      if (s[1] === 0) throw new AttentionInputError(this.noTokens(i === 0 ? 'input' : 'context', s));
     }
-    this.addPathWeight('out/kernel', [d, d]);
-    this.addPathWeight('out/bias', [d]);
-    this.buildMixing(shapes[0]!);
+    const d = this.dim;
+    try {
+      for (const p of this.projections()) {
+        this.addPathWeight(`${p}/kernel`, [d, d]);
+        if (this.qkvBias) this.addPathWeight(`${p}/bias`, [d]);
+      }
+      this.addPathWeight('out/kernel', [d, d]);
+      this.addPathWeight('out/bias', [d]);
+      this.buildMixing(shapes[0]!);
+    } catch (err) {
+      // A failed build (an option that sizes a weight beyond the limit, a shape the variant
+      // refuses) leaves no variable behind, and the layer unbuilt.
+      for (const w of this.weights) w.dispose();
+      // tfjs keeps the variables in two lists and their names in a third, private ones, so they are reset by name.
+      Object.assign(this, { _trainableWeights: [], _nonTrainableWeights: [], _addedWeightNames: [] });
+      this.paths.clear();
+      throw err;
+    }
     this.built = true;
+  }
+
+  private noTokens(what: string, shape: readonly (number | null)[]): string {
+    return `${this.who}: ${what} has 0 tokens (shape ${shapeToString(shape)}); attention needs at least one query and one key token`;
   }
 
   override computeOutputShape(inputShape: Shape | Shape[]): Shape {
@@ -241,18 +360,22 @@ export abstract class AttentionLayer extends layers.Layer {
     const { x, context, keyPaddingMask } = this.unpack(inputs, kwargs);
     const training = kwargs['training'] === true;
     this.checkInputs(x, context, keyPaddingMask);
+    // An empty batch has an empty output (no computation to do, and some kernels refuse size 0).
+    if (x.shape[0] === 0) return tf.zeros(x.shape);
     if (this.checkNumerics) {
       this.numericsCheck(x, 'input');
       if (context !== x) this.numericsCheck(context, 'context');
     }
-    const y = tf.tidy(() => {
-      const mask = keyPaddingMask && (tf.cast(keyPaddingMask, 'float32') as tf.Tensor2D);
-      const ctx: MixContext = { training, keyPaddingMask: mask, x, context, seed: this.nextSeed() };
-      const mixed = this.mixTokens(x, context, ctx); // [B, N, dim]
-      let out = dense(mixed, this.weight('out/kernel').read() as tf.Tensor2D, this.weight('out/bias').read() as tf.Tensor1D);
-      if (training && this.projDropout > 0) out = tf.dropout(out, this.projDropout, undefined, this.nextSeed());
-      return out;
-    });
+    const y = this.naming(() =>
+      tf.tidy(() => {
+        const mask = keyPaddingMask && (tf.cast(keyPaddingMask, 'float32') as tf.Tensor2D);
+        const ctx: MixContext = { training, keyPaddingMask: mask, x, context, seed: this.nextSeed() };
+        const mixed = this.mixTokens(x, context, ctx); // [B, N, dim]
+        let out = dense(mixed, this.weight('out/kernel').read() as tf.Tensor2D, this.weight('out/bias').read() as tf.Tensor1D);
+        if (training && this.projDropout > 0) out = tf.dropout(out, this.projDropout, undefined, this.nextSeed());
+        return out;
+      }),
+    );
     if (this.checkNumerics) {
       try {
         this.numericsCheck(y, 'output');
@@ -276,11 +399,26 @@ export abstract class AttentionLayer extends layers.Layer {
     const context = options.context ?? x;
     this.ensureBuilt(x, context);
     this.checkInputs(x, context, options.keyPaddingMask);
-    return tf.tidy(() => {
-      const mask = options.keyPaddingMask && (tf.cast(options.keyPaddingMask, 'float32') as tf.Tensor2D);
-      const ctx: MixContext = { training: false, keyPaddingMask: mask, x, context };
-      return this.computeAttentionMap(x, context, ctx);
-    });
+    return this.naming(() =>
+      tf.tidy(() => {
+        const mask = options.keyPaddingMask && (tf.cast(options.keyPaddingMask, 'float32') as tf.Tensor2D);
+        const ctx: MixContext = { training: false, keyPaddingMask: mask, x, context };
+        return this.computeAttentionMap(x, context, ctx);
+      }),
+    );
+  }
+
+  /** Runs `body`; an input or config error from a variant's op gains this layer's name. */
+  private naming<T>(body: () => T): T {
+    try {
+      return body();
+    } catch (err) {
+      if ((err instanceof AttentionInputError || err instanceof AttentionConfigError) && !err.message.includes(this.who)) {
+        const Named = err instanceof AttentionInputError ? AttentionInputError : AttentionConfigError;
+        throw new Named(`${this.who}: ${err.message}`);
+      }
+      throw err;
+    }
   }
 
   /** Default map: project q and k, split heads, `mixWeights`. */
@@ -340,6 +478,7 @@ export abstract class AttentionLayer extends layers.Layer {
       throw new AttentionInputError(`${this.who}: input width ${x.shape[2]} does not match dim ${this.dim}; expected ${expect}, got ${shapeToString(x.shape)}`);
     }
     const [batch, tokens] = x.shape as number[];
+    if (tokens === 0) throw new AttentionInputError(this.noTokens('input', x.shape));
     if (context !== x) {
       if (!this.capabilities.crossAttention) {
         throw new AttentionInputError(`${this.who}: this variant does not support cross-attention (a separate context)`);
@@ -351,17 +490,13 @@ export abstract class AttentionLayer extends layers.Layer {
       }
     }
     const keyTokens = context.shape[1]!;
+    if (keyTokens === 0) throw new AttentionInputError(this.noTokens('context', context.shape));
     if (keyPaddingMask != null) {
       if (!this.capabilities.keyPaddingMask) {
         const why = this.capabilities.noKeyPaddingMaskReason;
         throw new AttentionInputError(`${this.who}: this variant does not support a key-padding mask${why ? `: ${why}` : ''}`);
       }
-      if (keyPaddingMask.rank !== 2 || keyPaddingMask.shape[0] !== batch || keyPaddingMask.shape[1] !== keyTokens) {
-        throw new AttentionInputError(
-          `${this.who}: keyPaddingMask must be [batch, keyTokens] = ${shapeToString([batch!, keyTokens])} (1 = real key, 0 = padding), got ${shapeToString(keyPaddingMask.shape)}`,
-        );
-      }
-      checkMaskValues(keyPaddingMask, this.who);
+      checkKeyPaddingMask(keyPaddingMask, batch!, keyTokens, this.who);
     }
     if (this.maxTokens !== undefined) {
       for (const [what, n] of [['input', tokens], ['context', keyTokens]] as const) {

@@ -1,3 +1,5 @@
+import type { IncrementalKind } from './incremental.js';
+
 /** What a variant can do; declared once on the layer class, read by the registry, the conformance kit and the backbones. */
 export interface AttentionCapabilities {
   /** Supports `causal: true`. */
@@ -24,6 +26,12 @@ export interface AttentionCapabilities {
    * `approximate`: a display-only view; `none`: not defined.
    */
   attentionMap: 'exact' | 'approximate' | 'none';
+  /**
+   * With `causal`: the layer decodes one token at a time (`initialState`, `step`) and keeps
+   * a `recurrent` (constant), `window` (bounded by its window) or `cache` (growing) state.
+   * Absent: no incremental form; decoding recomputes the prefix.
+   */
+  incremental?: IncrementalKind;
 }
 
 /** What a variant that declares nothing can do: self-attention on any length, no mask, no causal form, no map. */
@@ -39,15 +47,26 @@ export const DEFAULT_CAPABILITIES: Readonly<AttentionCapabilities> = Object.free
   attentionMap: 'none',
 });
 
+/** Capabilities that are absent unless declared. */
+const OPTIONAL_CAPABILITIES = ['incremental'] as const;
+const INCREMENTAL_KINDS: readonly IncrementalKind[] = ['recurrent', 'window', 'cache'];
+
 /**
  * A variant's capabilities: what it declares, the defaults for the rest. Write only what
  * differs from `DEFAULT_CAPABILITIES`, e.g. `defineCapabilities({ causal: true, attentionMap: 'exact' })`.
  */
 export function defineCapabilities(declared: Partial<AttentionCapabilities>): AttentionCapabilities {
+  const known = [...Object.keys(DEFAULT_CAPABILITIES), ...OPTIONAL_CAPABILITIES];
   for (const key of Object.keys(declared)) {
-    if (!(key in DEFAULT_CAPABILITIES)) {
-      throw new TypeError(`defineCapabilities: unknown capability '${key}'; known: ${Object.keys(DEFAULT_CAPABILITIES).join(', ')}`);
+    if (!known.includes(key)) {
+      throw new TypeError(`defineCapabilities: unknown capability '${key}'; known: ${known.join(', ')}`);
     }
+  }
+  if (declared.incremental !== undefined) {
+    if (!INCREMENTAL_KINDS.includes(declared.incremental)) {
+      throw new TypeError(`defineCapabilities: incremental must be one of ${INCREMENTAL_KINDS.join(', ')}, got ${JSON.stringify(declared.incremental)}`);
+    }
+    if (!declared.causal) throw new TypeError('defineCapabilities: incremental decoding needs causal: true');
   }
   return Object.freeze({ ...DEFAULT_CAPABILITIES, ...declared });
 }

@@ -1,11 +1,14 @@
 import { AttentionConfigError } from '../errors.js';
 import type { AttentionCapabilities } from './capabilities.js';
+import { checkOptions, type OptionSchemas } from './options.js';
 
 export type { AttentionCapabilities } from './capabilities.js';
 
 /**
- * The options every attention layer takes. Variant options extend this; keys
- * a variant does not use are ignored, so one config can be tried across variants.
+ * The options every attention layer takes. Variant options extend this and are declared
+ * (with their types and ranges) in the variant's descriptor; a key the variant does not
+ * declare is an error. To try one config across variants, pass it leniently:
+ * `createAttention(name, config, { lenient: true })` or `pickOptions(name, config)`.
  */
 export interface AttentionConfig {
   /** Model width: input and output are `[batch, tokens, dim]`. */
@@ -50,31 +53,24 @@ export interface ResolvedAttentionConfig {
   seed: number | undefined;
 }
 
-function isPositiveInt(x: unknown): x is number {
-  return typeof x === 'number' && Number.isInteger(x) && x > 0;
-}
-
-function checkRate(who: string, key: string, x: unknown): number {
-  if (x === undefined) return 0;
-  if (typeof x !== 'number' || !(x >= 0 && x < 1)) {
-    throw new AttentionConfigError(`${who}: ${key} must be a number in [0, 1), got ${JSON.stringify(x)}`);
-  }
-  return x;
-}
-
-/** Validates the shared keys against a variant's capabilities; errors name the layer and the key. */
+/**
+ * Validates a layer's config — every key's type and range against the shared and the
+ * variant's declared options (`checkOptions`: an unknown key is an error), then the rules
+ * between keys and the variant's capabilities; errors name the layer and the key.
+ */
 export function resolveAttentionConfig(
   who: string,
   config: AttentionConfig,
   capabilities: AttentionCapabilities,
+  variantOptions: OptionSchemas | undefined,
 ): ResolvedAttentionConfig {
-  if (config == null || typeof config !== 'object') {
+  if (config == null || typeof config !== 'object' || Array.isArray(config)) {
     throw new AttentionConfigError(`${who}: expected a config object with at least { dim, numHeads }, got ${String(config)}`);
   }
+  checkOptions(who, config as unknown as Record<string, unknown>, variantOptions);
   const { dim, numHeads } = config;
-  if (!isPositiveInt(dim)) throw new AttentionConfigError(`${who}: dim must be a positive integer, got ${JSON.stringify(dim)}`);
-  if (!isPositiveInt(numHeads)) {
-    throw new AttentionConfigError(`${who}: numHeads must be a positive integer, got ${JSON.stringify(numHeads)}`);
+  for (const [key, value] of [['dim', dim], ['numHeads', numHeads]] as const) {
+    if (value === undefined) throw new AttentionConfigError(`${who}: ${key} is required (a positive integer)`);
   }
   if (dim % numHeads !== 0) {
     throw new AttentionConfigError(
@@ -82,38 +78,27 @@ export function resolveAttentionConfig(
     );
   }
   const causal = config.causal ?? false;
-  if (typeof causal !== 'boolean') throw new AttentionConfigError(`${who}: causal must be a boolean, got ${JSON.stringify(causal)}`);
   if (causal && !capabilities.causal) throw new AttentionConfigError(`${who}: this variant has no causal form (causal: true)`);
   let grid: [number, number] | undefined;
   if (config.grid !== undefined && config.grid !== null) {
-    const g = config.grid as unknown;
-    if (!Array.isArray(g) || g.length !== 2 || !isPositiveInt(g[0]) || !isPositiveInt(g[1])) {
-      throw new AttentionConfigError(`${who}: grid must be [height, width] with positive integers, got ${JSON.stringify(g)}`);
-    }
-    grid = [g[0], g[1]];
+    grid = [config.grid[0], config.grid[1]];
   } else if (capabilities.needsGrid) {
     throw new AttentionConfigError(`${who}: this variant needs the token grid: pass grid: [height, width] (tokens in row-major order)`);
   }
   let maxTokens: number | undefined;
   if (config.maxTokens !== undefined && config.maxTokens !== null) {
-    if (!isPositiveInt(config.maxTokens)) {
-      throw new AttentionConfigError(`${who}: maxTokens must be a positive integer, got ${JSON.stringify(config.maxTokens)}`);
-    }
     maxTokens = config.maxTokens;
   } else if (capabilities.needsMaxTokens) {
     throw new AttentionConfigError(`${who}: this variant's parameters depend on sequence length: pass maxTokens`);
   }
   const seed = config.seed ?? undefined;
-  if (seed !== undefined && (typeof seed !== 'number' || !Number.isFinite(seed))) {
-    throw new AttentionConfigError(`${who}: seed must be a finite number, got ${JSON.stringify(seed)}`);
-  }
   return {
     dim,
     numHeads,
     headDim: dim / numHeads,
     qkvBias: config.qkvBias ?? true,
-    dropout: checkRate(who, 'dropout', config.dropout),
-    projDropout: checkRate(who, 'projDropout', config.projDropout),
+    dropout: config.dropout ?? 0,
+    projDropout: config.projDropout ?? 0,
     causal,
     grid,
     maxTokens,

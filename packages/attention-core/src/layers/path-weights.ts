@@ -1,4 +1,12 @@
 import { initializers, layers, type LayerVariable } from '@tensorflow/tfjs-layers';
+import { AttentionConfigError } from '../errors.js';
+
+/**
+ * The most elements one weight may hold: 2²⁸ (1 GiB of float32). A weight sized by an option
+ * (maxTokens², features × headDim …) beyond it is refused before anything is allocated,
+ * instead of exhausting memory.
+ */
+export const MAX_WEIGHT_ELEMENTS = 2 ** 28;
 
 export type Initializer = ReturnType<typeof initializers.zeros>;
 export type InitSpec = 'glorotUniform' | 'zeros' | 'ones' | Initializer | ((seed: number | undefined) => Initializer);
@@ -42,6 +50,12 @@ export class PathWeights {
   /** Kernels default to Glorot-uniform, everything else to zeros; seeded when a seed is configured. */
   add(path: string, shape: number[], init?: InitSpec, trainable = true): LayerVariable {
     // +1: tfjs's normal and truncated-normal generators treat a seed of 0 as no seed at all.
+    const size = shape.reduce((a, b) => a * b, 1);
+    if (!shape.every((d) => Number.isSafeInteger(d) && d >= 0) || size > MAX_WEIGHT_ELEMENTS) {
+      throw new AttentionConfigError(
+        `${this.who()}: weight '${path}' would have shape [${shape.join(', ')}] (${size.toExponential(2)} values), over the ${MAX_WEIGHT_ELEMENTS.toExponential(2)}-value limit of one weight; reduce the options that size it`,
+      );
+    }
     const seed = this.seed === undefined ? undefined : this.seed + 7919 * this.count++ + 1;
     const spec = init ?? (path.endsWith('kernel') ? 'glorotUniform' : 'zeros');
     let initializer: Initializer;
@@ -66,6 +80,12 @@ export class PathWeights {
 
   paths(): string[] {
     return [...this.byPath.keys()];
+  }
+
+  /** Forgets every weight (after a failed build; the layer disposes the variables). */
+  clear(): void {
+    this.byPath.clear();
+    this.count = 0;
   }
 }
 

@@ -6,11 +6,11 @@
 // entry imports it for that side effect.
 import '@tensorflow/tfjs-layers';
 export { splitHeads, mergeHeads } from './heads.js';
-export { causalKeep, keyPaddingKeep, combineKeep, checkMaskValues } from './masks.js';
+export { causalKeep, checkKeyPaddingMask, keyPaddingKeep, combineKeep } from './masks.js';
 export { maskedSoftmax, maskedSoftmaxParts, shiftedExp } from './stable.js';
 export { scaledDotProductAttention, softmaxAttentionWeights } from '../softmax/op.js';
 export type { ScaledDotProductOptions } from '../softmax/op.js';
-export { linearAttention, linearAttentionWeights, eluFeatureMap } from './linear-attention.js';
+export { linearAttention, linearAttentionState, linearAttentionStep, linearAttentionWeights, eluFeatureMap } from './linear-attention.js';
 export type { LinearAttentionOptions } from './linear-attention.js';
 export { headMatMul, matMul2d } from './matmul.js';
 export type { HeadMatMulOptions } from './matmul.js';
@@ -19,7 +19,7 @@ export { depthwiseConv2dSame, patchConv2d } from './conv.js';
 export { layerNorm } from './layer-norm.js';
 export { gelu } from './gelu.js';
 export { dropPath } from './drop-path.js';
-export { checkQKV, checkKeyPaddingMask } from './shapes.js';
+export { checkQKV } from './shapes.js';
 export { roll2d, windowPartition, windowReverse, windowTokenOrder, swinWindow, tokensToWindows, windowsToTokens } from './windows.js';
 export type { SwinWindow } from './windows.js';
 export { nearlySquareGrid, squareSide } from './grid.js';

@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { AttentionInputError, shapeToString } from '../errors.js';
 import { linearAttentionKernel } from '../kernels/linear-attention/index.js';
-import { checkKeyPaddingMask, checkQKV } from './shapes.js';
+import { checkQKV } from './shapes.js';
+import { checkKeyPaddingMask } from './masks.js';
 
 export interface LinearAttentionOptions {
   /** Query i sees keys j ≤ i, computed by a chunked prefix sum (needs queries = keys). */
@@ -77,4 +78,46 @@ export function linearAttentionWeights(
 /** φ(x) = elu(x) + 1, the feature map of the Linear Transformer (Katharopoulos et al. 2020, §3.2.1). */
 export function eluFeatureMap<T extends tf.Tensor>(x: T): T {
   return tf.tidy(() => tf.add(tf.elu(x), 1) as T);
+}
+
+/**
+ * The state of causal linear attention before the first token: S = [Σ φ(k)vᵀ | Σ φ(k)] = 0,
+ * `[batch, heads, m, dv + 1]` (the normaliser is the last column).
+ */
+export function linearAttentionState(batch: number, heads: number, m: number, dv: number): tf.Tensor4D {
+  return tf.zeros([batch, heads, m, dv + 1]);
+}
+
+/**
+ * One token of causal linear attention as a recurrence (Katharopoulos et al. 2020, §3.4, Eq. 18–20):
+ *
+ *   S_i = S_{i−1} + φ(k_i)[v_i | 1]ᵀ,    out_i = φ(q_i)ᵀ S_i[:, :dv] / (φ(q_i)ᵀ S_i[:, dv] + ε)
+ *
+ * φ(q), φ(k) `[batch, heads, 1, m]`, v `[batch, heads, 1, dv]`, state `[batch, heads, m, dv + 1]`
+ * → out `[batch, heads, 1, dv]` and the next state: O(m·dv) time and memory per token at any
+ * position, the same values as `linearAttention(…, { causal: true, eps })` at that token.
+ */
+export function linearAttentionStep(
+  phiQ: tf.Tensor4D,
+  phiK: tf.Tensor4D,
+  v: tf.Tensor4D,
+  state: tf.Tensor4D,
+  eps = 1e-6,
+): { out: tf.Tensor4D; state: tf.Tensor4D } {
+  const { queries, keys, dv } = checkQKV(phiQ, phiK, v, 'linearAttentionStep');
+  if (queries !== 1 || keys !== 1) {
+    throw new AttentionInputError(`linearAttentionStep: one token at a time, got φ(q) ${shapeToString(phiQ.shape)} and φ(k) ${shapeToString(phiK.shape)}`);
+  }
+  const [b, h, , m] = phiK.shape;
+  if (state.rank !== 4 || state.shape.join() !== [b, h, m, dv + 1].join()) {
+    throw new AttentionInputError(`linearAttentionStep: state must be [batch, heads, m, dv + 1] = ${shapeToString([b, h, m, dv + 1])}, got ${shapeToString(state.shape)}`);
+  }
+  return tf.tidy(() => {
+    const v1 = tf.concat([v, tf.ones([b, h, 1, 1])], 3); // [v | 1]: one product gives Σφ(k)vᵀ and Σφ(k)
+    const next = tf.add(state, tf.matMul(phiK, v1, true, false)) as tf.Tensor4D; // [B, H, m, dv+1]
+    const o = tf.matMul(phiQ, next); // [B, H, 1, dv+1]
+    const num = tf.slice(o, [0, 0, 0, 0], [b, h, 1, dv]);
+    const den = tf.slice(o, [0, 0, 0, dv], [b, h, 1, 1]);
+    return { out: tf.div(num, tf.add(den, eps)) as tf.Tensor4D, state: next };
+  });
 }

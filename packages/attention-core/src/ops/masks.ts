@@ -1,5 +1,44 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { AttentionInputError } from '../errors.js';
+import { AttentionInputError, shapeToString } from '../errors.js';
+import { canReadSync } from '../numerics.js';
+
+/** Masks whose values were read already: an encoder hands the same mask to every block. */
+const checkedValues = new WeakSet<tf.Tensor>();
+
+const MASK_CONVENTION = 'a key-padding mask is boolean or 0/1: true/1 = real key, false/0 = padding';
+
+/**
+ * Checks a `[batch, keys]` key-padding mask: its shape, its dtype (bool, or int32/float32
+ * holding only 0 and 1) and — where the backend reads back synchronously — its values, so
+ * an additive mask (0 / −∞, as PyTorch's `attn_mask` takes) or a flipped one is an error
+ * naming the convention instead of a silently wrong result. `who` names the layer or op.
+ * Every variant gets this through the base layer's input checks and the functional ops.
+ */
+export function checkKeyPaddingMask(mask: tf.Tensor, batch: number, keys: number, who: string): void {
+  if (!(mask instanceof tf.Tensor)) throw new AttentionInputError(`${who}: keyPaddingMask must be a tf.Tensor [batch, keyTokens]; ${MASK_CONVENTION}`);
+  if (mask.rank !== 2 || mask.shape[0] !== batch || mask.shape[1] !== keys) {
+    throw new AttentionInputError(
+      `${who}: keyPaddingMask must be [batch, keyTokens] = ${shapeToString([batch, keys])} ` +
+        `(1 = real key, 0 = padding), got ${shapeToString(mask.shape)}`,
+    );
+  }
+  if (mask.dtype !== 'bool' && mask.dtype !== 'int32' && mask.dtype !== 'float32') {
+    throw new AttentionInputError(`${who}: keyPaddingMask has dtype ${mask.dtype}; ${MASK_CONVENTION}`);
+  }
+  if (mask.dtype === 'bool' || mask.size === 0 || checkedValues.has(mask) || !canReadSync()) return;
+  const flag = tf.tidy(() => tf.any(tf.logicalAnd(tf.notEqual(mask, 0), tf.notEqual(mask, 1))));
+  const bad = flag.dataSync()[0] === 1;
+  flag.dispose();
+  if (bad) {
+    const values = mask.dataSync();
+    const odd = values.find((v) => v !== 0 && v !== 1);
+    throw new AttentionInputError(
+      `${who}: keyPaddingMask holds ${odd} (${mask.dtype}); ${MASK_CONVENTION}. ` +
+        'An additive mask (0 = keep, −Infinity = drop) is not taken: pass tf.equal(additive, 0) instead',
+    );
+  }
+  checkedValues.add(mask);
+}
 
 /**
  * Causal "may attend" pattern `[queries, keys]`: query i sees keys j ≤ i
@@ -26,29 +65,4 @@ export function combineKeep(...patterns: (tf.Tensor | undefined)[]): tf.Tensor |
   const given = patterns.filter((p): p is tf.Tensor => p != null);
   if (given.length === 0) return undefined;
   return tf.tidy(() => given.slice(1).reduce<tf.Tensor>((acc, p) => tf.logicalAnd(acc, p), given[0]!));
-}
-
-/** Masks whose values were checked already (an encoder hands the same mask to every block). */
-const checkedValues = new WeakSet<tf.Tensor>();
-
-/**
- * The one check of a key-padding mask's values: boolean, or numbers that are all 0 or 1
- * (1/true = real key, 0/false = padding). An additive mask (0 = keep, −inf or a large
- * negative number = padding) would otherwise read as an inverted keep-mask, so any other
- * value is an error that names the convention. Reads a numeric mask once (a sync read,
- * slow on WebGPU for a mask that lives on the GPU: pass a boolean mask there).
- */
-export function checkMaskValues(mask: tf.Tensor, who: string): void {
-  if (mask.dtype === 'bool' || checkedValues.has(mask)) return;
-  const values = mask.dataSync();
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i]!;
-    if (v !== 0 && v !== 1) {
-      throw new AttentionInputError(
-        `${who}: keyPaddingMask must be boolean or 0/1 numbers (1/true = real key, 0/false = padding); ` +
-          `element ${i} is ${v}. Additive masks (0 = keep, -inf = padding) are not this convention: pass tf.equal(mask, 0)`,
-      );
-    }
-  }
-  checkedValues.add(mask);
 }

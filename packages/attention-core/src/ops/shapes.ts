@@ -41,13 +41,3 @@ export function checkQKV(
   }
   return { batch: b!, heads: h!, queries: n!, keys: m!, dk: dk!, dv: dv! };
 }
-
-/** Checks a `[batch, keys]` key-padding mask against the key tensor's sizes. */
-export function checkKeyPaddingMask(mask: tf.Tensor, batch: number, keys: number, op: string): void {
-  if (mask.rank !== 2 || mask.shape[0] !== batch || mask.shape[1] !== keys) {
-    throw new AttentionInputError(
-      `${op}: keyPaddingMask must have shape [batch, keyTokens] = ${shapeToString([batch, keys])} ` +
-        `(1 = real key, 0 = padding), got ${shapeToString(mask.shape)}`,
-    );
-  }
-}

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { softmaxAttentionKernel, softmaxWeightsReference } from '../kernels/softmax-attention/index.js';
-import { checkKeyPaddingMask, checkQKV } from '../ops/shapes.js';
+import { checkKeyPaddingMask } from '../ops/masks.js';
+import { checkQKV } from '../ops/shapes.js';
 
 export interface ScaledDotProductOptions {
   /** Logit scale; default 1/√headDim. */

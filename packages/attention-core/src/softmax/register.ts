@@ -2,6 +2,7 @@ import type * as tf from '@tensorflow/tfjs-core';
 import { SOFTMAX_ATTENTION } from '../kernels/softmax-attention/names.js';
 import { fusedBackend } from '../kernels/registry.js';
 import { registerAttention } from '../registry.js';
+import { option } from '../layers/options.js';
 import { SoftmaxAttention } from './layer.js';
 import { scaledDotProductAttention } from './op.js';
 import { softmaxKeyMaps } from './torch-keys.js';
@@ -17,6 +18,8 @@ registerAttention({
     url: 'https://arxiv.org/abs/1706.03762',
   },
   layer: SoftmaxAttention,
+  // Logit scale (timm's `qk_scale`); default headDim^-½.
+  options: { scale: option.positive() },
   complexity: { time: 'O(N²·d)', memory: 'O(N²)' },
   cost: ({ tokens: n, keyTokens, dim: d, numHeads: h, batch = 1 }) => {
     const m = keyTokens ?? n;

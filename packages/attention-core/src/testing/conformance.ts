@@ -3,11 +3,13 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { AttentionConfigError, AttentionInputError, NumericsError } from '../errors.js';
 import type { AttentionCallOptions, AttentionLayer } from '../layers/attention-layer.js';
 import type { AttentionConfig } from '../layers/config.js';
+import { canReadSync } from '../numerics.js';
 import { dense } from '../ops/dense.js';
 import { mergeHeads, splitHeads } from '../ops/heads.js';
 import { SequencePool } from '../blocks/sequence-pool.js';
 import { TransformerEncoder } from '../blocks/transformer-encoder.js';
 import { createAttention, getAttention, type AttentionSpec } from '../registry.js';
+import { disposeState, stateBytes, type AttentionState } from '../layers/incremental.js';
 
 export interface ConformanceSpec {
   /** Registry name of the variant under test. */
@@ -29,6 +31,12 @@ export interface ConformanceSpec {
   /** For the reference and attentionMap comparisons; default atol 1e-4, rtol 1e-3. */
   tolerance?: { atol: number; rtol: number };
   seed?: number;
+  /**
+   * Tokens decoded one at a time by the incremental checks' memory and leak rule; default
+   * the layer's token limit (grid or maxTokens) or 3 × tokens. A `window` variant's window
+   * must be at most half of it, so the rule sees the state stop growing.
+   */
+  decodeSteps?: number;
 }
 
 export interface ConformanceCheck {
@@ -134,7 +142,17 @@ export function conformanceChecks(spec: ConformanceSpec): ConformanceCheck[] {
   const add = (name: string, body: (own: AttentionLayer[]) => Promise<void>) => checks.push({ name, run: scoped(body) });
 
   add('registry: descriptor, capabilities and cost model are consistent', async (own) => {
-    const layer = make({ someKeyNoVariantUses: 1 });
+    // Strict options: a key the variant does not declare is refused by name; the lenient path drops it.
+    let refused: unknown;
+    try {
+      own.push(make({ someKeyNoVariantUses: 1 }));
+    } catch (err) {
+      refused = err;
+    }
+    if (descriptor.options && (!(refused instanceof AttentionConfigError) || !refused.message.includes('someKeyNoVariantUses'))) {
+      fail(`an undeclared option must be refused with an AttentionConfigError naming it, got ${refused === undefined ? 'a layer' : String(refused)}`);
+    }
+    const layer = createAttention(spec.name, { ...baseConfig, someKeyNoVariantUses: 1 } as AttentionConfig & Record<string, unknown>, { lenient: true });
     own.push(layer);
     if (layer.capabilities !== caps) fail('the layer class declares different capabilities from the registered descriptor');
     if (!descriptor.complexity?.time || !descriptor.complexity?.memory) fail('the descriptor has no complexity summary');
@@ -189,6 +207,69 @@ export function conformanceChecks(spec: ConformanceSpec): ConformanceCheck[] {
       if (early > 1e-5) fail(`outputs at positions ≤ ${t} changed by ${early} when only later tokens changed`);
       const late = await maxDiff(tf.slice(y, [0, t + 1, 0], [batch, tokens - t - 1, dim]), tf.slice(y2, [0, t + 1, 0], [batch, tokens - t - 1, dim]));
       if (!(late > 1e-4)) fail('outputs after the changed tokens did not change: the check cannot tell causal from constant');
+    });
+  }
+
+  if (caps.incremental) {
+    const kind = caps.incremental;
+    add(`incremental (${kind}): token-by-token decoding equals the parallel causal forward`, async (own) => {
+      const layer = make({ causal: true });
+      own.push(layer);
+      const x = input();
+      const want = run(layer, x);
+      let state: AttentionState = layer.initialState(batch);
+      const outs: tf.Tensor[] = [];
+      for (let t = 0; t < tokens; t++) {
+        const r = layer.step(tf.slice(x, [0, t, 0], [batch, 1, dim]), state, { disposeState: true });
+        if (r.output.shape.join() !== [batch, 1, dim].join()) fail(`step output shape [${r.output.shape}], expected [${batch}, 1, ${dim}]`);
+        if (r.state.position !== t + 1) fail(`after ${t + 1} steps the state says position ${r.state.position}`);
+        outs.push(r.output);
+        state = r.state;
+      }
+      disposeState(state);
+      const got = tf.concat(outs, 1);
+      // Relative error: the largest difference over the largest reference value (float32: ≤ 1e-4).
+      const scale = (await tf.max(tf.abs(want)).data())[0]!;
+      const rel = (await maxDiff(got, want)) / scale;
+      if (!(rel <= 1e-4)) fail(`decoding token by token differs from the parallel causal forward by ${rel.toExponential(3)} (relative; allowed 1e-4)`);
+    });
+
+    add(`incremental (${kind}): state memory is ${kind === 'recurrent' ? 'constant' : kind === 'window' ? 'bounded by the window' : 'one key and value per token'}, and no tensor leaks over many steps`, async (own) => {
+      const layer = make({ causal: true });
+      own.push(layer);
+      const limit = grid ? grid[0] * grid[1] : spec.config.maxTokens;
+      const steps = spec.decodeSteps ?? limit ?? 3 * tokens;
+      disposeState(layer.initialState(batch)); // builds the weights
+      const before = tf.memory().numTensors;
+      let state = layer.initialState(batch);
+      const bytes = [stateBytes(state)];
+      for (let t = 0; t < steps; t++) {
+        const xt = input(1, seed + 100 + t);
+        const r = layer.step(xt, state, { disposeState: true });
+        xt.dispose();
+        r.output.dispose();
+        state = r.state;
+        bytes.push(stateBytes(state));
+      }
+      const held = tf.memory().numTensors - before;
+      const stateCount = Object.keys(state.tensors).length;
+      disposeState(state);
+      const after = tf.memory().numTensors;
+      if (after !== before) fail(`${steps} steps leak ${after - before} tensors (${held} alive before the last state was disposed, the state holds ${stateCount})`);
+      const at = (t: number) => `${bytes[t]} bytes at position ${t}`;
+      if (kind === 'recurrent') {
+        const grows = bytes.findIndex((b) => b !== bytes[0]);
+        if (grows >= 0) fail(`a recurrent state must keep its size: ${at(0)}, ${at(grows)}`);
+      } else if (kind === 'window') {
+        const half = Math.floor(steps / 2);
+        const peak = Math.max(...bytes);
+        if (bytes[half] !== peak || bytes[steps] !== peak) fail(`a window state must stop growing once its window is full: ${at(half)}, ${at(steps)}, peak ${peak}`);
+      } else {
+        const per = bytes[1]! - bytes[0]!;
+        if (!(per > 0)) fail(`a cache must grow with every token: ${at(0)}, ${at(1)}`);
+        const off = bytes.findIndex((b, t) => b !== bytes[0]! + t * per);
+        if (off >= 0) fail(`a cache must grow by the same ${per} bytes every token: ${at(0)}, ${at(off)}`);
+      }
     });
   }
 
@@ -345,13 +426,26 @@ export function conformanceChecks(spec: ConformanceSpec): ConformanceCheck[] {
     expectThrow(() => run(layer, tf.randomNormal([batch, tokens, dim + 1]) as tf.Tensor3D), AttentionInputError, /does not match dim/, 'input of the wrong width');
     if (caps.keyPaddingMask) {
       expectThrow(() => run(layer, x, { keyPaddingMask: tf.ones([batch, tokens + 1]) as tf.Tensor2D }), AttentionInputError, /keyPaddingMask must be/, 'mask of the wrong shape');
-      const additive = tf.mul(tf.sub(1, paddingMask(tokens)), -1e9) as tf.Tensor2D; // 0 = keep, -1e9 = padding
-      expectThrow(() => run(layer, x, { keyPaddingMask: additive }), AttentionInputError, /boolean or 0\/1.*Additive masks/, 'an additive mask');
+      if (canReadSync()) {
+        // An additive mask (0 = keep, −∞ = drop) read as 0/1 would keep exactly the padded keys.
+        const additive = tf.where(tf.greater(paddingMask(tokens), 0), tf.zerosLike(paddingMask(tokens)), tf.fill([batch, tokens], -Infinity)) as tf.Tensor2D;
+        expectThrow(() => run(layer, x, { keyPaddingMask: additive }), AttentionInputError, /boolean or 0\/1/, 'an additive (0/−∞) mask');
+      }
     } else {
       expectThrow(() => run(layer, x, { keyPaddingMask: tf.ones([batch, tokens]) as tf.Tensor2D }), AttentionInputError, /does not support a key-padding mask/, 'mask for a variant without masks');
       if (!caps.noKeyPaddingMaskReason) fail('a variant without key-padding masks must say why (capabilities.noKeyPaddingMaskReason)');
     }
     if (!caps.causal) expectThrow(() => make({ causal: true }), AttentionConfigError, /no causal form/, 'causal for a non-causal variant');
+    if (!caps.incremental) {
+      expectThrow(() => layer.initialState(batch), AttentionConfigError, /no incremental/, 'initialState on a variant without an incremental form');
+    } else {
+      expectThrow(() => layer.initialState(batch), AttentionConfigError, /causal: true/, 'initialState on a layer built without causal: true');
+      const causalLayer = make({ causal: true });
+      own.push(causalLayer);
+      const state = causalLayer.initialState(batch);
+      expectThrow(() => causalLayer.step(input(2), state), AttentionInputError, /one token/, 'step on two tokens');
+      disposeState(state);
+    }
     if (caps.needsMaxTokens) {
       const max = spec.config.maxTokens!;
       expectThrow(() => run(layer, input(max + 1)), AttentionInputError, /more than maxTokens/, 'tokens over maxTokens');

@@ -44,6 +44,41 @@ function f16ToF32(h: number): number {
   return s * 2 ** (e - 15) * (1 + f / 1024);
 }
 
+/**
+ * The first key that appears twice in one object of a JSON text (`JSON.parse` silently keeps
+ * the last, so a file naming a tensor twice would load whichever came last). Assumes `text`
+ * already parsed as JSON.
+ */
+function duplicateJsonKey(text: string): string | undefined {
+  const objects: (Set<string> | null)[] = []; // null: an array
+  let expectKey = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i]!;
+    if (c === '"') {
+      let j = i + 1;
+      while (text[j] !== '"') j += text[j] === '\\' ? 2 : 1;
+      const top = objects[objects.length - 1];
+      if (expectKey && top) {
+        const key = JSON.parse(text.slice(i, j + 1)) as string;
+        if (top.has(key)) return key;
+        top.add(key);
+        expectKey = false;
+      }
+      i = j;
+    } else if (c === '{') {
+      objects.push(new Set());
+      expectKey = true;
+    } else if (c === '[') {
+      objects.push(null);
+    } else if (c === '}' || c === ']') {
+      objects.pop();
+    } else if (c === ',') {
+      expectKey = objects[objects.length - 1] != null;
+    }
+  }
+  return undefined;
+}
+
 const LITTLE_ENDIAN_HOST = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 /**
@@ -92,7 +127,12 @@ export function decodeLittleEndian(
     case 'BOOL':
     case 'U8': {
       const out = dtype === 'BOOL' ? new Uint8Array(n) : new Int32Array(n);
-      for (let i = 0; i < n; i++) out[i] = view.getUint8(start + i);
+      for (let i = 0; i < n; i++) {
+        const b = view.getUint8(start + i);
+        // A BOOL byte is 0 or 1 (as torch writes it); anything else is corruption, not `true`.
+        if (dtype === 'BOOL' && b > 1) fail(`tensor '${name}' (BOOL) holds byte ${b} at index ${i}; BOOL bytes must be 0 or 1`);
+        out[i] = b;
+      }
       return out;
     }
     case 'I8': {
@@ -164,10 +204,14 @@ export function readSafetensors(bytes: Uint8Array | ArrayBuffer, options: ReadSa
   const n = Number(headerLen);
   let headerText: string;
   try {
-    headerText = new TextDecoder('utf-8', { fatal: true }).decode(u8.subarray(8, 8 + n));
+    // ignoreBOM: keep a byte-order mark in the text, so it is refused below rather than skipped.
+    headerText = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(u8.subarray(8, 8 + n));
   } catch {
     return fail('the header is not valid UTF-8');
   }
+  // The reference reader requires the header to start with '{' (trailing spaces are its padding).
+  if (headerText.startsWith('\uFEFF')) fail('the header starts with a byte-order mark; it must start with \'{\'');
+  if (/^\s/.test(headerText)) fail('the header starts with whitespace; it must start with \'{\' (padding goes after the JSON)');
   let header: unknown;
   try {
     header = JSON.parse(headerText);
@@ -175,6 +219,8 @@ export function readSafetensors(bytes: Uint8Array | ArrayBuffer, options: ReadSa
     return fail(`the header is not valid JSON (${(err as Error).message})`);
   }
   if (typeof header !== 'object' || header === null || Array.isArray(header)) fail('the header must be a JSON object');
+  const twice = duplicateJsonKey(headerText);
+  if (twice !== undefined) fail(`the header names '${twice}' twice`);
   const dataStart = 8 + n;
   const dataLen = u8.byteLength - dataStart;
 
@@ -182,7 +228,8 @@ export function readSafetensors(bytes: Uint8Array | ArrayBuffer, options: ReadSa
   const entries: { name: string; dtype: SafetensorsDtype; shape: number[]; begin: number; end: number }[] = [];
   for (const [name, raw] of Object.entries(header as Record<string, unknown>)) {
     if (name === '__metadata__') {
-      if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) fail('__metadata__ must be an object of strings');
+      if (raw === null) continue; // Python writers emit `"__metadata__": null` for no metadata
+      if (typeof raw !== 'object' || Array.isArray(raw)) fail('__metadata__ must be an object of strings (or null)');
       for (const [k, v] of Object.entries(raw as Record<string, unknown>)) {
         if (typeof v !== 'string') fail(`__metadata__.${k} must be a string, got ${typeof v}`);
         metadata[k] = v as string;

@@ -50,6 +50,20 @@ function expectRank(t: HostTensor, rank: number, what: string): void {
 }
 
 /**
+ * Why a state_dict tensor cannot fill a float weight, or `undefined` when it can: integer and
+ * boolean tensors are refused (a mask or an index buffer mapped onto a weight is a key-map
+ * mistake, not data to cast), and the values must fill the shape.
+ */
+function hostTensorProblem(t: HostTensor): string | undefined {
+  if (t.dtype !== 'float32' || !(t.data instanceof Float32Array)) {
+    return `a ${t.sourceDtype ?? t.dtype} tensor cannot fill a float32 weight (integer and boolean tensors are refused)`;
+  }
+  const count = t.shape.reduce((a, b) => a * b, 1);
+  if (count !== t.data.length) return `shape [${t.shape.join(', ')}] needs ${count} values, the tensor holds ${t.data.length}`;
+  return undefined;
+}
+
+/**
  * A key map re-rooted: its keys under `keyPrefix` (`layers.0.blocks.1.`), its weight
  * paths under `pathPrefix` (`layers/0/blocks/1/`), for a module inside a bigger one.
  */
@@ -116,6 +130,7 @@ export function loadStateDict(
   const problems: string[] = [];
   const writes: [LayerVariable, HostTensor][] = [];
   const loaded: string[] = [];
+  const written = new Map<string, string>();
   const known = new Set(target.weightPaths());
   for (const [key, entry] of Object.entries(keyMap)) {
     const src = sd.get(prefix + key);
@@ -143,6 +158,16 @@ export function loadStateDict(
       }
       const w = target.weight(path);
       const got = converted[i]!;
+      const badConverted = hostTensorProblem(got);
+      if (badConverted) {
+        problems.push(`${prefix + key} → '${path}': ${badConverted}`);
+        continue;
+      }
+      if (written.has(path)) {
+        problems.push(`${prefix + key} → '${path}': '${path}' is also written by ${written.get(path)}`);
+        continue;
+      }
+      written.set(path, prefix + key);
       if (got.shape.length !== w.shape.length || got.shape.some((d, j) => d !== w.shape[j])) {
         problems.push(
           `${prefix + key} [${src.shape.join(', ')}] → '${path}': expected [${w.shape.join(', ')}], got [${got.shape.join(', ')}] after conversion`,
@@ -161,10 +186,13 @@ export function loadStateDict(
   if (lines.length) {
     throw new WeightLoadError(`loading a state_dict into '${target.name}' failed; nothing was changed:\n  ${lines.join('\n  ')}`);
   }
-  for (const [w, t] of writes) {
-    const value = tf.tensor(t.data, t.shape, 'float32');
-    w.write(value);
-    value.dispose();
+  // Every value is made before the first write, so nothing is half-loaded if one fails.
+  const values: tf.Tensor[] = [];
+  try {
+    for (const [, t] of writes) values.push(tf.tensor(t.data, t.shape, 'float32'));
+    for (const [i, [w]] of writes.entries()) w.write(values[i]!);
+  } finally {
+    tf.dispose(values);
   }
   return { loaded, missing, unexpected };
 }

@@ -1,6 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
 import {
-  AttentionConfigError,
   AttentionInputError,
   defineCapabilities,
   type MixContext,
@@ -46,12 +45,7 @@ export class FLattenClsAttention extends FocusedLinearLayer {
 
   constructor(config: FLattenClsAttentionConfig) {
     super(config);
-    if (config.clsTokens !== undefined && config.clsTokens !== null) {
-      if (!Number.isInteger(config.clsTokens) || config.clsTokens < 0) {
-        throw new AttentionConfigError(`${this.who}: clsTokens must be a non-negative integer, got ${JSON.stringify(config.clsTokens)}`);
-      }
-      this.cls = config.clsTokens;
-    }
+    this.cls = config.clsTokens ?? undefined; // range: the descriptor's options, checked by super
   }
 
   /** Class tokens in front of the grid (known once given or built). */

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { registerAttention } from '@attention-zoo/attention-core';
 import { focusedCost } from '../shared/cost.js';
+import { FOCUSED_OPTIONS } from '../shared/focused-layer.js';
 import { officialOptions, runOfficialModule } from '../shared/fixture-module.js';
 import { FLATTEN_PAPER } from '../paper.js';
 import { FLattenCSwinBlock } from './block.js';
@@ -13,6 +14,7 @@ registerAttention({
   summary: "Focused Linear Attention as in FLatten-CSwin: global focused linear attention plus DWC and CSwin's LePE (depthwise 3×3 on V).",
   paper: FLATTEN_PAPER,
   layer: FLattenCSwinAttention,
+  options: FOCUSED_OPTIONS,
   complexity: { time: 'O(N·d²·h + N·C·k²)', memory: 'O(N·C + h·d²)' },
   cost: ({ tokens, dim, numHeads, batch = 1, kernelSize = 5 }) =>
     focusedCost({ tokens, keyTokens: tokens, dim, numHeads, kernelSize, batch, extraConvFlops: tokens * dim * LEPE_KERNEL * LEPE_KERNEL }),

@@ -1,5 +1,6 @@
-import { registerAttention } from '@attention-zoo/attention-core';
+import { option, registerAttention } from '@attention-zoo/attention-core';
 import { focusedCost } from '../shared/cost.js';
+import { FOCUSED_OPTIONS } from '../shared/focused-layer.js';
 import { officialOptions, runOfficialModule } from '../shared/fixture-module.js';
 import { FLATTEN_PAPER } from '../paper.js';
 import { FLattenSwinBlock } from './block.js';
@@ -11,6 +12,12 @@ registerAttention({
   summary: 'Focused Linear Attention in (shifted) windows, as FLatten-Swin: per-window focused kernel, K^T V, DWC and positional encoding; no shifted-window mask.',
   paper: FLATTEN_PAPER,
   layer: FLattenSwinAttention,
+  options: {
+    ...FOCUSED_OPTIONS,
+    // A window at least as large as the grid becomes the grid (Swin's clamp), never padded.
+    windowSize: option.int(),
+    shiftSize: option.int(0),
+  },
   complexity: { time: 'O(N·d²·h + N·C·k²)', memory: 'O(N·C + nW·h·d²)' },
   // Per window the PVT-form count with n = N = ws²; summed over windows it is the same total.
   cost: ({ tokens, dim, numHeads, batch = 1, kernelSize = 5 }) => focusedCost({ tokens, keyTokens: tokens, dim, numHeads, kernelSize, batch }),

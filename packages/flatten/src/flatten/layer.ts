@@ -1,8 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { defineCapabilities, AttentionConfigError, type MixContext } from '@attention-zoo/attention-core';
-import { gelu, layerNorm, mergeHeads, patchConv2d, splitHeads } from '@attention-zoo/attention-core/ops';
+import { gelu, layerNorm, linearAttentionState, linearAttentionStep, mergeHeads, patchConv2d, splitHeads } from '@attention-zoo/attention-core/ops';
 import { type StateDictKeyMap, torch } from '@attention-zoo/attention-core/weights';
 import { adaptiveAvgPool2d } from '../shared/adaptive-pool.js';
+import { causalTapsAt } from '../shared/dwc.js';
+import { focusedKernel } from '../shared/focusing.js';
+import { NORMALISER_EPS } from '../shared/focused-linear.js';
 import { FocusedLinearLayer, type FocusedLinearConfig } from '../shared/focused-layer.js';
 import { interpolateTokens } from '../shared/interpolate.js';
 
@@ -39,6 +42,10 @@ export interface FLattenAttentionConfig extends FocusedLinearConfig {
  * `causal: true` (an extension beyond the paper; srRatio 1, not `linear`): token i
  * attends to tokens j ≤ i by a chunked prefix sum, and the DWC keeps only kernel
  * taps at or before the centre in raster order. Use `grid: [1, N]` for a sequence.
+ * It decodes one token at a time (`incremental: 'recurrent'`): per head the running sums
+ * [Σφ(k)vᵀ | Σφ(k)] `[d, d + 1]`, and for the causal DWC the last min(c, H−1)·W + c value
+ * tokens (c = kernelSize//2; c tokens on a `[1, N]` grid): constant memory, up to H·W tokens
+ * (the positional encoding has one row per grid position).
  */
 export class FLattenAttention extends FocusedLinearLayer {
   static className = 'AttentionZoo>FLattenAttention';
@@ -47,6 +54,7 @@ export class FLattenAttention extends FocusedLinearLayer {
     variableLength: false,
     needsGrid: true,
     attentionMap: 'approximate',
+    incremental: 'recurrent',
     noKeyPaddingMaskReason:
       'the focused linear form (φ(K)ᵀV, its normaliser and the DWC over the H×W grid) runs on a fixed image grid; dropping padded keys from those sums is not implemented yet',
   });
@@ -58,10 +66,6 @@ export class FLattenAttention extends FocusedLinearLayer {
     super(config);
     this.srRatio = config.srRatio ?? 1;
     this.linear = config.linear ?? false;
-    if (!Number.isInteger(this.srRatio) || this.srRatio < 1) {
-      throw new AttentionConfigError(`${this.who}: srRatio must be a positive integer, got ${JSON.stringify(config.srRatio)}`);
-    }
-    if (typeof this.linear !== 'boolean') throw new AttentionConfigError(`${this.who}: linear must be a boolean, got ${JSON.stringify(config.linear)}`);
     const [h, w] = this.grid!;
     if (this.srRatio > h || this.srRatio > w) {
       throw new AttentionConfigError(`${this.who}: srRatio ${this.srRatio} is larger than the grid [${h}, ${w}]`);
@@ -124,6 +128,47 @@ export class FLattenAttention extends FocusedLinearLayer {
     // DWC input: v on the token grid; a reduced v is first resized to N tokens (1-D, as the official code).
     const vGrid = k.shape[1] === n ? v : mergeHeads(interpolateTokens(splitHeads(v, this.numHeads), n));
     return this.attend({ q, k, v }, this.grid!, vGrid);
+  }
+
+  /** Running sums per head and the value tokens the causal DWC still reads. */
+  protected override initialMixState(batch: number): Record<string, tf.Tensor> {
+    const c = Math.floor(this.kernelSize / 2);
+    const [h, w] = this.grid!;
+    const past = Math.min(c, h - 1) * w + c; // the farthest tap reads min(c, H−1) rows back and c columns left
+    return {
+      kv: linearAttentionState(batch, this.numHeads, this.headDim, this.headDim),
+      vPast: tf.zeros([batch, past, this.dim]), // oldest first; zeros before the first token are never read
+    };
+  }
+
+  /** Eq. 4 with the causal sums as a recurrence, plus the causal DWC(V) at raster position t (Eq. 12). */
+  protected override stepTokens(x: tf.Tensor3D, state: Readonly<Record<string, tf.Tensor>>, t: number) {
+    const h = this.numHeads;
+    const scale = this.read('scale') as tf.Tensor1D;
+    const pe = tf.slice(this.read('positionalEncoding'), [t, 0], [1, this.dim]); // row t: [1, C]
+    const k = tf.add(this.project('k', x), pe) as tf.Tensor3D; // k + positional_encoding
+    const v = this.project('v', x); // [B, 1, C]
+    const phiQ = splitHeads(focusedKernel(this.project('q', x), scale, this.focusingFactor), h); // [B, h, 1, d]
+    const phiK = splitHeads(focusedKernel(k, scale, this.focusingFactor), h);
+    const { out, state: kv } = linearAttentionStep(phiQ, phiK, splitHeads(v, h), state['kv'] as tf.Tensor4D, NORMALISER_EPS);
+    const vPast = state['vPast'] as tf.Tensor3D;
+    const window = tf.concat([vPast, v], 1); // [B, L+1, C]: window[L − back] is token t − back
+    const past = vPast.shape[1];
+    return {
+      mixed: tf.add(mergeHeads(out), this.dwcStep(window, t)) as tf.Tensor3D,
+      tensors: { kv, vPast: tf.slice(window, [0, 1, 0], [-1, past, -1]) },
+    };
+  }
+
+  /** The causal DWC at token t from the last value tokens `[B, L+1, C]` → `[B, 1, C]`. */
+  private dwcStep(window: tf.Tensor3D, t: number): tf.Tensor3D {
+    const [b, last, c] = [window.shape[0], window.shape[1] - 1, this.dim];
+    const [h, d, k] = [this.numHeads, this.headDim, this.kernelSize];
+    const taps = causalTapsAt(t, k, this.grid!);
+    const rows = tf.gather(window, taps.map((tap) => last - tap.back), 1); // [B, T, C]
+    const w = tf.gather(tf.reshape(this.read('dwc/kernel'), [k * k, d]), taps.map((tap) => tap.kernelRow)); // [T, d]
+    const mixed = tf.sum(tf.mul(tf.reshape(rows, [b, taps.length, h, d]), tf.reshape(w, [1, taps.length, 1, d])), 1); // [B, h, d]
+    return tf.reshape(tf.add(mixed, this.read('dwc/bias')), [b, 1, c]); // channel = head·d + j
   }
 
   /** Focused linear weights `[B, h, N, n]` (no DWC). */

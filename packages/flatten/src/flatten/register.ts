@@ -1,8 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { registerAttention } from '@attention-zoo/attention-core';
+import { option, registerAttention, z } from '@attention-zoo/attention-core';
 import { torch } from '@attention-zoo/attention-core/weights';
 import { focusedCost } from '../shared/cost.js';
 import { dwcBranch } from '../shared/dwc.js';
+import { FOCUSED_OPTIONS } from '../shared/focused-layer.js';
 import { officialOptions, runOfficialModule } from '../shared/fixture-module.js';
 import { FLATTEN_PAPER } from '../paper.js';
 import { FLattenAttention, PVT_V2_POOL } from './layer.js';
@@ -14,6 +15,13 @@ registerAttention({
   summary: 'Focused Linear Attention (PVT form): focused ReLU kernel over all channels, K^T V first, plus a depthwise-conv rank restoration of V.',
   paper: FLATTEN_PAPER,
   layer: FLattenAttention,
+  options: {
+    ...FOCUSED_OPTIONS,
+    // PVT's spatial-reduction ratio of K/V (official `sr_ratio`); at most the grid side (checked by the layer).
+    srRatio: option.int(),
+    // PVT-v2's linear SRA: K/V pooled to 7×7.
+    linear: z.boolean(),
+  },
   complexity: { time: 'O(N·d²·h + N·C·k²)', memory: 'O(N·C + h·d²)' },
   cost: ({ tokens, dim, numHeads, batch = 1, srRatio = 1, linear = 0, kernelSize = 5, keyTokens }) => {
     const reduced = linear ? PVT_V2_POOL * PVT_V2_POOL : Math.floor(tokens / (srRatio * srRatio));

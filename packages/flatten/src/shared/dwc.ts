@@ -79,3 +79,30 @@ export function dwcMixingMatrix(kernel: ArrayLike<number>, k: number, d: number,
   }
   return m;
 }
+
+/** One tap of the causal DWC at a position: kernel row `(dy + c)·k + (dx + c)`, and how many tokens back it reads. */
+export interface CausalTap {
+  kernelRow: number;
+  back: number;
+}
+
+/**
+ * The taps of the causal DWC (see `causalTapMask`) that land inside a `[H, W]` grid at
+ * raster position t, for decoding one token at a time: the same sum as `dwcBranch`
+ * with `causal: true` at token t, with zero padding as taps left out. A tap (dy, dx)
+ * reads token t − back, back = −(dy·W + dx) ∈ [0, min(c, H−1)·W + c], c = k//2: so a decoder
+ * keeps the last min(c, H−1)·W + c value tokens.
+ */
+export function causalTapsAt(t: number, k: number, grid: [number, number]): CausalTap[] {
+  const c = Math.floor(k / 2);
+  const [, gw] = grid;
+  const [y, x] = [Math.floor(t / gw), t % gw];
+  const taps: CausalTap[] = [];
+  for (let dy = -c; dy <= 0; dy++) {
+    for (let dx = -c; dx <= (dy < 0 ? c : 0); dx++) {
+      if (y + dy < 0 || x + dx < 0 || x + dx >= gw) continue;
+      taps.push({ kernelRow: (dy + c) * k + (dx + c), back: -(dy * gw + dx) });
+    }
+  }
+  return taps;
+}

@@ -2,8 +2,10 @@ import * as tf from '@tensorflow/tfjs-core';
 import {
   AttentionConfigError,
   AttentionLayer,
+  option,
   WeightLoadError,
   type AttentionConfig,
+  type OptionSchemas,
 } from '@attention-zoo/attention-core';
 import { splitHeads } from '@attention-zoo/attention-core/ops';
 import { focusedLinearAttentionKernel } from '@attention-zoo/attention-core/kernels';
@@ -21,6 +23,14 @@ import { focusedLinearWeights } from './focused-linear.js';
 import { focusedKernel } from './focusing.js';
 
 type Shape = (number | null)[];
+
+/** The declared options every FLatten form shares (its register.ts spreads them into `options`). */
+export const FOCUSED_OPTIONS = {
+  // p of the focusing function f_p (Eq. 5); the official configs use 3.
+  focusingFactor: option.positive().max(64),
+  // Zero padding k//2 keeps the grid only for an odd kernel.
+  kernelSize: option.int(1, 63).refine((k) => k % 2 === 1, 'expected an odd kernel size (zero padding k//2 keeps the grid)'),
+} satisfies OptionSchemas;
 
 /** Options every FLatten form shares (camelCase of the official `focusing_factor`, `kernel_size`). */
 export interface FocusedLinearConfig extends AttentionConfig {
@@ -54,13 +64,7 @@ export abstract class FocusedLinearLayer extends AttentionLayer {
   constructor(config: FocusedLinearConfig) {
     super(config);
     this.focusingFactor = config.focusingFactor ?? 3;
-    this.kernelSize = config.kernelSize ?? 5;
-    if (!(typeof this.focusingFactor === 'number' && this.focusingFactor > 0 && Number.isFinite(this.focusingFactor))) {
-      throw new AttentionConfigError(`${this.who}: focusingFactor must be a positive number, got ${JSON.stringify(config.focusingFactor)}`);
-    }
-    if (!Number.isInteger(this.kernelSize) || this.kernelSize < 1 || this.kernelSize % 2 !== 1) {
-      throw new AttentionConfigError(`${this.who}: kernelSize must be a positive odd integer (zero padding k//2 keeps the grid), got ${JSON.stringify(config.kernelSize)}`);
-    }
+    this.kernelSize = config.kernelSize ?? 5; // types and ranges: FOCUSED_OPTIONS, checked by super
   }
 
   /** Rows of the positional encoding: key tokens of one window, for an input of `tokens` tokens. */

@@ -33,6 +33,19 @@ export class CosformerAttention extends KernelizedAttention {
     return { phiQ: cosformerFeatureMap(q, m, this.actFun), phiK: cosformerFeatureMap(k, m, this.actFun) };
   }
 
+  protected override featureDim(): number {
+    return 2 * this.headDim; // [ψ·sin, ψ·cos]
+  }
+
+  /** The token at `position` gets the angle π/2·(position + 1)/M: decoding needs M fixed by `maxTokens`. */
+  protected override stepFeatures(q: tf.Tensor4D, k: tf.Tensor4D, position: number): FeaturePair {
+    if (this.maxTokens === undefined) {
+      throw new AttentionConfigError(`${this.who}: decoding token by token needs a fixed re-weighting length M: set maxTokens (the official M is each call's length, unknown while decoding)`);
+    }
+    const m = this.maxTokens;
+    return { phiQ: cosformerFeatureMap(q, m, this.actFun, position), phiK: cosformerFeatureMap(k, m, this.actFun, position) };
+  }
+
   protected override variantConfig(): Record<string, unknown> {
     return { ...super.variantConfig(), actFun: this.actFun };
   }

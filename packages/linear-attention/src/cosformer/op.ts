@@ -12,15 +12,16 @@ export type CosformerActivation = 'relu' | 'elu';
  *   x̃_i = [ψ(x_i)·sin(π i/2M), ψ(x_i)·cos(π i/2M)],   i = 1 … N,
  *
  * and x̃_iᵀỹ_j = ψ(x_i)ᵀψ(y_j)·cos(π/2·(i − j)/M). x `[B, H, N, d]` → `[B, H, N, 2d]`.
+ * `start`: the position of x's first token (decoding one token at a time).
  */
-export function cosformerFeatureMap(x: tf.Tensor4D, length: number, activation: CosformerActivation = 'relu'): tf.Tensor4D {
+export function cosformerFeatureMap(x: tf.Tensor4D, length: number, activation: CosformerActivation = 'relu', start = 0): tf.Tensor4D {
   const n = x.shape[2];
-  if (!(Number.isInteger(length) && length >= n)) {
+  if (!(Number.isInteger(length) && length >= start + n)) {
     throw new AttentionInputError(`cosformerFeatureMap: the re-weighting length M must be an integer ≥ the ${n} tokens (cos(π/2·(i−j)/M) must stay ≥ 0), got ${length}`);
   }
   return tf.tidy(() => {
     const psi = activation === 'relu' ? tf.relu(x) : eluFeatureMap(x); // [B, H, N, d]
-    const angle = Array.from({ length: n }, (_, i) => (Math.PI / 2) * ((i + 1) / length)); // positions 1 … N, as the official code
+    const angle = Array.from({ length: n }, (_, i) => (Math.PI / 2) * ((start + i + 1) / length)); // positions 1 … N, as the official code
     const sin = tf.tensor4d(angle.map(Math.sin), [1, 1, n, 1]);
     const cos = tf.tensor4d(angle.map(Math.cos), [1, 1, n, 1]);
     return tf.concat([tf.mul(psi, sin), tf.mul(psi, cos)], 3) as tf.Tensor4D; // [B, H, N, 2d]

@@ -65,3 +65,28 @@ export function efficientAttention(q: tf.Tensor4D, k: tf.Tensor4D, v: tf.Tensor4
     });
   });
 }
+
+/**
+ * One token of causal Efficient Attention (Eq. 5 with ρ_k over j ≤ t) as a recurrence: per
+ * head the sums S = Σ_j exp(k_j − m)v_jᵀ `[d, dv]` and z = Σ_j exp(k_j − m) `[1, d]`, rebased
+ * on the running maximum m of each key feature so no term overflows or underflows:
+ * out_t = (ρ_q(q_t)/z) S / ((ρ_q(q_t)/z)·z + ε). q, k `[B, H, 1, d]`, v `[B, H, 1, dv]`.
+ */
+export function efficientAttentionStep(
+  q: tf.Tensor4D,
+  k: tf.Tensor4D,
+  v: tf.Tensor4D,
+  state: { s: tf.Tensor4D; z: tf.Tensor4D; m: tf.Tensor4D },
+  eps: number,
+): { out: tf.Tensor4D; s: tf.Tensor4D; z: tf.Tensor4D; m: tf.Tensor4D } {
+  return tf.tidy(() => {
+    const m = tf.maximum(state.m, k) as tf.Tensor4D; // [B, H, 1, d]
+    const rebase = tf.exp(tf.sub(state.m, m)); // exp(m_old − m_new) ≤ 1
+    const e = tf.exp(tf.sub(k, m)); // exp(k_t − m_new)
+    const s = tf.add(tf.mul(state.s, tf.transpose(rebase, [0, 1, 3, 2])), tf.matMul(e, v, true, false)) as tf.Tensor4D; // [B, H, d, dv]
+    const z = tf.add(tf.mul(state.z, rebase), e) as tf.Tensor4D; // [B, H, 1, d]
+    const phiQ = tf.div(tf.softmax(q, -1), tf.maximum(z, 1e-30)); // ρ_q(q_t) / z, as the parallel form's floor
+    const out = tf.div(tf.matMul(phiQ, s), tf.add(tf.sum(tf.mul(phiQ, z), -1, true), eps)) as tf.Tensor4D;
+    return { out, s, z, m };
+  });
+}

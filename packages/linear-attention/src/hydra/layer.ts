@@ -5,7 +5,7 @@ import {
   type AttentionConfig,
   type MixContext,
 } from '@attention-zoo/attention-core';
-import { hydraAttention } from './op.js';
+import { hydraAttention, hydraStep } from './op.js';
 
 export type HydraAttentionConfig = AttentionConfig;
 
@@ -15,10 +15,20 @@ export type HydraAttentionConfig = AttentionConfig;
  * does not change the computation (it only has to divide `dim`). No map of
  * `numHeads` heads exists (each channel weighs the tokens differently), so
  * `attentionMap` is not defined; `hydraAttentionWeights` gives the per-channel maps.
+ * Decoding token by token keeps the running sum `[B, 1, D]` (`hydraStep`).
  */
 export class HydraAttention extends AttentionLayer {
   static className = 'AttentionZoo>HydraAttention';
-  static override capabilities = defineCapabilities({ causal: true, keyPaddingMask: true, crossAttention: true });
+  static override capabilities = defineCapabilities({ causal: true, keyPaddingMask: true, crossAttention: true, incremental: 'recurrent' });
+
+  protected override initialMixState(batch: number): Record<string, tf.Tensor> {
+    return { sum: tf.zeros([batch, 1, this.dim]) };
+  }
+
+  protected override stepTokens(x: tf.Tensor3D, state: Readonly<Record<string, tf.Tensor>>) {
+    const { out, sum } = hydraStep(this.project('q', x), this.project('k', x), this.project('v', x), state['sum'] as tf.Tensor3D);
+    return { mixed: out, tensors: { sum } };
+  }
 
   protected override mixTokens(x: tf.Tensor3D, context: tf.Tensor3D, ctx: MixContext): tf.Tensor3D {
     const out = hydraAttention(this.project('q', x), this.project('k', context), this.project('v', context), {

@@ -64,3 +64,14 @@ export function hydraAttentionWeights(q: tf.Tensor3D, k: tf.Tensor3D, options: H
     return a as tf.Tensor4D;
   });
 }
+
+/**
+ * One token of causal Hydra attention: the running sum Σ_{t≤i} φ(K)_t ⊙ V_t `[B, 1, D]` gains
+ * this token's term, out_i = φ(q_i) ⊙ sum. q, k, v `[B, 1, D]`.
+ */
+export function hydraStep(q: tf.Tensor3D, k: tf.Tensor3D, v: tf.Tensor3D, sum: tf.Tensor3D): { out: tf.Tensor3D; sum: tf.Tensor3D } {
+  return tf.tidy(() => {
+    const next = tf.add(sum, tf.mul(l2Normalize(k), v)) as tf.Tensor3D;
+    return { out: tf.mul(l2Normalize(q), next) as tf.Tensor3D, sum: next };
+  });
+}

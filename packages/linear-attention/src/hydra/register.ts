@@ -1,4 +1,4 @@
-import { registerAttention } from '@attention-zoo/attention-core';
+import { option, registerAttention } from '@attention-zoo/attention-core';
 import { HYDRA_PAPER } from '../paper.js';
 import { HydraAttention } from './layer.js';
 
@@ -8,6 +8,12 @@ registerAttention({
   summary: 'Hydra attention: as many heads as features with a cosine kernel, φ(Q) ⊙ Σ_t φ(K)_t ⊙ V_t.',
   paper: HYDRA_PAPER,
   layer: HydraAttention,
+  options: {
+    // Added to the normaliser.
+    eps: option.positive(),
+    // Tokens per step of the causal scan.
+    chunkSize: option.int(),
+  },
   complexity: { time: 'O(N·d)', memory: 'O(N·d)' },
   cost: ({ tokens: n, keyTokens, dim: d, batch = 1 }) => {
     const m = keyTokens ?? n;

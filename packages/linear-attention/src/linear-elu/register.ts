@@ -1,5 +1,5 @@
 import type * as tf from '@tensorflow/tfjs-core';
-import { registerAttention } from '@attention-zoo/attention-core';
+import { option, registerAttention } from '@attention-zoo/attention-core';
 import { eluFeatureMap, linearAttention } from '@attention-zoo/attention-core/ops';
 import { LINEAR_TRANSFORMER_PAPER } from '../paper.js';
 import { kernelizedCost } from '../shared/kernelized-cost.js';
@@ -11,6 +11,12 @@ registerAttention({
   summary: 'Linear Transformer: φ(Q)(φ(K)ᵀV) / φ(Q)Σφ(K) with φ = elu + 1; causal by prefix sums.',
   paper: LINEAR_TRANSFORMER_PAPER,
   layer: LinearEluAttention,
+  options: {
+    // Added to the normaliser.
+    eps: option.positive(),
+    // Tokens per step of the causal scan.
+    chunkSize: option.int(),
+  },
   complexity: { time: 'O(N·d²)', memory: 'O(N·d)' },
   // φ = elu + 1 keeps the head width: m = headDim.
   cost: (shape) => kernelizedCost(shape, shape.dim / shape.numHeads, 2),

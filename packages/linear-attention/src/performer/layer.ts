@@ -98,6 +98,10 @@ export class PerformerAttention extends KernelizedAttention {
     return tf.clone(this.projectionWeight.read()) as tf.Tensor2D;
   }
 
+  protected override featureDim(): number {
+    return this.numFeatures;
+  }
+
   protected override features(q: tf.Tensor4D, k: tf.Tensor4D, ctx: Pick<MixContext, 'keyPaddingMask'>): FeaturePair {
     const omega = this.weight('features/projection').read() as tf.Tensor2D;
     const numericalStabilizer = this.numericalStabilizer;

@@ -1,5 +1,5 @@
 import type * as tf from '@tensorflow/tfjs-core';
-import { registerAttention } from '@attention-zoo/attention-core';
+import { option, registerAttention, z } from '@attention-zoo/attention-core';
 import { PERFORMER_PAPER } from '../paper.js';
 import { kernelizedCost } from '../shared/kernelized-cost.js';
 import { PerformerAttention } from './layer.js';
@@ -11,6 +11,17 @@ registerAttention({
   summary: 'Performer FAVOR+: softmax attention approximated by positive orthogonal random features, D⁻¹φ(Q)(φ(K)ᵀV).',
   paper: PERFORMER_PAPER,
   layer: PerformerAttention,
+  options: {
+    // Added to the normaliser.
+    eps: option.positive(),
+    // Tokens per step of the causal scan.
+    chunkSize: option.int(),
+    // Random features m (FAVOR+); bounded so the [m, headDim] projection stays small.
+    numFeatures: option.int(1, 2 ** 14),
+    orthogonal: z.boolean(),
+    orthoScaling: z.union([z.literal(0), z.literal(1)]),
+    numericalStabilizer: z.number().min(0).refine(Number.isFinite, 'expected a finite number'),
+  },
   complexity: { time: 'O(N·m·d)', memory: 'O(N·m + m·d)' },
   // m features per head; the feature map itself is ωx (m·headDim MACs) plus the exponentials.
   cost: (shape) => {

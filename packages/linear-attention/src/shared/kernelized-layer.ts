@@ -6,7 +6,7 @@ import {
   type AttentionConfig,
   type MixContext,
 } from '@attention-zoo/attention-core';
-import { linearAttention, linearAttentionWeights } from '@attention-zoo/attention-core/ops';
+import { linearAttention, linearAttentionState, linearAttentionStep, linearAttentionWeights } from '@attention-zoo/attention-core/ops';
 
 /** Options shared by every feature-map variant of this package. */
 export interface KernelizedAttentionConfig extends AttentionConfig {
@@ -28,10 +28,12 @@ export interface FeaturePair {
  * this class computes φ(Q)(φ(K)ᵀV) with core's `linearAttention` (non-causal:
  * φ(K)ᵀV first; causal: the chunked prefix sum, never N×N) and the implied
  * weights for `attentionMap`. Dropout, where configured, acts on the mixed
- * values (there is no weight matrix to drop from).
+ * values (there is no weight matrix to drop from). Causal layers decode one
+ * token at a time (`incremental: 'recurrent'`): per head the running sums
+ * [Σφ(k)vᵀ | Σφ(k)] `[m, headDim + 1]`, core's `linearAttentionStep` (Eq. 18–20).
  */
 export abstract class KernelizedAttention extends AttentionLayer {
-  static override capabilities = defineCapabilities({ causal: true, keyPaddingMask: true, crossAttention: true, attentionMap: 'exact' });
+  static override capabilities = defineCapabilities({ causal: true, keyPaddingMask: true, crossAttention: true, attentionMap: 'exact', incremental: 'recurrent' });
 
   readonly eps: number;
   readonly chunkSize: number;
@@ -50,6 +52,32 @@ export abstract class KernelizedAttention extends AttentionLayer {
 
   /** φ(q) `[B, H, N, m]` and φ(k) `[B, H, M, m]` for this call (padded keys may be left non-zero: they are zeroed here). */
   protected abstract features(q: tf.Tensor4D, k: tf.Tensor4D, ctx: Pick<MixContext, 'keyPaddingMask'>): FeaturePair;
+
+  /** m, the width of φ(·) per head (the rows of the running sums). Default headDim. */
+  protected featureDim(): number {
+    return this.headDim;
+  }
+
+  /** φ(q), φ(k) of the token at `position` `[B, H, 1, m]`; default `features` (maps that do not depend on position). */
+  protected stepFeatures(q: tf.Tensor4D, k: tf.Tensor4D, _position: number): FeaturePair {
+    return this.features(q, k, {});
+  }
+
+  protected override initialMixState(batch: number): Record<string, tf.Tensor> {
+    return { kv: linearAttentionState(batch, this.numHeads, this.featureDim(), this.headDim) };
+  }
+
+  protected override stepMix(
+    q: tf.Tensor4D,
+    k: tf.Tensor4D,
+    v: tf.Tensor4D,
+    state: Readonly<Record<string, tf.Tensor>>,
+    position: number,
+  ): { out: tf.Tensor4D; tensors: Record<string, tf.Tensor> } {
+    const { phiQ, phiK } = this.stepFeatures(q, k, position);
+    const { out, state: kv } = linearAttentionStep(phiQ, phiK, v, state['kv'] as tf.Tensor4D, this.eps);
+    return { out, tensors: { kv } };
+  }
 
   protected override mix(q: tf.Tensor4D, k: tf.Tensor4D, v: tf.Tensor4D, ctx: MixContext): tf.Tensor4D {
     const { phiQ, phiK } = this.features(q, k, ctx);

@@ -33,10 +33,7 @@ export class MemoryCompressedAttention extends AttentionLayer {
 
   constructor(config: MemoryCompressedAttentionConfig) {
     super(config);
-    this.compressionFactor = config.compressionFactor ?? 3;
-    if (!(Number.isInteger(this.compressionFactor) && this.compressionFactor >= 1)) {
-      throw new AttentionConfigError(`${this.who}: compressionFactor must be an integer ≥ 1, got ${JSON.stringify(config.compressionFactor)}`);
-    }
+    this.compressionFactor = config.compressionFactor ?? 3; // range: the descriptor's options
   }
 
   /** Refuses, when it is built on a known sequence, a stride longer than the keys (a backbone's last, smallest stage). */

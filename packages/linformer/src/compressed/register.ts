@@ -1,4 +1,4 @@
-import { registerAttention } from '@attention-zoo/attention-core';
+import { option, registerAttention } from '@attention-zoo/attention-core';
 import { MEMORY_COMPRESSED_PAPER } from '../paper.js';
 import { MemoryCompressedAttention } from './layer.js';
 
@@ -8,6 +8,8 @@ registerAttention({
   summary: 'Memory-compressed attention: keys and values shortened c-fold by a strided convolution; block-causal form.',
   paper: MEMORY_COMPRESSED_PAPER,
   layer: MemoryCompressedAttention,
+  // Stride of the strided convolution over keys and values; at most the sequence (checked when built).
+  options: { compressionFactor: option.int() },
   complexity: { time: 'O(N²·d/c)', memory: 'O(N²/c)' },
   cost: ({ tokens: n, keyTokens, dim: d, numHeads: h, batch = 1, compressionFactor: c = 3 }) => {
     const m = keyTokens ?? n;

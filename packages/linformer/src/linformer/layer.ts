@@ -18,7 +18,7 @@ import { SharedProjection } from './shared-projection.js';
  * - `layerwise`: one E for every layer of the model (pass the same `projection` to each).
  */
 export type LinformerSharing = 'none' | 'headwise' | 'key-value' | 'layerwise';
-const SHARING: readonly LinformerSharing[] = ['none', 'headwise', 'key-value', 'layerwise'];
+export const LINFORMER_SHARING = ['none', 'headwise', 'key-value', 'layerwise'] as const satisfies readonly LinformerSharing[];
 
 export interface LinformerAttentionConfig extends AttentionConfig {
   /** Projected length k (rows of E and F); default ⌊maxTokens/4⌋ (fairseq's `compressed = 4`: k = 128 at n = 512, the paper's setting). Must be ≤ maxTokens. */
@@ -50,13 +50,9 @@ export class LinformerAttention extends AttentionLayer {
   constructor(config: LinformerAttentionConfig) {
     super(config);
     const n = this.maxTokens!;
-    const sharing = config.sharing ?? 'headwise';
-    if (!SHARING.includes(sharing)) {
-      throw new AttentionConfigError(`${this.who}: sharing must be one of ${SHARING.join(', ')}; got ${JSON.stringify(sharing)}`);
-    }
+    const sharing = config.sharing ?? 'headwise'; // types and ranges: the descriptor's options
     this.sharing = sharing;
     const k = config.k ?? Math.max(1, Math.floor(n / 4));
-    if (!(Number.isInteger(k) && k >= 1)) throw new AttentionConfigError(`${this.who}: k must be an integer ≥ 1, got ${JSON.stringify(config.k)}`);
     if (k > n) {
       throw new AttentionConfigError(`${this.who}: k ${k} is larger than maxTokens ${n}; E and F must shorten the sequence (k ≤ n)`);
     }

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { AttentionInputError } from '@attention-zoo/attention-core';
 import {
+  checkKeyPaddingMask,
   checkQKV,
   headMatMul,
   scaledDotProductAttention,
@@ -71,9 +72,7 @@ function zeroPadded(x: tf.Tensor4D, mask: tf.Tensor2D | undefined): tf.Tensor4D 
 }
 
 function checkMask(mask: tf.Tensor2D | undefined, batch: number, keys: number): void {
-  if (mask && (mask.rank !== 2 || mask.shape[0] !== batch || mask.shape[1] !== keys)) {
-    throw new AttentionInputError(`linformerAttention: keyPaddingMask must be [batch, keys] = [${batch}, ${keys}] (1 = real key, 0 = padding), got [${mask.shape}]`);
-  }
+  if (mask) checkKeyPaddingMask(mask, batch, keys, 'linformerAttention');
 }
 
 /**

@@ -1,7 +1,8 @@
 import type * as tf from '@tensorflow/tfjs-core';
-import { registerAttention } from '@attention-zoo/attention-core';
+import { option, registerAttention, z } from '@attention-zoo/attention-core';
 import { LINFORMER_PAPER } from '../paper.js';
-import { LinformerAttention } from './layer.js';
+import { LINFORMER_SHARING, LinformerAttention } from './layer.js';
+import { SharedProjection } from './shared-projection.js';
 import { linformerAttention } from './op.js';
 
 registerAttention({
@@ -10,6 +11,13 @@ registerAttention({
   summary: 'Linformer: keys and values projected along the sequence to k rows (E·K, F·V), then softmax attention — O(N·k).',
   paper: LINFORMER_PAPER,
   layer: LinformerAttention,
+  options: {
+    // Projected length k ≤ maxTokens (checked by the layer).
+    k: option.int(),
+    sharing: z.enum(LINFORMER_SHARING),
+    // The E shared across layers, or its id in a saved config.
+    projection: z.union([z.string(), z.instanceof(SharedProjection)]),
+  },
   complexity: { time: 'O(N·k·d)', memory: 'O(N·k)' },
   cost: ({ tokens: n, keyTokens, dim: d, numHeads: h, batch = 1, k: kGiven }) => {
     const m = keyTokens ?? n;

@@ -49,14 +49,9 @@ export class SpatialReductionAttention extends AttentionLayer {
     this.poolSize = config.poolSize ?? 7;
     this.layerNormEpsilon = config.layerNormEpsilon ?? 1e-5;
     const [h, w] = this.grid!;
-    for (const key of ['srRatio', 'poolSize'] as const) {
-      if (!(Number.isInteger(this[key]) && this[key] >= 1)) throw new AttentionConfigError(`${this.who}: ${key} must be an integer ≥ 1, got ${JSON.stringify(config[key])}`);
-    }
-    if (typeof this.linear !== 'boolean') throw new AttentionConfigError(`${this.who}: linear must be a boolean, got ${JSON.stringify(config.linear)}`);
     if (!this.linear && (this.srRatio > h || this.srRatio > w)) {
       throw new AttentionConfigError(`${this.who}: srRatio ${this.srRatio} is larger than the grid [${h}, ${w}]: the strided conv would leave no key`);
     }
-    if (!(this.layerNormEpsilon > 0)) throw new AttentionConfigError(`${this.who}: layerNormEpsilon must be positive, got ${config.layerNormEpsilon}`);
   }
 
   /** Whether keys and values come from a reduced grid (srRatio > 1 or `linear`). */

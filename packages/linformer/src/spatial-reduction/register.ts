@@ -1,4 +1,4 @@
-import { registerAttention } from '@attention-zoo/attention-core';
+import { option, registerAttention, z } from '@attention-zoo/attention-core';
 import { PVT_PAPER } from '../paper.js';
 import { SpatialReductionAttention } from './layer.js';
 import { spatialReductionKeyMaps } from './torch-keys.js';
@@ -9,6 +9,14 @@ registerAttention({
   summary: 'PVT spatial-reduction attention: keys and values from the token grid shrunk by a stride-R conv + LayerNorm (or, PVTv2 linear, pooled to P×P); class tokens without reduction.',
   paper: PVT_PAPER,
   layer: SpatialReductionAttention,
+  options: {
+    // Side of the strided reduction conv; at most the grid side (checked by the layer).
+    srRatio: option.int(),
+    // PVT-v2's linear SRA: average-pool K/V to poolSize × poolSize.
+    linear: z.boolean(),
+    poolSize: option.int(),
+    layerNormEpsilon: option.positive().max(1),
+  },
   complexity: { time: 'O(N²·d/R²)', memory: 'O(N²/R²)' },
   // MACs as fvcore counts them (matmuls, linears, convs; pooling, norms and GELU not counted).
   cost: ({ tokens: n, dim: d, numHeads: h, batch = 1, srRatio = 2, linear, poolSize = 7 }) => {

@@ -1,5 +1,5 @@
 import type * as tf from '@tensorflow/tfjs-core';
-import { registerAttention } from '@attention-zoo/attention-core';
+import { option, registerAttention, z } from '@attention-zoo/attention-core';
 import { BIGBIRD_PAPER } from '../paper.js';
 import { indices } from '../shared/fixture-indices.js';
 import { bigBirdAttention } from './op.js';
@@ -12,6 +12,15 @@ registerAttention({
   summary: 'BigBird block-sparse attention: window, global and seeded random key blocks per query block, one softmax; global blocks attend everything.',
   paper: BIGBIRD_PAPER,
   layer: BigBirdAttention,
+  options: {
+    // Logit scale; default headDim^-½.
+    scale: option.positive(),
+    blockSize: option.int(),
+    windowBlocks: option.int(1, 4096),
+    globalBlocks: z.array(z.int().min(-(2 ** 20)).max(2 ** 20)).max(4096),
+    numRandomBlocks: option.int(0, 4096),
+    randomSeed: z.int(),
+  },
   complexity: { time: 'O(N·(w + g + r)·b·d)', memory: 'O(N·(w + g + r)·b)' },
   cost: (s) => {
     const b = s['blockSize'] ?? 16;

@@ -1,4 +1,6 @@
 import type * as tf from '@tensorflow/tfjs-core';
+import { defineCapabilities } from '@attention-zoo/attention-core';
+import type { DecodeLayout } from '../shared/decode.js';
 import { SparseAttention, type AttendOptions, type SparseAttentionConfig } from '../shared/sparse-layer.js';
 import { checkInt } from '../shared/checks.js';
 import { slidingWindowAttention } from './op.js';
@@ -14,9 +16,11 @@ export interface LocalAttentionConfig extends SparseAttentionConfig {
  * Local / sliding-window attention (Beltagy et al. 2020 §3.1; the local head of
  * Child et al. 2019): each token attends the keys within ±radius (causal: the
  * radius before it), optionally dilated. Computed by blocks: O(N·r) memory.
+ * Causal decoding (`incremental: 'window'`) keeps the last radius·dilation keys and values.
  */
 export class LocalAttention extends SparseAttention {
   static className = 'AttentionZoo>LocalAttention';
+  static override capabilities = defineCapabilities({ ...SparseAttention.capabilities, incremental: 'window' });
 
   readonly radius: number;
   readonly dilation: number;
@@ -34,6 +38,10 @@ export class LocalAttention extends SparseAttention {
   allows(): (i: number, j: number) => boolean {
     const { radius: r, dilation: d } = this;
     return (i, j) => Math.abs(i - j) <= r * d && (i - j) % d === 0;
+  }
+
+  protected override decodeLayout(): DecodeLayout {
+    return { reach: this.radius * this.dilation, globals: [], allows: this.allows() };
   }
 
   protected patternConfig(): Record<string, unknown> {

@@ -1,5 +1,5 @@
 import type * as tf from '@tensorflow/tfjs-core';
-import { registerAttention } from '@attention-zoo/attention-core';
+import { option, registerAttention } from '@attention-zoo/attention-core';
 import { LONGFORMER_PAPER } from '../paper.js';
 import { slidingWindowAttention } from './op.js';
 import { LocalAttention } from './layer.js';
@@ -11,6 +11,13 @@ registerAttention({
   summary: 'Sliding-window attention: each token attends the keys within ±radius (causal: the radius before it), optionally dilated; computed by blocks.',
   paper: LONGFORMER_PAPER,
   layer: LocalAttention,
+  options: {
+    // Logit scale; default headDim^-½.
+    scale: option.positive(),
+    // Keys within ±radius·dilation; a radius past the sequence covers it all.
+    radius: option.int(0),
+    dilation: option.int(1, 4096),
+  },
   complexity: { time: 'O(N·r·d)', memory: 'O(N·r)' },
   // Blocks of c = r tokens attend 3 blocks: 3r keys per query.
   cost: (s) => projectionCost(s, 3 * Math.max(s['radius'] ?? 32, 1)),

@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { initializers } from '@tensorflow/tfjs-layers';
-import { AttentionConfigError, AttentionInputError, type MixContext } from '@attention-zoo/attention-core';
+import { AttentionConfigError, AttentionInputError, defineCapabilities, type MixContext } from '@attention-zoo/attention-core';
 import { dense, mergeHeads, splitHeads } from '@attention-zoo/attention-core/ops';
+import type { DecodeLayout } from '../shared/decode.js';
 import { SparseAttention, type AttendOptions, type SparseAttentionConfig } from '../shared/sparse-layer.js';
 import { checkInt } from '../shared/checks.js';
 import { headDilations, longformerAttention } from './op.js';
@@ -23,10 +24,16 @@ export interface LongformerAttentionConfig extends SparseAttentionConfig {
  * Longformer attention (Beltagy et al. 2020 §3.1): a sliding window (dilation
  * per head optional) plus symmetric global attention on chosen positions and
  * optional added special tokens; one softmax per query over its window and the
- * global keys. O(N·(r + g)) memory.
+ * global keys. O(N·(r + g)) memory. Causal decoding (`incremental: 'window'`): a buffer of
+ * L = max(radius·dilation, last global position) keys and values — widened to the last global
+ * position because a global query sees every earlier key — plus each global token's key and
+ * value once it leaves the buffer: O((L + g)·d) per token, constant. Needs non-negative
+ * `globalIndices` (a position from the end is unknown while decoding), no added global
+ * tokens and no global projections.
  */
 export class LongformerAttention extends SparseAttention {
   static className = 'AttentionZoo>LongformerAttention';
+  static override capabilities = defineCapabilities({ ...SparseAttention.capabilities, incremental: 'window' });
 
   readonly radius: number;
   readonly dilation: number | number[];
@@ -112,6 +119,25 @@ export class LongformerAttention extends SparseAttention {
     return (i, j, head) => {
       const d = this.dilations[head]!;
       return G.has(i) || G.has(j) || (Math.abs(i - j) <= r * d && (i - j) % d === 0);
+    };
+  }
+
+  protected override decodeLayout(): DecodeLayout {
+    if (this.numGlobalTokens > 0 || this.globalProjections || this.globalIndices.some((i) => i < 0)) {
+      throw new AttentionConfigError(
+        `${this.who}: decoding token by token needs globalIndices ≥ 0 (a position from the end is unknown while decoding), numGlobalTokens 0 and globalProjections false`,
+      );
+    }
+    const g = [...new Set(this.globalIndices)].sort((a, b) => a - b);
+    const reach = Math.max(this.radius * Math.max(...this.dilations), ...g);
+    const G = new Set(g);
+    return {
+      reach,
+      globals: g,
+      allows: (i, j, head) => {
+        const d = this.dilations[head]!;
+        return G.has(i) || G.has(j) || (Math.abs(i - j) <= this.radius * d && (i - j) % d === 0);
+      },
     };
   }
 

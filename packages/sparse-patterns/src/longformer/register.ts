@@ -1,5 +1,5 @@
 import type * as tf from '@tensorflow/tfjs-core';
-import { registerAttention } from '@attention-zoo/attention-core';
+import { option, registerAttention, z } from '@attention-zoo/attention-core';
 import { LONGFORMER_PAPER } from '../paper.js';
 import { indices } from '../shared/fixture-indices.js';
 import { longformerAttention } from './op.js';
@@ -12,6 +12,15 @@ registerAttention({
   summary: 'Longformer: sliding window (dilation per head optional) plus symmetric global attention on chosen or added tokens; one softmax per query.',
   paper: LONGFORMER_PAPER,
   layer: LongformerAttention,
+  options: {
+    // Logit scale; default headDim^-½.
+    scale: option.positive(),
+    radius: option.int(0),
+    dilation: z.union([option.int(1, 4096), z.array(option.int(1, 4096)).max(4096)]),
+    globalIndices: z.array(z.int().min(-(2 ** 20)).max(2 ** 20)).max(4096),
+    numGlobalTokens: option.int(0),
+    globalProjections: z.boolean(),
+  },
   complexity: { time: 'O(N·(r + g)·d)', memory: 'O(N·(r + g))' },
   // Window blocks (3r keys) and g global keys per query; g global rows over all N keys.
   cost: (s) => {

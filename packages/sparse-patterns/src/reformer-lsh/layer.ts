@@ -31,6 +31,8 @@ export interface LshAttentionConfig extends AttentionConfig {
  * to the chunk of a token's hash bucket and the chunk before, over several
  * hash rounds. The layer has q and v projections only (the key is the
  * normalised query). See `lshAttention` for the computation; memory O(R·N·c).
+ * No incremental form (no `step`): the chunks are cut from the sequence sorted by bucket,
+ * so which earlier keys a token sees depends on where later tokens hash.
  */
 export class LshAttention extends AttentionLayer {
   static className = 'AttentionZoo>LshAttention';

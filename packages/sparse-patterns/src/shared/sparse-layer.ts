@@ -7,6 +7,7 @@ import {
   type MixContext,
 } from '@attention-zoo/attention-core';
 import type { SoftmaxOptions } from '../shared/sources.js';
+import { initialSparseState, sparseStep, type DecodeLayout } from './decode.js';
 
 export interface SparseAttentionConfig extends AttentionConfig {
   /** Logit scale; default headDim^-½. */
@@ -84,6 +85,19 @@ export abstract class SparseAttention extends AttentionLayer {
     const [b, h, n] = q.shape;
     const identity = tf.broadcastTo(tf.reshape(tf.eye(n), [1, 1, n, n]), [b, h, n, n]) as tf.Tensor4D;
     return this.attend(q, k, identity, { keyPaddingMask: ctx.keyPaddingMask });
+  }
+
+  /** How a causal pattern decodes token by token (variants that declare `incremental`). */
+  protected decodeLayout(): DecodeLayout {
+    throw new Error(`${this.who}: this pattern has no incremental form`);
+  }
+
+  protected override initialMixState(batch: number): Record<string, tf.Tensor> {
+    return initialSparseState(this.decodeLayout(), batch, this.numHeads, this.headDim);
+  }
+
+  protected override stepMix(q: tf.Tensor4D, k: tf.Tensor4D, v: tf.Tensor4D, state: Readonly<Record<string, tf.Tensor>>, position: number) {
+    return sparseStep(this.decodeLayout(), q, k, v, state, position, this.scale);
   }
 
   protected override variantConfig(): Record<string, unknown> {

@@ -26,6 +26,8 @@ export interface SinkhornAttentionConfig extends AttentionConfig {
  * training), and each query block attends its sorted block plus its own block.
  * Weights: q/k/v/out and `sort/kernel` `[headDim, headDim]` (shared by the heads).
  * O(N·b + (N/b)²) memory.
+ * No incremental form (no `step`): blocks are sorted by a summary of the whole block, which
+ * exists only once its last token has arrived.
  */
 export class SinkhornAttention extends AttentionLayer {
   static className = 'AttentionZoo>SinkhornAttention';

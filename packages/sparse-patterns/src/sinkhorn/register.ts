@@ -1,4 +1,4 @@
-import { registerAttention } from '@attention-zoo/attention-core';
+import { option, registerAttention } from '@attention-zoo/attention-core';
 import { SINKHORN_PAPER } from '../paper.js';
 import { projectionCost } from '../shared/projection-cost.js';
 import { SinkhornAttention } from './layer.js';
@@ -9,6 +9,14 @@ registerAttention({
   summary: 'Sparse Sinkhorn attention: a learned sorting network softly permutes key/value blocks (Sinkhorn balancing, Gumbel noise in training); each query block attends its sorted block and its own block.',
   paper: SINKHORN_PAPER,
   layer: SinkhornAttention,
+  options: {
+    // Logit scale; default headDim^-½.
+    scale: option.positive(),
+    blockSize: option.int(),
+    // Row/column normalisations of the sorting matrix; bounded so a call cannot run for minutes.
+    sinkhornIterations: option.int(0, 1000),
+    temperature: option.positive(),
+  },
   complexity: { time: 'O(N·b·d + (N/b)²·d)', memory: 'O(N·b + (N/b)²)' },
   // 2b keys per query, plus sorting: P·K costs (N/b)²·b·d per head, i.e. N/b "keys" per query.
   cost: (s) => {

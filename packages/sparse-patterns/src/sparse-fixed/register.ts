@@ -1,4 +1,4 @@
-import { registerAttention } from '@attention-zoo/attention-core';
+import { option, registerAttention } from '@attention-zoo/attention-core';
 import { SPARSE_TRANSFORMER_PAPER } from '../paper.js';
 import { projectionCost } from '../shared/projection-cost.js';
 import { SparseFixedAttention } from './layer.js';
@@ -9,6 +9,12 @@ registerAttention({
   summary: 'Sparse Transformer fixed attention: own block of ℓ plus the last c summary positions of every block, one softmax.',
   paper: SPARSE_TRANSFORMER_PAPER,
   layer: SparseFixedAttention,
+  options: {
+    // Logit scale; default headDim^-½.
+    scale: option.positive(),
+    blockSize: option.int(),
+    summarySize: option.int(),
+  },
   complexity: { time: 'O(N·(ℓ + c·N/ℓ)·d)', memory: 'O(N·(ℓ + c·N/ℓ))' },
   cost: (s) => {
     const l = Math.max(s['blockSize'] ?? 128, 1);

@@ -1,4 +1,6 @@
 import type * as tf from '@tensorflow/tfjs-core';
+import { defineCapabilities } from '@attention-zoo/attention-core';
+import type { DecodeLayout } from '../shared/decode.js';
 import { SparseAttention, type AttendOptions, type SparseAttentionConfig } from '../shared/sparse-layer.js';
 import { checkInt } from '../shared/checks.js';
 import { stridedAttention } from './op.js';
@@ -11,10 +13,14 @@ export interface StridedAttentionConfig extends SparseAttentionConfig {
 /**
  * Sparse Transformer strided attention (Child et al. 2019 §4.2): the union of
  * a local band of ℓ and every ℓ-th earlier key (non-causal: both directions),
- * one softmax. O(N·(ℓ + N/ℓ)) memory: O(N√N) at ℓ = √N.
+ * one softmax. O(N·(ℓ + N/ℓ)) memory: O(N√N) at ℓ = √N. Causal decoding keeps every key
+ * and value (`incremental: 'cache'`): the strided part reaches back to the start, and which
+ * residue mod ℓ a later query needs changes with its position; a step scores the t cached
+ * keys and masks all but its ℓ + t/ℓ: O(t·d) per token.
  */
 export class StridedAttention extends SparseAttention {
   static className = 'AttentionZoo>StridedAttention';
+  static override capabilities = defineCapabilities({ ...SparseAttention.capabilities, incremental: 'cache' });
 
   readonly stride: number;
 
@@ -30,6 +36,10 @@ export class StridedAttention extends SparseAttention {
   allows(): (i: number, j: number) => boolean {
     const l = this.stride;
     return (i, j) => Math.abs(i - j) <= l || (i - j) % l === 0;
+  }
+
+  protected override decodeLayout(): DecodeLayout {
+    return { reach: undefined, globals: [], allows: this.allows() };
   }
 
   protected patternConfig(): Record<string, unknown> {

@@ -1,5 +1,5 @@
 import type * as tf from '@tensorflow/tfjs-core';
-import { registerAttention } from '@attention-zoo/attention-core';
+import { option, registerAttention } from '@attention-zoo/attention-core';
 import { SPARSE_TRANSFORMER_PAPER } from '../paper.js';
 import { stridedAttention } from './op.js';
 import { projectionCost } from '../shared/projection-cost.js';
@@ -11,6 +11,11 @@ registerAttention({
   summary: 'Sparse Transformer strided attention: a local band of ℓ plus every ℓ-th key, one softmax; O(N√N) at ℓ = √N.',
   paper: SPARSE_TRANSFORMER_PAPER,
   layer: StridedAttention,
+  options: {
+    // Logit scale; default headDim^-½.
+    scale: option.positive(),
+    stride: option.int(),
+  },
   complexity: { time: 'O(N·(ℓ + N/ℓ)·d)', memory: 'O(N·(ℓ + N/ℓ))' },
   cost: (s) => {
     const l = Math.max(s['stride'] ?? 32, 1);

@@ -48,7 +48,7 @@ const uniform = (bound: number) => (seed: number | undefined) => initializers.ra
  * from, not their cost): time and memory are O(N²) per head, as in the paper.
  */
 export abstract class SynthesizerAttention extends AttentionLayer {
-  static override capabilities = defineCapabilities({ causal: true, keyPaddingMask: true, needsMaxTokens: true, attentionMap: 'exact' });
+  static override capabilities = defineCapabilities({ causal: true, keyPaddingMask: true, needsMaxTokens: true, attentionMap: 'exact', incremental: 'cache' });
 
   readonly components: readonly SynthesizerComponent[];
   readonly fixed: boolean;
@@ -117,8 +117,8 @@ export abstract class SynthesizerAttention extends AttentionLayer {
     return this.weight(path).read() as T;
   }
 
-  /** One component's logits: `[batch|1, heads, N, N]`. */
-  private componentLogits(c: SynthesizerComponent, x: tf.Tensor3D): tf.Tensor4D {
+  /** One component's logits: `[batch|1, heads, N, keys]` (keys default N). */
+  private componentLogits(c: SynthesizerComponent, x: tf.Tensor3D, keys = x.shape[1]): tf.Tensor4D {
     const n = x.shape[1];
     switch (c) {
       case 'dense':
@@ -127,7 +127,7 @@ export abstract class SynthesizerAttention extends AttentionLayer {
           b1: this.read<tf.Tensor1D>('dense/w1/bias'),
           w2: this.read<tf.Tensor3D>('dense/w2/kernel'),
           b2: this.read<tf.Tensor2D>('dense/w2/bias'),
-        });
+        }, keys);
       case 'random':
         return randomSynthesizerLogits(this.read<tf.Tensor3D>('random/R'), n);
       case 'factorized-random':
@@ -140,7 +140,7 @@ export abstract class SynthesizerAttention extends AttentionLayer {
           ba: this.read<tf.Tensor2D>('fdense/wa/bias'),
           wb: this.read<tf.Tensor3D>('fdense/wb/kernel'),
           bb: this.read<tf.Tensor2D>('fdense/wb/bias'),
-        });
+        }, keys);
       case 'dot': {
         const q = splitHeads(this.project('q', x), this.numHeads);
         const k = splitHeads(this.project('k', x), this.numHeads);
@@ -157,6 +157,55 @@ export abstract class SynthesizerAttention extends AttentionLayer {
     return parts
       .map((p, j) => tf.mul(p, tf.reshape(tf.slice(alpha, [j], [1]), [1, 1, 1, 1])) as tf.Tensor4D)
       .reduce((acc, p) => tf.add(acc, p) as tf.Tensor4D);
+  }
+
+  /**
+   * Row t of one component's logits, for query t over keys 0 … t: `[batch|1, heads, 1, t + 1]`.
+   * x is token t `[B, 1, dim]`; `keys` are the cached key heads (the `dot` component).
+   */
+  private componentRow(c: SynthesizerComponent, x: tf.Tensor3D, t: number, keys: tf.Tensor4D | undefined): tf.Tensor4D {
+    const h = this.numHeads;
+    switch (c) {
+      case 'dense':
+      case 'factorized-dense':
+        return this.componentLogits(c, x, t + 1); // a function of x_t alone: [B, H, 1, t+1]
+      case 'random': {
+        const r = this.read<tf.Tensor3D>('random/R');
+        return tf.reshape(tf.slice(r, [0, t, 0], [h, 1, t + 1]), [1, h, 1, t + 1]) as tf.Tensor4D; // R[:, t, :t+1]
+      }
+      case 'factorized-random': {
+        const [r1, r2] = [this.read<tf.Tensor3D>('random/R1'), this.read<tf.Tensor3D>('random/R2')];
+        const k = r1.shape[2];
+        return tf.expandDims(tf.matMul(tf.slice(r1, [0, t, 0], [h, 1, k]), tf.slice(r2, [0, 0, 0], [h, t + 1, k]), false, true), 0) as tf.Tensor4D; // (R₁R₂ᵀ)[t, :t+1]
+      }
+      case 'dot': {
+        const q = splitHeads(this.project('q', x), h);
+        return tf.mul(tf.matMul(q, keys!, false, true), 1 / Math.sqrt(this.headDim)) as tf.Tensor4D;
+      }
+    }
+  }
+
+  protected override initialMixState(batch: number): Record<string, tf.Tensor> {
+    const empty = (): tf.Tensor4D => tf.zeros([batch, this.numHeads, 0, this.headDim]);
+    return this.has('dot') ? { v: empty(), k: empty() } : { v: empty() };
+  }
+
+  /**
+   * Eq. 2 at token t: row t of the (mixed) synthesized logits over keys 0 … t, one softmax,
+   * times the cached values. The logits of a position pair are fixed by the weights (Random) or
+   * by the query token (Dense), but every earlier value is needed: a cache, O(t·d) per token.
+   */
+  protected override stepTokens(x: tf.Tensor3D, state: Readonly<Record<string, tf.Tensor>>, t: number): { mixed: tf.Tensor3D; tensors: Record<string, tf.Tensor> } {
+    const h = this.numHeads;
+    const values = tf.concat([state['v'] as tf.Tensor4D, splitHeads(this.project('v', x), h)], 2); // [B, H, t+1, dh]
+    const keys = this.has('dot') ? tf.concat([state['k'] as tf.Tensor4D, splitHeads(this.project('k', x), h)], 2) : undefined;
+    const parts = this.components.map((c) => this.componentRow(c, x, t, keys));
+    const alpha = parts.length > 1 ? tf.softmax(this.read<tf.Tensor1D>('alpha')) : undefined;
+    const logits = parts
+      .map((p, j) => (alpha ? tf.mul(p, tf.reshape(tf.slice(alpha, [j], [1]), [1, 1, 1, 1])) : p))
+      .reduce((acc, p) => tf.add(acc, p)) as tf.Tensor4D;
+    const out = syntheticAttention(logits, values); // [B, H, 1, dh]
+    return { mixed: mergeHeads(out), tensors: keys ? { v: values, k: keys } : { v: values } };
   }
 
   protected override mixTokens(x: tf.Tensor3D, _context: tf.Tensor3D, ctx: MixContext): tf.Tensor3D {

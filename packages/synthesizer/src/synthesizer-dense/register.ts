@@ -12,6 +12,7 @@ registerAttention({
   summary: 'Dense Synthesizer: each token predicts its own attention row with a two-layer MLP; no query–key dot products.',
   paper: SYNTHESIZER_PAPER,
   layer: DenseSynthesizer,
+  options: {},
   complexity: { time: 'O(N²·d)', memory: 'O(N²)' },
   cost: (shape) => synthesizerCost(shape, ['dense']),
   fixtures: [

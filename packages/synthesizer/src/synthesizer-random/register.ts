@@ -1,5 +1,5 @@
 import type * as tf from '@tensorflow/tfjs-core';
-import { registerAttention } from '@attention-zoo/attention-core';
+import { registerAttention, z } from '@attention-zoo/attention-core';
 import { SYNTHESIZER_PAPER } from '../paper.js';
 import { synthesizerCost } from '../shared/synthesizer-cost.js';
 import { oneHeadFixture } from '../shared/one-head-fixture.js';
@@ -12,6 +12,10 @@ registerAttention({
   summary: 'Random Synthesizer: input-independent attention logits R (trainable or fixed), shared by the batch.',
   paper: SYNTHESIZER_PAPER,
   layer: RandomSynthesizer,
+  options: {
+    // Random synthesizer: keep the random logits fixed (not trained).
+    fixed: z.boolean(),
+  },
   complexity: { time: 'O(N²·d)', memory: 'O(N²)' },
   cost: (shape) => synthesizerCost(shape, ['random']),
   fixtures: [

@@ -38,9 +38,6 @@ export class CSwinAttention extends AttentionLayer {
     super(config);
     const [h, w] = this.grid!;
     this.splitSize = config.splitSize ?? tilingSide([h, w], CSWIN_SPLIT);
-    if (!Number.isInteger(this.splitSize) || this.splitSize < 1) {
-      throw new AttentionConfigError(`${this.who}: splitSize must be a positive integer, got ${JSON.stringify(config.splitSize)}`);
-    }
     this.branches = this.splitSize >= Math.min(h, w) ? 1 : 2;
     if (this.branches === 2) {
       if (h % this.splitSize !== 0 || w % this.splitSize !== 0) {

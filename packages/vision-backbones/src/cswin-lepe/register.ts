@@ -1,4 +1,4 @@
-import { registerAttention } from '@attention-zoo/attention-core';
+import { option, registerAttention } from '@attention-zoo/attention-core';
 import { softmaxKeyMaps, torch, type StateDictKeyMap } from '@attention-zoo/attention-core/weights';
 import { CSWIN_PAPER } from '../paper.js';
 import { CSWIN_SPLIT, CSwinAttention } from './layer.js';
@@ -9,6 +9,8 @@ registerAttention({
   summary: "CSwin's cross-shaped window attention: half of the heads in vertical, half in horizontal stripes of width sw, plus LePE (a depthwise 3×3 conv on V).",
   paper: CSWIN_PAPER,
   layer: CSwinAttention,
+  // Stripe width; a stripe at least as wide as the grid becomes the whole map (one branch), never padded.
+  options: { splitSize: option.int() },
   complexity: { time: 'O(N·sw·(H + W)·d)', memory: 'O(N·sw·(H + W))' },
   // fvcore: qkv and proj 4·N·C², QKᵀ and AV over each branch's stripe (hs·ws keys), LePE 9·N·C.
   // Without the grid (gridHeight, gridWidth) the map is taken as square.

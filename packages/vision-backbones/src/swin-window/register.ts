@@ -1,4 +1,4 @@
-import { registerAttention } from '@attention-zoo/attention-core';
+import { option, registerAttention, z } from '@attention-zoo/attention-core';
 import { softmaxKeyMaps } from '@attention-zoo/attention-core/weights';
 import { SWIN_PAPER } from '../paper.js';
 import { SWIN_WINDOW, SwinWindowAttention } from './layer.js';
@@ -9,6 +9,12 @@ registerAttention({
   summary: "Swin's (shifted) window attention: softmax attention inside ws×ws windows with a relative position bias; shifted windows masked across regions.",
   paper: SWIN_PAPER,
   layer: SwinWindowAttention,
+  options: {
+    // A window at least as large as the grid becomes the grid (Swin's clamp), never padded.
+    windowSize: option.int(),
+    // 'half': ⌊windowSize/2⌋, the shifted blocks of Swin.
+    shiftSize: z.union([option.int(0), z.literal('half')]),
+  },
   complexity: { time: 'O(N·ws²·d)', memory: 'O(N·ws²)' },
   // fvcore / Swin's `flops()`: qkv and proj 4·N·C², QKᵀ and AV N·ws²·C each (bias and mask not counted).
   cost: ({ tokens: n, dim: c, numHeads: h, batch = 1, windowSize = SWIN_WINDOW }) => {

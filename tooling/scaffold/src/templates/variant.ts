@@ -45,13 +45,7 @@ export function ${n.op}Weights(q: tf.Tensor4D, k: tf.Tensor4D, options: ${n.pasc
 `;
 
 export const layer = ({ n }: VariantContext): string => `import * as tf from '@tensorflow/tfjs-core';
-import {
-  AttentionConfigError,
-  AttentionLayer,
-  defineCapabilities,
-  type AttentionConfig,
-  type MixContext,
-} from '@attention-zoo/attention-core';
+import { AttentionLayer, defineCapabilities, type AttentionConfig, type MixContext } from '@attention-zoo/attention-core';
 import { ${n.op}, ${n.op}Weights } from './op.js';
 
 export interface ${n.layer}Config extends AttentionConfig {
@@ -68,11 +62,8 @@ export class ${n.layer} extends AttentionLayer {
   readonly eps: number;
 
   constructor(config: ${n.layer}Config) {
-    super(config);
+    super(config); // checks every option against the schemas declared in register.ts
     this.eps = config.eps ?? 1e-6;
-    if (!(this.eps >= 0 && Number.isFinite(this.eps))) {
-      throw new AttentionConfigError(\`\${this.who}: eps must be a non-negative finite number, got \${config.eps}\`);
-    }
   }
 
   protected override mix(q: tf.Tensor4D, k: tf.Tensor4D, v: tf.Tensor4D, ctx: MixContext): tf.Tensor4D {
@@ -92,7 +83,7 @@ export class ${n.layer} extends AttentionLayer {
 `;
 
 export const register = ({ n, family }: VariantContext): string => `import type * as tf from '@tensorflow/tfjs-core';
-import { registerAttention } from '@attention-zoo/attention-core';
+import { registerAttention, z } from '@attention-zoo/attention-core';
 import { ${n.paper} } from '../paper.js';
 import { ${n.layer} } from './layer.js';
 import { ${n.op} } from './op.js';
@@ -104,6 +95,12 @@ registerAttention({
   summary: '${n.kebab}: placeholder kernelised linear mixing φ(Q)(φ(K)ᵀV), φ = elu + 1.',
   paper: ${n.paper},
   layer: ${n.layer},
+  // The variant's own options (besides the shared dim, numHeads, causal, …), each with its type
+  // and range: the layer refuses a key not declared here, naming the closest one.
+  options: {
+    // Added to the normaliser. Default 1e-6.
+    eps: z.number().min(0).refine(Number.isFinite, 'expected a finite number'),
+  },
   complexity: { time: 'O(N·d²)', memory: 'O(N·d)' },
   // MACs and activation bytes of one forward pass; keep it honest — the benchmark prints it next to what it measures.
   cost: ({ tokens: n, keyTokens, dim: d, numHeads: h, batch = 1 }) => {

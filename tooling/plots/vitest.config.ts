@@ -1,0 +1,3 @@
+import { attentionZooProject } from '@attention-zoo/vitest-config';
+
+export default attentionZooProject('plots');
