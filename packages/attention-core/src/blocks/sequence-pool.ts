@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { serialization } from '@tensorflow/tfjs-core';
 import { layers } from '@tensorflow/tfjs-layers';
 import { AttentionConfigError } from '../errors.js';
-import { checkKeyPaddingMask } from '../ops/masks.js';
+import { checkKeyPaddingMask, keyPaddingReal } from '../ops/masks.js';
 import { registerLayerClass } from '../registry.js';
 import { defaultLayerName } from './layer-name.js';
 
@@ -49,7 +49,7 @@ export class SequencePool extends layers.Layer {
     return tf.tidy(() => {
       const [b, n, d] = x.shape;
       if (this.pool === 'first') return tf.reshape(tf.slice(x, [0, 0, 0], [b, 1, d]), [b, d]);
-      const m = mask ? tf.cast(mask, 'float32') : tf.ones([b, n]); // [B, N]
+      const m = mask ? keyPaddingReal(mask) : tf.ones([b, n]); // [B, N]
       if (this.pool === 'mean') {
         const sum = tf.sum(tf.mul(x, tf.expandDims(m, 2)), 1); // [B, d]
         return tf.div(sum, tf.maximum(tf.sum(m, 1, true), 1));

@@ -60,6 +60,20 @@ export function keyPaddingKeep(mask: tf.Tensor2D): tf.Tensor4D {
   });
 }
 
+/**
+ * A `[batch, keys]` key-padding mask as float32 0/1 numbers (1 = real key), for kernels
+ * that read it as numbers. Not `tf.cast(mask, 'float32')`: tfjs counts bool/int32 → float32
+ * as lossless and keeps the source buffer under the new dtype, so a custom WebGPU or wasm
+ * kernel would read a bool's bytes as f32 bits (1 → 1.4e-45, i.e. "padding"). `tf.where`
+ * writes real floats on every backend.
+ */
+export function keyPaddingReal(mask: tf.Tensor2D): tf.Tensor2D {
+  return tf.tidy(() => {
+    const keep = mask.dtype === 'bool' ? mask : tf.notEqual(mask, 0);
+    return tf.where(keep, tf.ones(mask.shape), tf.zeros(mask.shape)) as tf.Tensor2D;
+  });
+}
+
 /** Logical AND of optional broadcastable patterns; `undefined` when none is given. */
 export function combineKeep(...patterns: (tf.Tensor | undefined)[]): tf.Tensor | undefined {
   const given = patterns.filter((p): p is tf.Tensor => p != null);
