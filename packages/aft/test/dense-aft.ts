@@ -60,9 +60,10 @@ export const toTensor = (r: Float64Array[], shape: number[]) => {
  * computed from its own weights: out_proj(denseAft(xW_q, xW_k, xW_v, w_eff)). The
  * effective biases come from the weights by the paper's definitions: w or u vᵀ,
  * the band |t − t'| < s with 0 outside, or the s×s kernel at offset t' − t on the
- * grid (after γ (w − mean)/std + β when re-parameterised); causal drops t' > t.
+ * grid (after γ (w − mean)/std + β when re-parameterised); causal drops t' > t, and a
+ * key-padding mask drops the padded keys.
  */
-export async function denseAftReference(layer: AttentionLayer, x: tf.Tensor3D, _options: AttentionCallOptions = {}): Promise<tf.Tensor3D> {
+export async function denseAftReference(layer: AttentionLayer, x: tf.Tensor3D, options: AttentionCallOptions = {}): Promise<tf.Tensor3D> {
   const [batch, t, d] = x.shape;
   const cls = layer.getClassName();
   const h = layer.numHeads;
@@ -111,11 +112,14 @@ export async function denseAftReference(layer: AttentionLayer, x: tf.Tensor3D, _
   const headOf = (c: number) => Math.floor(c / (d / h));
   const bias: Bias = (a, b, c) => (layer.causal && b > a ? null : pair(a, b, headOf(c)));
   const xs = await rows(x);
-  const out = xs.map((xr) => {
+  // A padded key (mask 0) is in neither sum of Eq. 2.
+  const real = options.keyPaddingMask ? await options.keyPaddingMask.array() : undefined;
+  const out = xs.map((xr, i) => {
+    const keyBias: Bias = real ? (a, b, c) => (real[i]![b] ? bias(a, b, c) : null) : bias;
     const q = denseLinear(xr, t, d, d, wq!, bq);
     const k = denseLinear(xr, t, d, kd, wk!, bk);
     const v = denseLinear(xr, t, d, d, wv!, bv);
-    const y = denseAft([q], [k], [v], t, d, kd, bias, kd === d ? (c) => c : headOf)[0]!;
+    const y = denseAft([q], [k], [v], t, d, kd, keyBias, kd === d ? (c) => c : headOf)[0]!;
     return denseLinear(y, t, d, d, wo!, bo);
   });
   return toTensor(out, [batch, t, d]) as tf.Tensor3D;

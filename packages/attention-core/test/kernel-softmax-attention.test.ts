@@ -82,6 +82,24 @@ for (const backend of await testBackends(['cpu', 'wasm', 'webgpu'])) {
       });
     }
 
+    it(`bool and int32 masks give what the 0/1 float mask gives on ${backend.name} (tfjs's cast to float32 keeps their buffer)`, async () => {
+      const c = CASES.find((x) => x.masked)!;
+      const qkv = () => [1, 2, 3].map((s, i) => tf.randomNormal([2, 3, i === 0 ? c.n : c.keys, c.d], 0, 1, 'float32', s) as tf.Tensor4D);
+      const [want] = await valuesOnCpu(() => {
+        const [q, k, v] = qkv();
+        return [softmaxAttentionReference(q!, k!, v!, { scale: 0.7, keyPaddingMask: maskOf(c) })];
+      });
+      await useBackend(backend.name);
+      for (const dtype of ['bool', 'int32'] as const) {
+        const got = tf.tidy(() => {
+          const [q, k, v] = qkv();
+          return softmaxAttentionKernel(q!, k!, v!, { scale: 0.7, keyPaddingMask: tf.cast(maskOf(c)!, dtype) as tf.Tensor2D });
+        });
+        expect(await maxAbsDiff(await got.data(), want!), dtype).toBeLessThan(1e-5);
+        got.dispose();
+      }
+    });
+
     it(`scaledDotProductAttention runs ${backend.name === 'cpu' ? 'the stock chain' : 'the tiled kernel'} on ${backend.name}, and with dropout in training the stock chain`, async () => {
       const [q, k, v] = [1, 2, 3].map((s) => tf.randomNormal([1, 2, 8, 4], 0, 1, 'float32', s) as tf.Tensor4D);
       const names = async (o: object) => (await tf.profile(() => scaledDotProductAttention(q!, k!, v!, o))).kernelNames;

@@ -37,16 +37,23 @@ async function compressedReference(layer: AttentionLayer, x: tf.Tensor3D, option
     return y;
   };
   const [xs, cs] = [await x.data(), await context.data()] as Float32Array[];
+  // Padding: padded keys/values are zero before the conv; a block of padding only is dropped.
+  const real = options.keyPaddingMask ? ((await options.keyPaddingMask.array()) as number[][]) : undefined;
+  const zeroPadded = (src: Mat, b: number): Mat => {
+    if (real) for (let t = 0; t < m; t++) if (!real[b]![t]) for (let e = 0; e < d; e++) src.a[t * d + e] = 0;
+    return src;
+  };
+  const blockReal = (b: number, j: number) => !real || real[b]!.slice(j * c, j * c + c).some((v) => v);
   const out = new Float32Array(batch * n * d);
   const dh = l.headDim;
   for (let b = 0; b < batch; b++) {
     const q = linear(sample(xs!, b, n, d), W['q/kernel']!, d, W['q/bias']!);
     const cb = sample(cs!, b, m, d);
-    const kc = conv(linear(cb, W['k/kernel']!, d, W['k/bias']!), W['kConv/kernel']!, W['kConv/bias']!);
-    const vc = conv(linear(cb, W['v/kernel']!, d, W['v/bias']!), W['vConv/kernel']!, W['vConv/bias']!);
+    const kc = conv(zeroPadded(linear(cb, W['k/kernel']!, d, W['k/bias']!), b), W['kConv/kernel']!, W['kConv/bias']!);
+    const vc = conv(zeroPadded(linear(cb, W['v/kernel']!, d, W['v/bias']!), b), W['vConv/kernel']!, W['vConv/bias']!);
     const mixed = mat(n, d);
     for (let h = 0; h < l.numHeads; h++) {
-      const y = attend(cols(q, h * dh, dh), cols(kc, h * dh, dh), cols(vc, h * dh, dh), 1 / Math.sqrt(dh), (t, j) => !l.causal || j * c + c - 1 <= t);
+      const y = attend(cols(q, h * dh, dh), cols(kc, h * dh, dh), cols(vc, h * dh, dh), 1 / Math.sqrt(dh), (t, j) => (!l.causal || j * c + c - 1 <= t) && blockReal(b, j));
       for (let i = 0; i < n; i++) for (let e = 0; e < dh; e++) mixed.a[i * d + h * dh + e] = at(y, i, e);
     }
     out.set(Float32Array.from(linear(mixed, W['out/kernel']!, d, W['out/bias']!).a), b * n * d);

@@ -30,7 +30,12 @@ export interface AftConvConfig extends AttentionConfig {
  */
 export class AftConv extends AftLayer {
   static className = 'AttentionZoo>AftConv';
-  static override capabilities = defineCapabilities({ variableLength: false, needsGrid: true, attentionMap: 'approximate' });
+  static override capabilities = defineCapabilities({
+    variableLength: false,
+    needsGrid: true,
+    attentionMap: 'approximate',
+    noKeyPaddingMaskReason: 'its tokens are the H×W pixels of a fixed grid under a spatial convolution kernel, so no token is padding',
+  });
 
   readonly kernelSize: number;
   readonly reparameterize: boolean;

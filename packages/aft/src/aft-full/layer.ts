@@ -16,7 +16,7 @@ export type AftFullConfig = PositionBiasConfig;
  */
 export class AftFull extends PositionBiasLayer {
   static className = 'AttentionZoo>AftFull';
-  static override capabilities = defineCapabilities({ causal: true, needsMaxTokens: true, attentionMap: 'approximate', incremental: 'cache' });
+  static override capabilities = defineCapabilities({ causal: true, keyPaddingMask: true, needsMaxTokens: true, attentionMap: 'approximate', incremental: 'cache' });
 
   constructor(config: AftFullConfig) {
     super(config);

@@ -20,7 +20,7 @@ export interface AftLocalConfig extends PositionBiasConfig {
  */
 export class AftLocal extends PositionBiasLayer {
   static className = 'AttentionZoo>AftLocal';
-  static override capabilities = defineCapabilities({ causal: true, needsMaxTokens: true, attentionMap: 'approximate', incremental: 'window' });
+  static override capabilities = defineCapabilities({ causal: true, keyPaddingMask: true, needsMaxTokens: true, attentionMap: 'approximate', incremental: 'window' });
 
   readonly windowSize: number;
 

@@ -13,7 +13,7 @@ export type AftSimpleConfig = AttentionConfig;
  */
 export class AftSimple extends AftLayer {
   static className = 'AttentionZoo>AftSimple';
-  static override capabilities = defineCapabilities({ causal: true, attentionMap: 'approximate', incremental: 'recurrent' });
+  static override capabilities = defineCapabilities({ causal: true, keyPaddingMask: true, attentionMap: 'approximate', incremental: 'recurrent' });
 
   constructor(config: AftSimpleConfig) {
     super(config);

@@ -4,6 +4,18 @@ import { causalKeep } from '@attention-zoo/attention-core/ops';
 import { impliedAttention } from './implied-attention.js';
 
 /**
+ * Padding out of both sums of Eq. 2 (and of Eq. 4, 5): K_t' = −10³⁰ at a padded key, so
+ * exp(K_t' − max K) is exactly 0 in the numerator and the denominator alike; every AFT op
+ * shifts K by its maximum over real keys first, so nothing else changes. k `[B, T, C]`,
+ * mask `[B, T]` (1 = real key).
+ */
+function dropMaskedKeys(k: tf.Tensor3D, mask: tf.Tensor2D | undefined): tf.Tensor3D {
+  if (!mask) return k;
+  const keep = tf.expandDims(tf.cast(mask, 'bool'), 2); // [B, T, 1]
+  return tf.where(keep, k, tf.fill(k.shape, -1e30)) as tf.Tensor3D;
+}
+
+/**
  * What the AFT layers share: Q, K, V linear projections of x (AFT has no q·k
  * product, so no head split for full/simple/local: each channel mixes on its own),
  * the AFT op on `[batch, tokens, dim]`, dropout on the mixed values (AFT has no
@@ -36,7 +48,7 @@ export abstract class AftLayer extends AttentionLayer {
   }
 
   protected override mixTokens(x: tf.Tensor3D, _context: tf.Tensor3D, ctx: MixContext): tf.Tensor3D {
-    const y = this.aft(this.project('q', x), this.project('k', x), this.project('v', x));
+    const y = this.aft(this.project('q', x), dropMaskedKeys(this.project('k', x), ctx.keyPaddingMask), this.project('v', x));
     return ctx.training && this.dropout > 0 ? (tf.dropout(y, this.dropout, undefined, ctx.seed) as tf.Tensor3D) : y;
   }
 

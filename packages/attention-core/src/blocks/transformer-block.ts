@@ -11,6 +11,7 @@ import { dropPath } from '../ops/drop-path.js';
 import { gelu } from '../ops/gelu.js';
 import { layerNorm } from '../ops/layer-norm.js';
 import { createAttention, registerLayerClass, type AttentionSpec } from '../registry.js';
+import { attentionInputs, blockInputShapes, splitBlockInputs } from './block-inputs.js';
 import { defaultLayerName } from './layer-name.js';
 
 type Shape = (number | null)[];
@@ -62,7 +63,10 @@ export function resolveAttention(
 /**
  * Pre-norm Transformer block: x + DropPath(Attn(LN(x))), then x + DropPath(MLP(LN(x))),
  * MLP = Linear → GELU → Dropout → Linear → Dropout (as timm's ViT `Block`).
- * Takes any registered attention. Weights: `norm1/*`, `attn/*`, `norm2/*`, `mlp/fc1/*`, `mlp/fc2/*`.
+ * Takes any registered attention. Inputs: `x`, `[x, keyPaddingMask]`, `[x, context]`,
+ * `[x, context, keyPaddingMask]` (or those in kwargs); the mask reaches the attention, and
+ * the MLP is per token, so padding does not change the outputs at real positions.
+ * Weights: `norm1/*`, `attn/*`, `norm2/*`, `mlp/fc1/*`, `mlp/fc2/*`.
  */
 export class TransformerBlock extends layers.Layer {
   static className = 'AttentionZoo>TransformerBlock';
@@ -119,7 +123,8 @@ export class TransformerBlock extends layers.Layer {
   }
 
   override build(inputShape: Shape | Shape[]): void {
-    const shape = (Array.isArray(inputShape[0]) ? inputShape[0] : inputShape) as Shape;
+    const shapes = blockInputShapes(inputShape);
+    const shape = shapes.x;
     if (shape.length !== 3 || (shape[2] != null && shape[2] !== this.dim)) {
       throw new AttentionInputError(`TransformerBlock '${this.name}': input must be [batch, tokens, dim=${this.dim}], got ${shapeToString(shape)}`);
     }
@@ -128,7 +133,7 @@ export class TransformerBlock extends layers.Layer {
     this.paths.add('norm1/gamma', [d], 'ones');
     this.paths.add('norm1/beta', [d], 'zeros');
     this.attn.setWeightPrefix(`${this.paths.getPrefix()}attn/`);
-    this.attn.build(inputShape);
+    this.attn.build(shapes.context ? [shapes.x, shapes.context] : shapes.x);
     this.paths.add('norm2/gamma', [d], 'ones');
     this.paths.add('norm2/beta', [d], 'zeros');
     this.paths.add('mlp/fc1/kernel', [d, hidden]);
@@ -151,13 +156,14 @@ export class TransformerBlock extends layers.Layer {
   }
 
   override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Record<string, unknown>): tf.Tensor {
-    const list = Array.isArray(inputs) ? inputs : [inputs];
-    const x = list[0] as tf.Tensor3D;
+    const given = splitBlockInputs(inputs, kwargs);
+    const { x } = given;
     const training = kwargs['training'] === true;
     const seed = this.shared.seed === undefined ? undefined : this.shared.seed + 15485863 * ++this.calls;
     return tf.tidy(() => {
       const h = this.norm(x, 'norm1');
-      const a = this.attn.call(list.length > 1 ? [h, ...list.slice(1)] : h, kwargs);
+      const { context: _c, keyPaddingMask: _m, ...rest } = kwargs;
+      const a = this.attn.call(attentionInputs(h as tf.Tensor3D, given), rest);
       return this.residualMlp(x, a, training, seed);
     });
   }

@@ -26,7 +26,11 @@ export interface TransformerEncoderConfig extends Omit<TransformerBlockConfig, '
   finalNorm?: boolean;
 }
 
-/** A stack of pre-norm Transformer blocks with an optional final LayerNorm. Weights: `blocks/<i>/…`, `norm/*`. */
+/**
+ * A stack of pre-norm Transformer blocks with an optional final LayerNorm. Takes the
+ * block's input forms (`x`, `[x, keyPaddingMask]`, …); every block gets the same mask.
+ * Weights: `blocks/<i>/…`, `norm/*`.
+ */
 export class TransformerEncoder extends layers.Layer {
   static className = 'AttentionZoo>TransformerEncoder';
 
@@ -113,7 +117,7 @@ export class TransformerEncoder extends layers.Layer {
     const list = Array.isArray(inputs) ? inputs : [inputs];
     return tf.tidy(() => {
       let x = list[0]!;
-      for (const b of this.blocks) x = b.call(list.length > 1 ? [x, ...list.slice(1)] : x, kwargs);
+      for (const b of this.blocks) x = b.call([x, ...list.slice(1)], kwargs);
       if (!this.finalNorm) return x;
       const w = (p: string) => this.paths.get(p).read() as tf.Tensor1D;
       return layerNorm(x, w('norm/gamma'), w('norm/beta'), this.cfg.layerNormEpsilon ?? 1e-5);

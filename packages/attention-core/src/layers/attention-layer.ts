@@ -4,7 +4,7 @@ import { AttentionConfigError, AttentionInputError, NumericsError, shapeToString
 import { canReadSync, checkFiniteLater, checkFiniteNow } from '../numerics.js';
 import { dense } from '../ops/dense.js';
 import { mergeHeads, splitHeads } from '../ops/heads.js';
-import { checkKeyPaddingMask } from '../ops/masks.js';
+import { checkKeyPaddingMask, keyPaddingReal } from '../ops/masks.js';
 import {
   resolveAttentionConfig,
   type AttentionCapabilities,
@@ -368,7 +368,7 @@ export abstract class AttentionLayer extends layers.Layer {
     }
     const y = this.naming(() =>
       tf.tidy(() => {
-        const mask = keyPaddingMask && (tf.cast(keyPaddingMask, 'float32') as tf.Tensor2D);
+        const mask = keyPaddingMask && keyPaddingReal(keyPaddingMask); // float 0/1, safe for fused kernels
         const ctx: MixContext = { training, keyPaddingMask: mask, x, context, seed: this.nextSeed() };
         const mixed = this.mixTokens(x, context, ctx); // [B, N, dim]
         let out = dense(mixed, this.weight('out/kernel').read() as tf.Tensor2D, this.weight('out/bias').read() as tf.Tensor1D);
@@ -401,7 +401,7 @@ export abstract class AttentionLayer extends layers.Layer {
     this.checkInputs(x, context, options.keyPaddingMask);
     return this.naming(() =>
       tf.tidy(() => {
-        const mask = options.keyPaddingMask && (tf.cast(options.keyPaddingMask, 'float32') as tf.Tensor2D);
+        const mask = options.keyPaddingMask && keyPaddingReal(options.keyPaddingMask);
         const ctx: MixContext = { training: false, keyPaddingMask: mask, x, context };
         return this.computeAttentionMap(x, context, ctx);
       }),
@@ -493,7 +493,8 @@ export abstract class AttentionLayer extends layers.Layer {
     if (keyTokens === 0) throw new AttentionInputError(this.noTokens('context', context.shape));
     if (keyPaddingMask != null) {
       if (!this.capabilities.keyPaddingMask) {
-        throw new AttentionInputError(`${this.who}: this variant does not support a key-padding mask`);
+        const why = this.capabilities.noKeyPaddingMaskReason;
+        throw new AttentionInputError(`${this.who}: this variant does not support a key-padding mask${why ? `: ${why}` : ''}`);
       }
       checkKeyPaddingMask(keyPaddingMask, batch!, keyTokens, this.who);
     }

@@ -6,6 +6,8 @@ export interface AttentionCapabilities {
   causal: boolean;
   /** Accepts a `[batch, keyTokens]` key-padding mask. */
   keyPaddingMask: boolean;
+  /** Without `keyPaddingMask`: why the variant cannot honour one (the error says it). */
+  noKeyPaddingMaskReason?: string;
   /** Accepts key/value tokens different from the query tokens. */
   crossAttention: boolean;
   /** Accepts any sequence length (up to `maxTokens` where that is needed). */
@@ -36,6 +38,7 @@ export interface AttentionCapabilities {
 export const DEFAULT_CAPABILITIES: Readonly<AttentionCapabilities> = Object.freeze({
   causal: false,
   keyPaddingMask: false,
+  noKeyPaddingMaskReason: undefined,
   crossAttention: false,
   variableLength: true,
   needsGrid: false,

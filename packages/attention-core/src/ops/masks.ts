@@ -2,6 +2,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import { AttentionInputError, shapeToString } from '../errors.js';
 import { canReadSync } from '../numerics.js';
 
+/** Masks whose values were read already: an encoder hands the same mask to every block. */
+const checkedValues = new WeakSet<tf.Tensor>();
+
 const MASK_CONVENTION = 'a key-padding mask is boolean or 0/1: true/1 = real key, false/0 = padding';
 
 /**
@@ -22,7 +25,7 @@ export function checkKeyPaddingMask(mask: tf.Tensor, batch: number, keys: number
   if (mask.dtype !== 'bool' && mask.dtype !== 'int32' && mask.dtype !== 'float32') {
     throw new AttentionInputError(`${who}: keyPaddingMask has dtype ${mask.dtype}; ${MASK_CONVENTION}`);
   }
-  if (mask.dtype === 'bool' || mask.size === 0 || !canReadSync()) return;
+  if (mask.dtype === 'bool' || mask.size === 0 || checkedValues.has(mask) || !canReadSync()) return;
   const flag = tf.tidy(() => tf.any(tf.logicalAnd(tf.notEqual(mask, 0), tf.notEqual(mask, 1))));
   const bad = flag.dataSync()[0] === 1;
   flag.dispose();
@@ -34,6 +37,7 @@ export function checkKeyPaddingMask(mask: tf.Tensor, batch: number, keys: number
         'An additive mask (0 = keep, −Infinity = drop) is not taken: pass tf.equal(additive, 0) instead',
     );
   }
+  checkedValues.add(mask);
 }
 
 /**
@@ -53,6 +57,20 @@ export function keyPaddingKeep(mask: tf.Tensor2D): tf.Tensor4D {
     const [b, m] = mask.shape;
     const keep = mask.dtype === 'bool' ? mask : tf.notEqual(mask, 0);
     return tf.reshape(keep, [b, 1, 1, m]) as tf.Tensor4D;
+  });
+}
+
+/**
+ * A `[batch, keys]` key-padding mask as float32 0/1 numbers (1 = real key), for kernels
+ * that read it as numbers. Not `tf.cast(mask, 'float32')`: tfjs counts bool/int32 → float32
+ * as lossless and keeps the source buffer under the new dtype, so a custom WebGPU or wasm
+ * kernel would read a bool's bytes as f32 bits (1 → 1.4e-45, i.e. "padding"). `tf.where`
+ * writes real floats on every backend.
+ */
+export function keyPaddingReal(mask: tf.Tensor2D): tf.Tensor2D {
+  return tf.tidy(() => {
+    const keep = mask.dtype === 'bool' ? mask : tf.notEqual(mask, 0);
+    return tf.where(keep, tf.ones(mask.shape), tf.zeros(mask.shape)) as tf.Tensor2D;
   });
 }
 

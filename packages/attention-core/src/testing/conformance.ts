@@ -6,7 +6,9 @@ import type { AttentionConfig } from '../layers/config.js';
 import { canReadSync } from '../numerics.js';
 import { dense } from '../ops/dense.js';
 import { mergeHeads, splitHeads } from '../ops/heads.js';
-import { createAttention, getAttention } from '../registry.js';
+import { SequencePool } from '../blocks/sequence-pool.js';
+import { TransformerEncoder } from '../blocks/transformer-encoder.js';
+import { createAttention, getAttention, type AttentionSpec } from '../registry.js';
 import { disposeState, stateBytes, type AttentionState } from '../layers/incremental.js';
 
 export interface ConformanceSpec {
@@ -296,6 +298,27 @@ export function conformanceChecks(spec: ConformanceSpec): ConformanceCheck[] {
     });
   }
 
+  if (caps.keyPaddingMask && caps.variableLength && !caps.needsGrid) {
+    add('key padding through a TransformerEncoder: a sample padded inside a batch equals the sample alone', async () => {
+      const padStart = tokens - Math.max(1, Math.floor(tokens / 3));
+      const encoder = new TransformerEncoder({ dim, numHeads: spec.config.numHeads, depth: 2, seed, attention: { name: spec.name, ...spec.config } as AttentionSpec });
+      const x = input();
+      const mask = tf.cast(paddingMask(tokens), 'bool') as tf.Tensor2D;
+      try {
+        const padded = encoder.apply([x, mask]) as tf.Tensor3D;
+        const last = batch - 1;
+        const alone = encoder.apply(tf.slice(x, [last, 0, 0], [1, padStart, dim])) as tf.Tensor3D;
+        const e = await maxDiff(alone, tf.slice(padded, [last, 0, 0], [1, padStart, dim]));
+        if (e > 1e-4) fail(`through two blocks, a padded sample differs from the same sample alone by ${e}`);
+        const pool = new SequencePool({ pool: 'mean' });
+        const d = await maxDiff(pool.apply(alone) as tf.Tensor, tf.slice(pool.apply([padded, mask]) as tf.Tensor, [last, 0], [1, dim]));
+        if (d > 1e-4) fail(`the masked mean of a padded sample differs from its mean alone by ${d}`);
+      } finally {
+        if (encoder.built) encoder.dispose();
+      }
+    });
+  }
+
   if (caps.crossAttention) {
     add('cross-attention: keys and values come from the context', async (own) => {
       const layer = make();
@@ -410,6 +433,7 @@ export function conformanceChecks(spec: ConformanceSpec): ConformanceCheck[] {
       }
     } else {
       expectThrow(() => run(layer, x, { keyPaddingMask: tf.ones([batch, tokens]) as tf.Tensor2D }), AttentionInputError, /does not support a key-padding mask/, 'mask for a variant without masks');
+      if (!caps.noKeyPaddingMaskReason) fail('a variant without key-padding masks must say why (capabilities.noKeyPaddingMaskReason)');
     }
     if (!caps.causal) expectThrow(() => make({ causal: true }), AttentionConfigError, /no causal form/, 'causal for a non-causal variant');
     if (!caps.incremental) {

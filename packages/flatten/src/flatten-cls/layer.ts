@@ -32,7 +32,14 @@ export interface FLattenClsAttentionConfig extends FocusedLinearConfig {
  */
 export class FLattenClsAttention extends FocusedLinearLayer {
   static className = 'AttentionZoo>FLattenClsAttention';
-  static override capabilities = defineCapabilities({ variableLength: false, needsGrid: true, classTokens: true, attentionMap: 'approximate' });
+  static override capabilities = defineCapabilities({
+    variableLength: false,
+    needsGrid: true,
+    classTokens: true,
+    attentionMap: 'approximate',
+    noKeyPaddingMaskReason:
+      'the focused linear form (φ(K)ᵀV, its normaliser and the DWC over the H×W grid) runs on a fixed image grid; dropping padded keys from those sums is not implemented yet',
+  });
 
   private cls: number | undefined;
 

@@ -26,7 +26,13 @@ export type FLattenCSwinAttentionConfig = FocusedLinearConfig;
  */
 export class FLattenCSwinAttention extends FocusedLinearLayer {
   static className = 'AttentionZoo>FLattenCSwinAttention';
-  static override capabilities = defineCapabilities({ variableLength: false, needsGrid: true, attentionMap: 'approximate' });
+  static override capabilities = defineCapabilities({
+    variableLength: false,
+    needsGrid: true,
+    attentionMap: 'approximate',
+    noKeyPaddingMaskReason:
+      'the focused linear form (φ(K)ᵀV, its normaliser and the DWC over the H×W grid) runs on a fixed image grid; dropping padded keys from those sums is not implemented yet',
+  });
 
   constructor(config: FLattenCSwinAttentionConfig) {
     super(config);

@@ -33,7 +33,13 @@ export interface FLattenSwinAttentionConfig extends FocusedLinearConfig {
  */
 export class FLattenSwinAttention extends FocusedLinearLayer {
   static className = 'AttentionZoo>FLattenSwinAttention';
-  static override capabilities = defineCapabilities({ variableLength: false, needsGrid: true, attentionMap: 'approximate' });
+  static override capabilities = defineCapabilities({
+    variableLength: false,
+    needsGrid: true,
+    attentionMap: 'approximate',
+    noKeyPaddingMaskReason:
+      'the focused linear form (φ(K)ᵀV, its normaliser and the DWC over the H×W grid) runs on a fixed image grid; dropping padded keys from those sums is not implemented yet',
+  });
 
   /** The configured window and shift (as given). */
   readonly windowSize: number;

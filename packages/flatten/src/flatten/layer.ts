@@ -49,7 +49,15 @@ export interface FLattenAttentionConfig extends FocusedLinearConfig {
  */
 export class FLattenAttention extends FocusedLinearLayer {
   static className = 'AttentionZoo>FLattenAttention';
-  static override capabilities = defineCapabilities({ causal: true, variableLength: false, needsGrid: true, attentionMap: 'approximate', incremental: 'recurrent' });
+  static override capabilities = defineCapabilities({
+    causal: true,
+    variableLength: false,
+    needsGrid: true,
+    attentionMap: 'approximate',
+    incremental: 'recurrent',
+    noKeyPaddingMaskReason:
+      'the focused linear form (φ(K)ᵀV, its normaliser and the DWC over the H×W grid) runs on a fixed image grid; dropping padded keys from those sums is not implemented yet',
+  });
 
   readonly srRatio: number;
   readonly linear: boolean;

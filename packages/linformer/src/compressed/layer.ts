@@ -1,4 +1,4 @@
-import type * as tf from '@tensorflow/tfjs-core';
+import * as tf from '@tensorflow/tfjs-core';
 import {
   AttentionConfigError,
   AttentionLayer,
@@ -7,7 +7,7 @@ import {
   type MixContext,
 } from '@attention-zoo/attention-core';
 import { mergeHeads, splitHeads } from '@attention-zoo/attention-core/ops';
-import { compressSequence, memoryCompressedAttention } from './op.js';
+import { compressSequence, compressedKeyMask, memoryCompressedAttention } from './op.js';
 
 type Shape = (number | null)[];
 
@@ -21,12 +21,13 @@ export interface MemoryCompressedAttentionConfig extends AttentionConfig {
  * after the K and V projections, a strided convolution (kernel = stride = c)
  * shortens the keys and values c-fold; queries keep full length, so cost is
  * O(N·N/c·d). Causal: a query sees only compressed blocks that end at or before
- * it (block-causal). Weights: `q`, `k`, `v`, `out`, `kConv/kernel` `[c, C, C]`,
+ * it (block-causal). A key-padding mask zeroes the padded keys and values before the
+ * convolution and drops blocks that hold only padding. Weights: `q`, `k`, `v`, `out`, `kConv/kernel` `[c, C, C]`,
  * `kConv/bias`, `vConv/kernel`, `vConv/bias`.
  */
 export class MemoryCompressedAttention extends AttentionLayer {
   static className = 'AttentionZoo>MemoryCompressedAttention';
-  static override capabilities = defineCapabilities({ causal: true, crossAttention: true });
+  static override capabilities = defineCapabilities({ causal: true, keyPaddingMask: true, crossAttention: true });
 
   readonly compressionFactor: number;
 
@@ -60,11 +61,15 @@ export class MemoryCompressedAttention extends AttentionLayer {
   protected override mixTokens(x: tf.Tensor3D, context: tf.Tensor3D, ctx: MixContext): tf.Tensor3D {
     const h = this.numHeads;
     const q = splitHeads(this.project('q', x), h); // [B, H, N, dh]
-    const kc = splitHeads(this.compress('kConv', this.project('k', context)), h); // [B, H, ⌈M/c⌉, dh]
-    const vc = splitHeads(this.compress('vConv', this.project('v', context)), h);
+    // Padding: zero the padded keys and values before the convolution, drop blocks of padding only.
+    const mask = ctx.keyPaddingMask;
+    const real = (t: tf.Tensor3D) => (mask ? (tf.mul(t, tf.expandDims(mask, 2)) as tf.Tensor3D) : t);
+    const kc = splitHeads(this.compress('kConv', real(this.project('k', context))), h); // [B, H, ⌈M/c⌉, dh]
+    const vc = splitHeads(this.compress('vConv', real(this.project('v', context))), h);
     const y = memoryCompressedAttention(q, kc, vc, {
       compressionFactor: this.compressionFactor,
       causal: this.causal,
+      keyPaddingMask: mask && compressedKeyMask(mask, this.compressionFactor),
       dropout: this.dropout,
       training: ctx.training,
       seed: ctx.seed,

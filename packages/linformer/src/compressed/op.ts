@@ -46,10 +46,27 @@ export function compressedCausalKeep(queries: number, blocks: number, c: number)
   return tf.tensor2d(keep, [queries, blocks], 'bool');
 }
 
+/**
+ * The block mask of a key-padding mask `[batch, M]` (1 = real key): block j is real when
+ * any of its c tokens is, `[batch, ⌈M/c⌉]`. With the padded keys zeroed before
+ * `compressSequence`, a block mixes only real tokens (and the zeros the op pads with anyway),
+ * so a padded sequence compresses as it would alone.
+ */
+export function compressedKeyMask(mask: tf.Tensor2D, c: number): tf.Tensor2D {
+  return tf.tidy(() => {
+    const [b, m] = mask.shape;
+    const pad = (c - (m % c)) % c;
+    const padded = tf.pad(tf.cast(mask, 'float32'), [[0, 0], [0, pad]]); // [B, ⌈M/c⌉·c]
+    return tf.max(tf.reshape(padded, [b, (m + pad) / c, c]), 2) as tf.Tensor2D; // [B, ⌈M/c⌉]
+  });
+}
+
 export interface MemoryCompressedOptions {
   /** Compression factor c (the conv's stride), for the causal rule. */
   compressionFactor: number;
   causal?: boolean;
+  /** `[batch, ⌈M/c⌉]` block mask (`compressedKeyMask`), 1 = a block with real keys. */
+  keyPaddingMask?: tf.Tensor2D;
   scale?: number;
   dropout?: number;
   training?: boolean;
@@ -61,14 +78,18 @@ export interface MemoryCompressedOptions {
  * softmax(Q K̃ᵀ/√d) Ṽ with K̃, Ṽ `[batch, heads, ⌈M/c⌉, d]` from `compressSequence`,
  * q `[batch, heads, N, d]`. Cost O(N·M/c·d). Causal: query t sees only
  * complete blocks (`compressedCausalKeep`); the first c − 1 queries see none
- * and get zeros.
+ * and get zeros. A block mask (`keyPaddingMask`) drops blocks of padding only.
  */
 export function memoryCompressedAttention(q: tf.Tensor4D, kc: tf.Tensor4D, vc: tf.Tensor4D, options: MemoryCompressedOptions): tf.Tensor4D {
   const { causal = false, compressionFactor: c } = options;
   if (!causal) return scaledDotProductAttention(q, kc, vc, options);
   return tf.tidy(() => {
     const [, , n, d] = q.shape;
-    const keep = compressedCausalKeep(n, kc.shape[2], c); // [N, blocks]
+    const [b, blocks] = [q.shape[0], kc.shape[2]];
+    const causalKeep = compressedCausalKeep(n, blocks, c); // [N, blocks]
+    const keep = options.keyPaddingMask
+      ? tf.logicalAnd(causalKeep, tf.reshape(tf.cast(options.keyPaddingMask, 'bool'), [b, 1, 1, blocks])) // [B, 1, N, blocks]
+      : causalKeep;
     const logits = tf.mul(tf.matMul(q, kc, false, true), options.scale ?? 1 / Math.sqrt(d)); // [B, H, N, blocks]
     let a = maskedSoftmax(logits, keep) as tf.Tensor4D; // rows with no visible block are zeros
     if (options.training && (options.dropout ?? 0) > 0) a = tf.dropout(a, options.dropout!, undefined, options.seed) as tf.Tensor4D;

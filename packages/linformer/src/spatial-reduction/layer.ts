@@ -29,7 +29,13 @@ export interface SpatialReductionAttentionConfig extends AttentionConfig {
  */
 export class SpatialReductionAttention extends AttentionLayer {
   static className = 'AttentionZoo>SpatialReductionAttention';
-  static override capabilities = defineCapabilities({ variableLength: false, needsGrid: true, classTokens: true });
+  static override capabilities = defineCapabilities({
+    variableLength: false,
+    needsGrid: true,
+    classTokens: true,
+    noKeyPaddingMaskReason:
+      'its keys are a strided convolution (or adaptive pool) of the whole H×W grid; masked reduction (zero the padded pixels, renormalise each cell by its real count) is not implemented yet',
+  });
 
   readonly srRatio: number;
   readonly linear: boolean;

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { keyPaddingReal } from '@attention-zoo/attention-core/ops';
 
 /**
  * Block plumbing shared by the sparse patterns. Batch and heads are merged into
@@ -56,7 +57,7 @@ export function neighbourBlocks(x: tf.Tensor4D, before: number, after: number): 
  * padding keys are never attended.
  */
 export function keyValid(mask: tf.Tensor2D | undefined, batch: number, heads: number, n: number, to: number): tf.Tensor2D {
-  const real = mask ? tf.cast(tf.notEqual(mask, 0), 'float32') : tf.ones([batch, n]);
+  const real = mask ? keyPaddingReal(mask) : tf.ones([batch, n]);
   const padded = to > n ? tf.pad(real, [[0, 0], [0, to - n]]) : real;
   return tf.reshape(tf.tile(tf.reshape(padded, [batch, 1, to]), [1, heads, 1]), [batch * heads, to]);
 }

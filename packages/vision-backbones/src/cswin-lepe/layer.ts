@@ -25,7 +25,11 @@ export interface CSwinAttentionConfig extends AttentionConfig {
  */
 export class CSwinAttention extends AttentionLayer {
   static className = 'AttentionZoo>CSwinAttention';
-  static override capabilities = defineCapabilities({ variableLength: false, needsGrid: true });
+  static override capabilities = defineCapabilities({
+    variableLength: false,
+    needsGrid: true,
+    noKeyPaddingMaskReason: 'its tokens are the H×W patches of an image grid cut into stripes, with a convolutional position term (LePE), so no token is padding',
+  });
 
   readonly splitSize: number;
   readonly branches: 1 | 2;

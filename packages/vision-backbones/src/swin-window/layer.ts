@@ -29,7 +29,11 @@ export interface SwinWindowAttentionConfig extends AttentionConfig {
  */
 export class SwinWindowAttention extends AttentionLayer {
   static className = 'AttentionZoo>SwinWindowAttention';
-  static override capabilities = defineCapabilities({ variableLength: false, needsGrid: true });
+  static override capabilities = defineCapabilities({
+    variableLength: false,
+    needsGrid: true,
+    noKeyPaddingMaskReason: 'its tokens are the H×W patches of an image grid cut into windows (the grid has no padding; use the shifted-window mask for shifts)',
+  });
 
   /** The configured window and shift (as given, or the default window). */
   readonly windowSize: number;

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { mergeHeads, splitHeads } from '../../ops/heads.js';
+import { keyPaddingReal } from '../../ops/masks.js';
 import { headMatMul } from '../../ops/matmul.js';
 import type { Layout } from '../layout.js';
 import { fusedBackend, runFused, type KernelBackend } from '../registry.js';
@@ -40,7 +41,7 @@ export function linearAttentionTokensKernel(phiQ: tf.Tensor3D, phiK: tf.Tensor3D
 
 function fusedLinear<T extends tf.Tensor>(phiQ: T, phiK: T, v: T, options: LinearAttentionKernelOptions, layout: Layout, heads: number): T {
   const attrs: LinearAttentionAttrs = { causal: options.causal ?? false, eps: options.eps, normalise: true, layout, heads };
-  const mask = options.keyPaddingMask && (options.keyPaddingMask.dtype === 'float32' ? options.keyPaddingMask : tf.cast(options.keyPaddingMask, 'float32'));
+  const mask = options.keyPaddingMask && (options.keyPaddingMask.dtype === 'float32' ? options.keyPaddingMask : keyPaddingReal(options.keyPaddingMask));
   const fused = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const save = args.pop() as tf.GradSaveFunc;
     const [q, k, vv, m] = args as tf.Tensor[];

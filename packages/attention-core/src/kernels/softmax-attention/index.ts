@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { keyPaddingReal } from '../../ops/masks.js';
 import { fusedBackend, runFused } from '../registry.js';
 import { SOFTMAX_ATTENTION, SOFTMAX_ATTENTION_GRAD, type SoftmaxAttentionAttrs } from './names.js';
 import { softmaxAttentionReference, softmaxWeightsReference, type SoftmaxAttentionKernelOptions } from './reference.js';
@@ -19,7 +20,7 @@ export function softmaxAttentionKernel(q: tf.Tensor4D, k: tf.Tensor4D, v: tf.Ten
   const dropping = o.training === true && (o.dropout ?? 0) > 0;
   if (dropping || !fusedBackend(SOFTMAX_ATTENTION)) return softmaxAttentionReference(q, k, v, o);
   const attrs: SoftmaxAttentionAttrs = { scale: o.scale, causal: o.causal ?? false, window: o.window ?? -1, layout: 'heads', heads: q.shape[1] };
-  const mask = o.keyPaddingMask && (o.keyPaddingMask.dtype === 'float32' ? o.keyPaddingMask : tf.cast(tf.notEqual(o.keyPaddingMask, 0), 'float32'));
+  const mask = o.keyPaddingMask && (o.keyPaddingMask.dtype === 'float32' ? o.keyPaddingMask : keyPaddingReal(o.keyPaddingMask));
   const fused = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
     const save = args.pop() as tf.GradSaveFunc;
     const [qq, kk, vv, m] = args as tf.Tensor4D[];
