@@ -21,7 +21,11 @@ export function backendSuite(title: string, backend: TestBackend, body: () => vo
     }
     return;
   }
-  describe(label, () => {
+  // Software WebGPU (SwiftShader, as in CI) compiles every new pipeline and runs every shader on
+  // the CPU: a check that is seconds on a GPU can take tens of seconds there on a loaded 2-core
+  // machine. Only the time limit differs; what is checked does not.
+  const timeout = backend.name === 'webgpu' ? 180_000 : undefined;
+  describe(label, { timeout }, () => {
     beforeAll(() => useBackend(backend.name));
     body();
   });
