@@ -49,8 +49,8 @@ const VALUE_FLAGS: Record<string, FlagSpec> = {
   '--max-length': { kind: 'pos-int', help: 'listops: lengths strictly below this (default 100)', commands: TRAINING },
   '--max-depth': { kind: 'pos-int', help: 'listops: maximum tree depth (default 10)', commands: TRAINING },
   '--max-args': { kind: 'pos-int', help: 'listops: maximum arguments per operator (default 10)', commands: TRAINING },
-  '--examples': { help: 'listops/recall: train,validation,test counts, e.g. 20000,1000,1000', commands: TRAINING },
-  '--pairs': { kind: 'pos-int', help: 'recall: key-value pairs per sequence (default 16)', commands: TRAINING },
+  '--examples': { help: 'listops/recall/mqar: train,validation,test counts, e.g. 20000,1000,1000', commands: TRAINING },
+  '--pairs': { kind: 'pos-int', help: 'recall, mqar: key-value pairs per sequence (default 16; mqar 8)', commands: TRAINING },
   '--eval-every': { kind: 'pos-int', help: 'validation every N steps', commands: TRAINING },
   '--checkpoint-every': { kind: 'pos-int', help: 'checkpoint every N steps', commands: TRAINING },
   '--log-every': { kind: 'pos-int', help: 'log train metrics every N steps (default 10)', commands: TRAINING },
@@ -223,7 +223,10 @@ export function configFromArgs(p: ParsedArgs, attention: string, backend: string
     if (v < 2) throw new UsageError('--max-args must be at least 2 (LRA draws randint(2, max_args))');
     c.data.listops.maxArgs = v;
   });
-  set(num(p, '--pairs'), (v) => (c.data.recall.pairs = v));
+  set(num(p, '--pairs'), (v) => {
+    c.data.recall.pairs = v;
+    c.data.mqar.pairs = v;
+  });
   set(num(p, '--eval-every'), (v) => (c.evalEvery = v));
   set(num(p, '--checkpoint-every'), (v) => (c.checkpointEvery = v));
   set(num(p, '--log-every'), (v) => (c.logEvery = v));
@@ -234,6 +237,7 @@ export function configFromArgs(p: ParsedArgs, attention: string, backend: string
     const [train, validation, test] = parts as [number, number, number];
     Object.assign(c.data.listops, { train, validation, test });
     Object.assign(c.data.recall, { train, validation, test });
+    Object.assign(c.data.mqar, { train, validation, test });
   });
   for (const kv of (p.options['--attn-opt'] as string[] | undefined) ?? []) {
     const eq = kv.indexOf('=');

@@ -34,6 +34,8 @@ export interface TrainConfig {
     dataDir?: string;
     listops: { train: number; validation: number; test: number; minLength: number; maxLength: number; maxDepth: number; maxArgs: number };
     recall: { train: number; validation: number; test: number; pairs: number; keys: number; values: number };
+    /** Multi-query associative recall (Zoology): sequence length, key-value pairs (each queried once), key and value vocabularies. */
+    mqar: { train: number; validation: number; test: number; tokens: number; pairs: number; keys: number; values: number };
   };
 }
 
@@ -55,6 +57,7 @@ export const BASE_CONFIG: Omit<TrainConfig, 'task' | 'attention' | 'backend'> = 
     testLimit: 0,
     listops: { train: 20000, validation: 1000, test: 1000, minLength: 16, maxLength: 100, maxDepth: 10, maxArgs: 10 },
     recall: { train: 20000, validation: 1000, test: 1000, pairs: 16, keys: 64, values: 16 },
+    mqar: { train: 20000, validation: 1000, test: 1000, tokens: 64, pairs: 8, keys: 64, values: 64 },
   },
 };
 

@@ -10,6 +10,7 @@ export { loadMnist, mnistDataDir, MNIST_FILES } from './data/mnist.js';
 export * from './tasks/listops-lra.js';
 export { LISTOPS_VOCAB, encodeListOps } from './tasks/listops.js';
 export { generateRecall } from './tasks/recall.js';
+export { generateMqar, MQAR_TASK, type MqarOptions } from './tasks/mqar.js';
 export { TASKS, getTask } from './tasks/index.js';
 export type { TaskSpec, PreparedTask, Examples } from './tasks/task.js';
 export { smallVit } from './models/small-vit.js';

@@ -77,5 +77,5 @@ export { TokenEmbedding } from './blocks/token-embedding.js';
 export { DecoderLM } from './blocks/decoder-lm.js';
 export type { DecoderLMConfig, DecoderState, GenerateOptions } from './blocks/decoder-lm.js';
 export type { SamplingOptions } from './blocks/sampling.js';
-export { sinusoidalPositions } from './blocks/sinusoidal-positions.js';
+export { sinusoidalAt, sinusoidalPositions } from './blocks/sinusoidal-positions.js';
 export type { TokenEmbeddingConfig } from './blocks/token-embedding.js';

@@ -51,6 +51,22 @@ describe('streaming decoding through blocks and the decoder LM', () => {
     });
   }
 
+  it('DecoderLM with a key-padding mask: left- and right-padded prompts in one batch get their logits alone', async () => {
+    const lm = new DecoderLM({ vocab: 11, dim: 16, numHeads: 2, depth: 2, maxTokens: 16, seed: 6 });
+    const prompt = [4, 9, 2];
+    // Row 0 left-padded (pad id 0 at slots 0–2), row 1 right-padded; both hold the same 3-token prompt.
+    const ids = tf.tensor2d([[0, 0, 0, ...prompt], [...prompt, 0, 0, 0]], [2, 6], 'int32');
+    const mask = tf.tensor2d([[0, 0, 0, 1, 1, 1], [1, 1, 1, 0, 0, 0]], [2, 6], 'bool');
+    const alone = lm.apply(tf.tensor2d([prompt], [1, 3], 'int32')) as tf.Tensor3D; // [1, 3, 11]
+    const batched = lm.apply([ids, mask]) as tf.Tensor3D;
+    expect(await maxAbsDiff(tf.slice(batched, [0, 3, 0], [1, 3, 11]), alone)).toBeLessThan(1e-4);
+    expect(await maxAbsDiff(tf.slice(batched, [1, 0, 0], [1, 3, 11]), alone)).toBeLessThan(1e-4);
+    // The kwargs form is the same call; without the mask the left padding shifts positions and is attended.
+    expect(await maxAbsDiff(lm.apply(ids, { keyPaddingMask: mask }) as tf.Tensor, batched)).toBeLessThan(1e-6);
+    expect(await maxAbsDiff(tf.slice(lm.apply(ids) as tf.Tensor3D, [0, 3, 0], [1, 3, 11]), alone)).toBeGreaterThan(1e-3);
+    expect(() => lm.apply([ids, tf.ones([2, 5])])).toThrow(/keyPaddingMask must be \[batch, keyTokens\]/);
+  });
+
   it('generate: seeded, greedy at temperature 0 matches argmax of the parallel logits, and leaks nothing', async () => {
     const lm = new DecoderLM({ vocab: 9, dim: 16, numHeads: 2, depth: 1, seed: 8 });
     const run = async (o: Parameters<DecoderLM['generate']>[1]) => {

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { it } from 'vitest';
-import type { AttentionLayer } from '@attention-zoo/attention-core';
+import type { AttentionCallOptions, AttentionLayer } from '@attention-zoo/attention-core';
 import { conformanceChecks } from '@attention-zoo/attention-core/testing';
 import { backendSuite, testBackends } from '@attention-zoo/test-utils';
 import '@attention-zoo/flatten';
@@ -11,9 +11,14 @@ const range = (n: number, from = 0) => Array.from({ length: n }, (_, i) => from 
 
 /** The host float64 reference of each form, on the layer's own weights. */
 function reference(windows: (layer: AttentionLayer) => HostWindow[], lepe = false) {
-  return async (layer: AttentionLayer, x: tf.Tensor3D) => {
+  return async (layer: AttentionLayer, x: tf.Tensor3D, options: AttentionCallOptions) => {
     const l = layer as AttentionLayer & { focusingFactor: number };
-    const { data, shape } = await hostFocusedReference(layer, x, windows(layer), { p: l.focusingFactor, causal: layer.causal, lepe });
+    const { data, shape } = await hostFocusedReference(layer, x, windows(layer), {
+      p: l.focusingFactor,
+      causal: layer.causal,
+      lepe,
+      keyPaddingMask: options.keyPaddingMask,
+    });
     return tf.tensor(Float32Array.from(data), shape);
   };
 }

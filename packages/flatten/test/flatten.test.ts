@@ -245,3 +245,54 @@ describe('causal form (an extension beyond the paper)', () => {
     expect(late).toBeGreaterThan(1e-3);
   });
 });
+
+describe('key-padding mask', () => {
+  const maxDiff = (a: tf.Tensor, b: tf.Tensor) => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]!;
+  /** `[1, n]` float mask with the first `real` tokens real. */
+  const firstReal = (n: number, real: number) => tf.tensor2d([Array.from({ length: n }, (_, j) => (j < real ? 1 : 0))]);
+
+  for (const causal of [false, true]) {
+    it(`the sequence form (grid [1, N]${causal ? ', causal' : ''}): a right-padded sample equals the same tokens on a grid of their own length`, () => {
+      // On a [1, N] grid, right padding is the end of the sequence: with padded keys out of φ(K)ᵀV and the
+      // normaliser, and padded values zeroed before the DWC (as the zero border of the shorter grid), the real
+      // tokens see exactly what they would alone — the normaliser's ε too, n·1e-6 for the n = 6 real keys.
+      const [n, real, c] = [10, 6, 16];
+      const padded = new FLattenAttention({ dim: c, numHeads: 2, grid: [1, n], causal, seed: 3 });
+      const alone = new FLattenAttention({ dim: c, numHeads: 2, grid: [1, real], causal, seed: 4 });
+      const x = tf.randomNormal([1, n, c], 0, 1, 'float32', 8) as tf.Tensor3D;
+      const xReal = tf.slice(x, [0, 0, 0], [1, real, c]) as tf.Tensor3D;
+      padded.apply(x);
+      alone.apply(xReal);
+      // Give the short layer the long one's weights (non-zero scale and positional encoding, so both matter).
+      padded.weight('scale').write(tf.randomNormal([c], 0, 0.5, 'float32', 9));
+      padded.weight('positionalEncoding').write(tf.randomNormal([n, c], 0, 0.5, 'float32', 10));
+      for (const path of padded.weightPaths()) {
+        const w = padded.weight(path).read();
+        alone.weight(path).write(path === 'positionalEncoding' ? tf.slice(w, [0, 0], [real, c]) : w);
+      }
+      const mask = firstReal(n, real);
+      const y = padded.apply(x, { keyPaddingMask: mask }) as tf.Tensor;
+      const want = alone.apply(xReal) as tf.Tensor;
+      expect(maxDiff(tf.slice(y, [0, 0, 0], [1, real, c]), want)).toBeLessThan(1e-4);
+      // Without the mask the padding leaks into every real token (causal: later tokens never reach earlier ones anyway).
+      if (!causal) expect(maxDiff(tf.slice(padded.apply(x) as tf.Tensor, [0, 0, 0], [1, real, c]), want)).toBeGreaterThan(1e-3);
+    });
+  }
+
+  for (const [what, config, real] of [
+    ['srRatio 2 (reduced keys from zeroed padding)', { grid: [4, 4] as [number, number], srRatio: 2 }, 10],
+    ['PVTv2 linear (masked average per 7×7 bin)', { grid: [8, 8] as [number, number], linear: true }, 40],
+  ] as const) {
+    it(`${what}: padded tokens never reach a real position`, () => {
+      const l = new FLattenAttention({ dim: 16, numHeads: 2, seed: 5, ...config });
+      const n = config.grid[0] * config.grid[1];
+      const x = tf.randomNormal([1, n, 16], 0, 1, 'float32', 11) as tf.Tensor3D;
+      const x2 = tf.concat([tf.slice(x, [0, 0, 0], [1, real, 16]), tf.mul(tf.randomNormal([1, n - real, 16], 0, 1, 'float32', 12), 5)], 1) as tf.Tensor3D;
+      const mask = firstReal(n, real);
+      const y = tf.slice(l.apply(x, { keyPaddingMask: mask }) as tf.Tensor, [0, 0, 0], [1, real, 16]);
+      const y2 = tf.slice(l.apply(x2, { keyPaddingMask: mask }) as tf.Tensor, [0, 0, 0], [1, real, 16]);
+      expect(maxDiff(y, y2)).toBeLessThan(1e-5);
+      expect(maxDiff(y2, tf.slice(l.apply(x2) as tf.Tensor, [0, 0, 0], [1, real, 16]))).toBeGreaterThan(1e-3);
+    });
+  }
+});

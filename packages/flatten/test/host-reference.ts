@@ -20,13 +20,16 @@ export async function hostFocusedReference(
   layer: AttentionLayer,
   x: tf.Tensor3D,
   windows: HostWindow[],
-  opts: { p: number; causal?: boolean; lepe?: boolean },
+  opts: { p: number; causal?: boolean; lepe?: boolean; keyPaddingMask?: tf.Tensor2D },
 ): Promise<{ data: Float64Array; shape: number[] }> {
   const [b, n, c] = x.shape;
   const h = layer.numHeads;
   const d = c / h;
   const w = async (path: string) => Float64Array.from(await layer.weight(path).read().data());
   const xs = Float64Array.from(await x.data());
+  // Key padding (1 = real): a padded key is in neither sum of Eq. 4, and its value is 0 in the DWC/LePE taps.
+  const real = opts.keyPaddingMask ? Float64Array.from(await opts.keyPaddingMask.data()) : undefined;
+  const isReal = (bi: number, t: number) => (real ? real[bi * n + t] !== 0 : true);
   const [wq, wk, wv, bq, bk, bv, wo, bo, scale, pos, dk, db] = await Promise.all(
     ['q/kernel', 'k/kernel', 'v/kernel', 'q/bias', 'k/bias', 'v/bias', 'out/kernel', 'out/bias', 'scale', 'positionalEncoding', 'dwc/kernel', 'dwc/bias'].map(w),
   );
@@ -56,7 +59,8 @@ export async function hostFocusedReference(
       const rows = win.tokens.map((t) => xs.subarray((bi * n + t) * c, (bi * n + t + 1) * c));
       const Q = rows.map((r) => phi(lin(r, wq, bq)));
       const K = rows.map((r, i) => phi(lin(r, wk, bk).map((v, j) => v + pos[i * c + j]!)));
-      const V = rows.map((r) => lin(r, wv, bv));
+      const V = rows.map((r, i) => (isReal(bi, win.tokens[i]!) ? lin(r, wv, bv) : new Float64Array(c)));
+      const keyReal = win.tokens.map((t) => isReal(bi, t));
       const m = win.tokens.length;
       for (let hi = 0; hi < h; hi++) {
         for (let i = 0; i < m; i++) {
@@ -65,10 +69,12 @@ export async function hostFocusedReference(
           for (let j = 0; j <= last; j++) {
             let dot = 0;
             for (let e = 0; e < d; e++) dot += Q[i]![hi * d + e]! * K[j]![hi * d + e]!;
-            s.push(dot);
+            s.push(keyReal[j] ? dot : 0);
           }
-          // Non-causal: the official n·(mean + 1e-6); causal: Σ_{j≤i} + 1e-6.
-          const den = opts.causal ? s.reduce((a, v) => a + v, 0) + 1e-6 : s.reduce((a, v) => a + v, 0) + m * 1e-6;
+          // Non-causal: the official n·(mean + 1e-6); causal: Σ_{j≤i} + 1e-6. With padding the mean
+          // runs over the window's real keys only, so n is their count.
+          const realKeys = keyReal.filter(Boolean).length;
+          const den = opts.causal ? s.reduce((a, v) => a + v, 0) + 1e-6 : s.reduce((a, v) => a + v, 0) + realKeys * 1e-6;
           for (let e = 0; e < d; e++) {
             let acc = 0;
             for (let j = 0; j <= last; j++) acc += (s[j]! / den) * V[j]![hi * d + e]!;

@@ -6,12 +6,13 @@ import {
   createAttention,
   getAttention,
   makeBlock,
+  type AttentionCallOptions,
   type AttentionLayer,
 } from '@attention-zoo/attention-core';
 import { loadStateDict } from '@attention-zoo/attention-core/weights';
 import { conformanceChecks } from '@attention-zoo/attention-core/testing';
 import { backendSuite, expectClose, testBackends } from '@attention-zoo/test-utils';
-import { linearSpatialReduction, spatialReduction, spatialReductionKeyMaps, type SpatialReductionAttention } from '../src/index.js';
+import { linearSpatialReduction, reducedKeyPaddingMask, spatialReduction, spatialReductionKeyMaps, type SpatialReductionAttention } from '../src/index.js';
 import { aroundHeads, attend, mat, type Mat, weight } from '@attention-zoo/test-utils/float64';
 
 /** erf by Abramowitz–Stegun 7.1.26 (|error| < 1.5e-7). */
@@ -32,39 +33,57 @@ function layerNorm(m: Mat, g: Float64Array, b: Float64Array, eps: number): Mat {
   return y;
 }
 
-/** Float64 loops: stride-R conv + LN (PVT), or adaptive pool + 1×1 conv + LN + GELU (PVTv2 linear). */
-async function reducer(layer: SpatialReductionAttention): Promise<(x: Mat) => Mat> {
+/**
+ * Float64 loops: stride-R conv + LN (PVT), or adaptive pool + 1×1 conv + LN + GELU (PVTv2 linear).
+ * With `real` (one 0/1 per grid token) padded tokens are left out of every sum: the conv's patch
+ * sum is rescaled by R²/#real (partial conv), the pool averages the real tokens only; `keys` says
+ * which reduced keys hold a real token.
+ */
+async function reducer(layer: SpatialReductionAttention): Promise<(x: Mat, real?: ArrayLike<number>) => { kv: Mat; keys: boolean[] }> {
   const [h, w] = layer.grid!;
   const c = layer.dim;
-  if (!layer.linear && layer.srRatio === 1) return (x) => x;
+  const isReal = (real: ArrayLike<number> | undefined, t: number) => !real || real[t] !== 0;
+  if (!layer.linear && layer.srRatio === 1) return (x, real) => ({ kv: x, keys: Array.from({ length: x.rows }, (_, t) => isReal(real, t)) });
   const [k, kb, g, b] = await Promise.all(['sr/kernel', 'sr/bias', 'norm/gamma', 'norm/beta'].map((p) => weight(layer, p))) as Float64Array[];
   const eps = layer.layerNormEpsilon;
   if (!layer.linear) {
     const r = layer.srRatio;
     const [hr, wr] = [Math.floor(h / r), Math.floor(w / r)];
-    return (x) => {
+    return (x, real) => {
       const y = mat(hr * wr, c);
-      for (let oy = 0; oy < hr; oy++) for (let ox = 0; ox < wr; ox++) for (let co = 0; co < c; co++) {
-        let s = kb![co]!;
-        for (let ky = 0; ky < r; ky++) for (let kx = 0; kx < r; kx++) for (let ci = 0; ci < c; ci++) {
-          s += x.a[((oy * r + ky) * w + ox * r + kx) * c + ci]! * k![((ky * r + kx) * c + ci) * c + co]!;
+      const keys: boolean[] = [];
+      for (let oy = 0; oy < hr; oy++) for (let ox = 0; ox < wr; ox++) {
+        let count = 0;
+        for (let ky = 0; ky < r; ky++) for (let kx = 0; kx < r; kx++) if (isReal(real, (oy * r + ky) * w + ox * r + kx)) count++;
+        keys.push(count > 0);
+        for (let co = 0; co < c; co++) {
+          let s = 0;
+          for (let ky = 0; ky < r; ky++) for (let kx = 0; kx < r; kx++) {
+            const t = (oy * r + ky) * w + ox * r + kx;
+            if (!isReal(real, t)) continue;
+            for (let ci = 0; ci < c; ci++) s += x.a[t * c + ci]! * k![((ky * r + kx) * c + ci) * c + co]!;
+          }
+          y.a[(oy * wr + ox) * c + co] = (count > 0 ? (s * r * r) / count : 0) + kb![co]!;
         }
-        y.a[(oy * wr + ox) * c + co] = s;
       }
-      return layerNorm(y, g!, b!, eps);
+      return { kv: layerNorm(y, g!, b!, eps), keys };
     };
   }
   const p = layer.poolSize;
   const bins = (n: number, i: number) => [Math.floor((i * n) / p), Math.ceil(((i + 1) * n) / p)] as const;
-  return (x) => {
+  return (x, real) => {
     const pooled = mat(p * p, c);
+    const keys: boolean[] = [];
     for (let i = 0; i < p; i++) for (let j = 0; j < p; j++) {
       const [y0, y1] = bins(h, i);
       const [x0, x1] = bins(w, j);
+      let count = 0;
+      for (let yy = y0; yy < y1; yy++) for (let xx = x0; xx < x1; xx++) if (isReal(real, yy * w + xx)) count++;
+      keys.push(count > 0);
       for (let ci = 0; ci < c; ci++) {
         let s = 0;
-        for (let yy = y0; yy < y1; yy++) for (let xx = x0; xx < x1; xx++) s += x.a[(yy * w + xx) * c + ci]!;
-        pooled.a[(i * p + j) * c + ci] = s / ((y1 - y0) * (x1 - x0));
+        for (let yy = y0; yy < y1; yy++) for (let xx = x0; xx < x1; xx++) if (isReal(real, yy * w + xx)) s += x.a[(yy * w + xx) * c + ci]!;
+        pooled.a[(i * p + j) * c + ci] = count > 0 ? s / count : 0;
       }
     }
     const y = mat(p * p, c);
@@ -74,13 +93,27 @@ async function reducer(layer: SpatialReductionAttention): Promise<(x: Mat) => Ma
       y.a[t * c + co] = s;
     }
     const n = layerNorm(y, g!, b!, eps);
-    return mat(n.rows, n.cols, n.a.map((v) => 0.5 * v * (1 + erf(v / Math.SQRT2))));
+    return { kv: mat(n.rows, n.cols, n.a.map((v) => 0.5 * v * (1 + erf(v / Math.SQRT2)))), keys };
   };
 }
 
-async function srReference(layer: AttentionLayer, x: tf.Tensor3D): Promise<tf.Tensor3D> {
+/** The layer's output in float64: reduce (skipping padded tokens), then softmax over the reduced keys that hold a real token. */
+async function srReference(layer: AttentionLayer, x: tf.Tensor3D, options: AttentionCallOptions = {}): Promise<tf.Tensor3D> {
   const reduce = await reducer(layer as SpatialReductionAttention);
-  return aroundHeads(layer, x, (_h, q, k, v) => attend(q!, k!, v, 1 / Math.sqrt(layer.headDim)), x, reduce);
+  const n = x.shape[1];
+  const real = options.keyPaddingMask ? await options.keyPaddingMask.data() : undefined;
+  const keys: boolean[][] = [];
+  return aroundHeads(
+    layer,
+    x,
+    (_h, q, k, v, b) => attend(q!, k!, v, 1 / Math.sqrt(layer.headDim), (_i, j) => keys[b]![j]!),
+    x,
+    (xb, b) => {
+      const { kv, keys: kb } = reduce(xb, real?.subarray(b * n, (b + 1) * n));
+      keys[b] = kb;
+      return kv;
+    },
+  );
 }
 
 // srRatio 3 on [7, 4]: 2×1 keys, a remainder on both axes (dropped, as PyTorch's conv does).
@@ -107,6 +140,28 @@ for (const backend of await testBackends(['cpu', 'webgpu'])) {
       const w1 = { ...w, kernel: tf.randomNormal([1, 1, 4, 4]) as tf.Tensor4D };
       expect(linearSpatialReduction(x, [6, 8], 7, w1).shape).toEqual([2, 49, 4]);
       expect(linearSpatialReduction(tf.randomNormal([1, 100, 4]) as tf.Tensor3D, [10, 10], 7, w1).shape).toEqual([1, 49, 4]);
+    });
+
+    it('with a key-padding mask, reduces only real tokens (partial conv, masked pool) and masks the cells that hold none', async () => {
+      // Grid [4, 4], tokens 10..15 padded: of the four 2×2 patches, (1, 0) holds 2 real tokens and (1, 1) none.
+      const mask = tf.tensor2d([Array.from({ length: 16 }, (_, t) => (t < 10 ? 1 : 0))]);
+      const x = tf.randomNormal([1, 16, 4], 0, 1, 'float32', 21) as tf.Tensor3D;
+      const noisy = tf.add(x, tf.mul(tf.sub(1, tf.reshape(mask, [1, 16, 1])), tf.randomNormal([1, 16, 4], 0, 9, 'float32', 22))) as tf.Tensor3D;
+      const w = { kernel: tf.randomNormal([2, 2, 4, 4], 0, 1, 'float32', 23) as tf.Tensor4D, gamma: tf.ones([4]) as tf.Tensor1D, beta: tf.zeros([4]) as tf.Tensor1D };
+      const w1 = { ...w, kernel: tf.randomNormal([1, 1, 4, 4], 0, 1, 'float32', 24) as tf.Tensor4D };
+      const keep = { keyPaddingMask: mask };
+      await expectClose(spatialReduction(noisy, [4, 4], w, keep), spatialReduction(x, [4, 4], w, keep), { atol: 1e-5 });
+      await expectClose(linearSpatialReduction(noisy, [4, 4], 3, w1, keep), linearSpatialReduction(x, [4, 4], 3, w1, keep), { atol: 1e-5 });
+      expect(Array.from(await reducedKeyPaddingMask(mask, [4, 4], { srRatio: 2 }).data())).toEqual([1, 1, 1, 0]);
+      // Pool bins of 4 → 3 are [0, 2), [1, 3), [2, 4): rows 2–3 hold real tokens only in row 2, cols 0–1.
+      expect(Array.from(await reducedKeyPaddingMask(mask, [4, 4], { poolSize: 3 }).data())).toEqual([1, 1, 1, 1, 1, 1, 1, 1, 0]);
+      // A patch whose tokens are all real is the plain conv: the renormalisation is 1 there.
+      const plain = await spatialReduction(x, [4, 4], w).array();
+      const masked = await spatialReduction(x, [4, 4], w, keep).array();
+      for (const cell of [0, 1]) masked[0]![cell]!.forEach((v, c) => expect(v).toBeCloseTo(plain[0]![cell]![c]!, 5));
+      // Unmasked, the padding reaches the reduced keys.
+      const leak = (await tf.max(tf.abs(tf.sub(spatialReduction(noisy, [4, 4], w), spatialReduction(x, [4, 4], w)))).data())[0]!;
+      expect(leak).toBeGreaterThan(1e-2);
     });
 
     it('rejects a reduction larger than the grid and bad options', () => {

@@ -4,7 +4,9 @@
  * causal when the task is), then one token's output → linear head:
  * - `first`: a [CLS] token in front (LRA's ListOps models pool this way);
  * - `last`: the last token, which under causal attention is the only one that
- *   has seen the whole sequence (associative recall).
+ *   has seen the whole sequence (associative recall);
+ * - `every`: no pooling, the head on every token → `[batch, tokens, classes]`, for tasks
+ *   labelled per position (MQAR: each query position predicts its value, causally).
  * A 1-D sequence is the grid [1, N] for variants that need a grid.
  */
 import * as tfl from '@tensorflow/tfjs-layers';
@@ -15,7 +17,7 @@ export interface SequenceClassifierOptions extends EncoderOptions {
   tokens: number;
   vocab: number;
   classes: number;
-  pool: 'first' | 'last';
+  pool: 'first' | 'last' | 'every';
   causal: boolean;
 }
 
@@ -25,6 +27,10 @@ export function sequenceClassifier(o: SequenceClassifierOptions): tfl.LayersMode
   let x = new TokenEmbedding({ vocab: o.vocab, dim: o.dim, seed: o.seed + 1, name: 'embed' }).apply(input) as tfl.SymbolicTensor; // [B, N, dim]
   x = new PositionEmbedding({ tokens: o.tokens, dim: o.dim, seed: o.seed + 2, name: 'pos_embed' }).apply(x) as tfl.SymbolicTensor;
   x = encoder.apply(x) as tfl.SymbolicTensor; // [B, N, dim]
+  if (o.pool === 'every') {
+    const perToken = classifierHead(o, o.classes).apply(x) as tfl.SymbolicTensor; // Dense on the last axis: [B, N, classes]
+    return tfl.model({ inputs: input, outputs: perToken, name: 'sequence_tagger' });
+  }
   // Keep one token: as [B, N, 1, dim], crop the token axis (tfjs-layers has no cropping1D).
   const crop: [number, number] = o.pool === 'first' ? [0, o.tokens - 1] : [o.tokens - 1, 0];
   x = tfl.layers.reshape({ targetShape: [o.tokens, 1, o.dim], name: 'as_image' }).apply(x) as tfl.SymbolicTensor; // [B, N, 1, dim]

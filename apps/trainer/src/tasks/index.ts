@@ -3,11 +3,12 @@ import type { TrainConfig } from '../config.js';
 import { LISTOPS_TASK } from './listops.js';
 import { LRA_LISTOPS_TASK } from './lra-listops.js';
 import { MNIST_TASK } from './mnist.js';
+import { MQAR_TASK } from './mqar.js';
 import { PATHFINDER_TASK } from './pathfinder.js';
 import { RECALL_TASK } from './recall.js';
 import { limit, type PreparedTask, type TaskSpec } from './task.js';
 
-export const TASKS: readonly TaskSpec[] = [MNIST_TASK, LISTOPS_TASK, RECALL_TASK, CHAR_LM_TASK, LRA_LISTOPS_TASK, PATHFINDER_TASK];
+export const TASKS: readonly TaskSpec[] = [MNIST_TASK, LISTOPS_TASK, RECALL_TASK, MQAR_TASK, CHAR_LM_TASK, LRA_LISTOPS_TASK, PATHFINDER_TASK];
 
 export function getTask(name: string): TaskSpec {
   const t = TASKS.find((x) => x.name === name);

@@ -9,8 +9,8 @@ export interface SequenceData {
   tokens: number;
   vocabulary: string[];
   classes: string[];
-  /** Which token the head reads: `first` ([CLS]) or `last` (causal readout). */
-  pool: 'first' | 'last';
+  /** Which token the head reads: `first` ([CLS]), `last` (causal readout), or `every` (per-position labels). */
+  pool: 'first' | 'last' | 'every';
   causal: boolean;
   preprocessing: string;
   describe: string;

@@ -2,7 +2,15 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import type { TrainConfig } from '../config.js';
 import type { EncoderOptions } from '../models/encoder.js';
 
-/** One split: `n` examples, inputs flattened example-major. */
+/** A label that takes no part in the loss or the accuracy (a position with nothing to predict). */
+export const IGNORE_LABEL = -1;
+
+/**
+ * One split: `n` examples, inputs flattened example-major. `y` holds one label per example,
+ * or — for tasks labelled per position, like MQAR — the same number L of labels per example
+ * (y.length = n·L, the model's logits `[batch, L, classes]`), with `IGNORE_LABEL` where there is
+ * nothing to predict.
+ */
 export interface Examples {
   x: Float32Array | Int32Array;
   y: Int32Array;
@@ -47,5 +55,6 @@ export const DIGITS = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];
 export function limit(e: Examples, max: number): Examples {
   if (!max || max >= e.n) return e;
   const per = e.x.length / e.n;
-  return { x: e.x.subarray(0, max * per) as Examples['x'], y: e.y.subarray(0, max), n: max };
+  const labels = e.y.length / e.n;
+  return { x: e.x.subarray(0, max * per) as Examples['x'], y: e.y.subarray(0, max * labels), n: max };
 }

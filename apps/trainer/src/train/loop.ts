@@ -31,13 +31,16 @@ class TrainWindow {
   loss = 0;
   hits = 0;
   n = 0;
+  /** Labels that counted (n for classification; the labelled positions of per-position tasks). */
+  labelled = 0;
   steps = 0;
   seconds = 0;
 
-  add(loss: number, hits: number, n: number, seconds: number): void {
+  add(loss: number, hits: number, n: number, labelled: number, seconds: number): void {
     this.loss += loss;
     this.hits += hits;
     this.n += n;
+    this.labelled += labelled;
     this.steps++;
     this.seconds += seconds;
   }
@@ -46,7 +49,7 @@ class TrainWindow {
     return this.loss / this.steps;
   }
   get accuracy(): number {
-    return this.hits / this.n;
+    return this.hits / Math.max(this.labelled, 1);
   }
   get samplesPerSec(): number {
     return this.n / this.seconds;
@@ -74,7 +77,7 @@ export async function trainLoop(run: OpenRun, progress: Progress, stopAfter?: nu
     }
     const began = performance.now();
     const at = (step % perEpoch) * config.batchSize;
-    const { x, y } = makeBatch(data.train, order.subarray(at, at + config.batchSize), data.inputShape, data.inputDtype);
+    const { x, y, labelled } = makeBatch(data.train, order.subarray(at, at + config.batchSize), data.inputShape, data.inputDtype);
     (optimizer as unknown as { learningRate: number }).learningRate = learningRateAt(config, step, total);
     let out: { loss: tf.Scalar; hits: tf.Scalar };
     if (ran === 1) {
@@ -92,7 +95,7 @@ export async function trainLoop(run: OpenRun, progress: Progress, stopAfter?: nu
     step++;
     samples += config.batchSize;
     result.peakRssBytes = Math.max(result.peakRssBytes, process.memoryUsage.rss());
-    win.add(l, h, config.batchSize, (performance.now() - began) / 1000);
+    win.add(l, h, config.batchSize, labelled, (performance.now() - began) / 1000);
     const speed = win.samplesPerSec;
     progress.tick({ step, totalSteps: total, epoch, epochs, loss: win.meanLoss, accuracy: win.accuracy, samplesPerSec: speed, etaSeconds: clock.eta(step, total) });
     const last = step === total;

@@ -6,7 +6,8 @@ import { compositeWeights } from '../layers/path-weights.js';
 import { disposeState, type AttentionState, type AttentionStepOptions } from '../layers/incremental.js';
 import { getAttention, layoutConfig, registerLayerClass, type AttentionSpec } from '../registry.js';
 import { sampleToken, uniformStream, type SamplingOptions } from './sampling.js';
-import { sinusoidalPositions } from './sinusoidal-positions.js';
+import { checkKeyPaddingMask, keyPaddingReal } from '../ops/masks.js';
+import { sinusoidalAt, sinusoidalPositions } from './sinusoidal-positions.js';
 import { TokenEmbedding } from './token-embedding.js';
 import { TransformerEncoder } from './transformer-encoder.js';
 
@@ -51,6 +52,13 @@ let count = 0;
  * embedding (logits = h Eᵀ). `apply(ids [batch, tokens])` → logits `[batch, tokens, vocab]`;
  * `step` and `generate` decode one token at a time through the attentions' `step`
  * (variants with `capabilities.incremental`). Weights: `embed/embeddings`, `encoder/blocks/<i>/…`, `encoder/norm/*`.
+ *
+ * Batched prompts of different lengths: `apply([ids, keyPaddingMask])` (or `apply(ids, { keyPaddingMask })`),
+ * mask `[batch, tokens]`, 1 = real token, left or right padding. The mask reaches every block's
+ * attention (padded keys are never attended), and each real token's position is its index among
+ * the sample's real tokens, so a left-padded prompt gets, at its real positions, the logits it
+ * gets alone (for attentions without position-tied weights; a grid variant's own positional
+ * weights stay tied to the slot). Logits at padded positions are meaningless.
  */
 export class DecoderLM extends layers.Layer {
   static className = 'AttentionZoo>DecoderLM';
@@ -114,12 +122,23 @@ export class DecoderLM extends layers.Layer {
     return [shape[0]!, shape[1]!, this.vocab];
   }
 
-  /** ids `[batch, tokens]` → logits `[batch, tokens, vocab]`, every position predicting the next token. */
+  /**
+   * ids `[batch, tokens]` (or `[ids, keyPaddingMask]`) → logits `[batch, tokens, vocab]`, every
+   * position predicting the next token.
+   */
   override call(inputs: tf.Tensor | tf.Tensor[], kwargs: Record<string, unknown>): tf.Tensor {
-    const ids = (Array.isArray(inputs) ? inputs[0]! : inputs) as tf.Tensor2D;
+    const list = Array.isArray(inputs) ? inputs : [inputs];
+    const ids = list[0] as tf.Tensor2D;
+    const mask = (list[1] ?? kwargs['keyPaddingMask']) as tf.Tensor2D | undefined;
+    const { keyPaddingMask: _m, ...rest } = kwargs;
     return tf.tidy(() => {
-      const h = this.encoder.call(this.inputs(ids, 0), kwargs) as tf.Tensor3D; // [B, N, dim]
-      return this.head(h);
+      if (!mask) return this.head(this.encoder.call(this.inputs(ids, 0), rest) as tf.Tensor3D);
+      checkKeyPaddingMask(mask, ids.shape[0], ids.shape[1], `DecoderLM '${this.name}'`);
+      // Position of a real token = how many real tokens precede it (cumsum − 1), so left padding
+      // does not shift a prompt's positions; a padded slot gets a clamped position, never read.
+      const positions = tf.relu(tf.sub(tf.cumsum(keyPaddingReal(mask), 1), 1)); // [B, N]
+      const x = tf.add(tf.mul(this.embed.call(ids), Math.sqrt(this.dim)), sinusoidalAt(positions, this.dim)) as tf.Tensor3D;
+      return this.head(this.encoder.call([x, mask], rest) as tf.Tensor3D); // every block's attention drops padded keys
     });
   }
 

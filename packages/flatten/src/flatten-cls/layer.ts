@@ -5,7 +5,7 @@ import {
   type MixContext,
 } from '@attention-zoo/attention-core';
 import { softmaxKeyMaps, type StateDictKeyMap } from '@attention-zoo/attention-core/weights';
-import { FocusedLinearLayer, type FocusedLinearConfig } from '../shared/focused-layer.js';
+import { FocusedLinearLayer, maskTokens, type FocusedLinearConfig } from '../shared/focused-layer.js';
 import { patchDwcBranch } from './op.js';
 
 export interface FLattenClsAttentionConfig extends FocusedLinearConfig {
@@ -29,6 +29,8 @@ export interface FLattenClsAttentionConfig extends FocusedLinearConfig {
  *   have no place on the grid, so they get no DWC term (and do not enter the patches' conv).
  *
  * Tokens: `clsTokens` class tokens first, then H·W patches in row-major order.
+ * A key-padding mask `[B, T]` covers all T tokens: padded ones leave φ(K)ᵀV and its
+ * normaliser, and padded patches' values are zeroed before the DWC.
  */
 export class FLattenClsAttention extends FocusedLinearLayer {
   static className = 'AttentionZoo>FLattenClsAttention';
@@ -37,8 +39,7 @@ export class FLattenClsAttention extends FocusedLinearLayer {
     needsGrid: true,
     classTokens: true,
     attentionMap: 'approximate',
-    noKeyPaddingMaskReason:
-      'the focused linear form (φ(K)ᵀV, its normaliser and the DWC over the H×W grid) runs on a fixed image grid; dropping padded keys from those sums is not implemented yet',
+    keyPaddingMask: true,
   });
 
   private cls: number | undefined;
@@ -83,14 +84,16 @@ export class FLattenClsAttention extends FocusedLinearLayer {
     return `${this.cls ?? 1} class token(s) + grid [${this.grid!.join(', ')}]`;
   }
 
-  protected override mixTokens(x: tf.Tensor3D, _context: tf.Tensor3D, _ctx: MixContext): tf.Tensor3D {
+  protected override mixTokens(x: tf.Tensor3D, _context: tf.Tensor3D, ctx: MixContext): tf.Tensor3D {
     const qkv = { q: this.project('q', x), k: this.project('k', x), v: this.project('v', x) };
-    // Focused linear attention over all T tokens; DWC over the patches only (class tokens get no DWC term).
-    const dwc = patchDwcBranch(qkv.v, this.cls!, this.read('dwc/kernel') as tf.Tensor4D, this.read('dwc/bias') as tf.Tensor1D, {
+    const mask = ctx.keyPaddingMask; // [B, T] float 0/1 over class tokens and patches
+    // Focused linear attention over all T tokens; DWC over the patches only (class tokens get no DWC term),
+    // with padded patches' values zeroed first.
+    const dwc = patchDwcBranch(maskTokens(qkv.v, mask), this.cls!, this.read('dwc/kernel') as tf.Tensor4D, this.read('dwc/bias') as tf.Tensor1D, {
       numHeads: this.numHeads,
       grid: this.grid!,
     });
-    return tf.add(this.focusedOutput(qkv), dwc) as tf.Tensor3D;
+    return tf.add(this.focusedOutput(qkv, mask), dwc) as tf.Tensor3D;
   }
 
   protected override computeAttentionMap(x: tf.Tensor3D): tf.Tensor4D {

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { defineCapabilities, AttentionInputError, type MixContext } from '@attention-zoo/attention-core';
 import { softmaxKeyMaps, type StateDictKeyMap, torch } from '@attention-zoo/attention-core/weights';
-import { FocusedLinearLayer, type FocusedLinearConfig } from '../shared/focused-layer.js';
+import { FocusedLinearLayer, maskTokens, type FocusedLinearConfig } from '../shared/focused-layer.js';
 import { LEPE_KERNEL, lepe } from './op.js';
 
 type Shape = (number | null)[];
@@ -30,8 +30,7 @@ export class FLattenCSwinAttention extends FocusedLinearLayer {
     variableLength: false,
     needsGrid: true,
     attentionMap: 'approximate',
-    noKeyPaddingMaskReason:
-      'the focused linear form (φ(K)ᵀV, its normaliser and the DWC over the H×W grid) runs on a fixed image grid; dropping padded keys from those sums is not implemented yet',
+    keyPaddingMask: true,
   });
 
   constructor(config: FLattenCSwinAttentionConfig) {
@@ -51,9 +50,10 @@ export class FLattenCSwinAttention extends FocusedLinearLayer {
   /**
    * The official module's forward on already-projected q, k, v `[B, H·W, C]`
    * (as `CSWinBlock` passes `qkv`): focused linear attention + DWC + LePE,
-   * before the output projection.
+   * before the output projection. `keyPaddingMask` `[B, H·W]` (float 0/1, 1 = real):
+   * padded keys leave the focused sums, and padded values are zeroed before both convs.
    */
-  attendProjected(q: tf.Tensor3D, k: tf.Tensor3D, v: tf.Tensor3D): tf.Tensor3D {
+  attendProjected(q: tf.Tensor3D, k: tf.Tensor3D, v: tf.Tensor3D, keyPaddingMask?: tf.Tensor2D): tf.Tensor3D {
     const [h, w] = this.grid!;
     for (const [name, t] of [['q', q], ['k', k], ['v', v]] as const) {
       if (t.rank !== 3 || t.shape[1] !== h * w || t.shape[2] !== this.dim) {
@@ -62,13 +62,13 @@ export class FLattenCSwinAttention extends FocusedLinearLayer {
     }
     if (!this.built) throw new AttentionInputError(`${this.who}: build the layer (call it once, or loadTorchStateDict) before attendProjected`);
     return tf.tidy(() => {
-      const positional = lepe(v, this.read('lepe/kernel') as tf.Tensor4D, this.read('lepe/bias') as tf.Tensor1D, [h, w]); // get_v(v): [B, H·W, C]
-      return tf.add(this.attend({ q, k, v }, [h, w]), positional) as tf.Tensor3D;
+      const positional = lepe(maskTokens(v, keyPaddingMask), this.read('lepe/kernel') as tf.Tensor4D, this.read('lepe/bias') as tf.Tensor1D, [h, w]); // get_v(v): [B, H·W, C]
+      return tf.add(this.attend({ q, k, v }, [h, w], v, keyPaddingMask), positional) as tf.Tensor3D;
     });
   }
 
-  protected override mixTokens(x: tf.Tensor3D, _context: tf.Tensor3D, _ctx: MixContext): tf.Tensor3D {
-    return this.attendProjected(this.project('q', x), this.project('k', x), this.project('v', x));
+  protected override mixTokens(x: tf.Tensor3D, _context: tf.Tensor3D, ctx: MixContext): tf.Tensor3D {
+    return this.attendProjected(this.project('q', x), this.project('k', x), this.project('v', x), ctx.keyPaddingMask);
   }
 
   protected override computeAttentionMap(x: tf.Tensor3D): tf.Tensor4D {

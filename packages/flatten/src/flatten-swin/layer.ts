@@ -1,4 +1,4 @@
-import type * as tf from '@tensorflow/tfjs-core';
+import * as tf from '@tensorflow/tfjs-core';
 import { defineCapabilities, type MixContext } from '@attention-zoo/attention-core';
 import { swinWindow, tokensToWindows, windowsToTokens, type SwinWindow } from '@attention-zoo/attention-core/ops';
 import { softmaxKeyMaps, type StateDictKeyMap } from '@attention-zoo/attention-core/weights';
@@ -27,6 +27,8 @@ export interface FLattenSwinAttentionConfig extends FocusedLinearConfig {
  * positional encoding, then windows are merged and the shift undone.
  * The shifted-window mask is NOT applied (official issue #16): tokens from
  * different regions of a shifted window attend to each other.
+ * A key-padding mask `[B, N]` is cut into windows with the tokens: in each window padded
+ * keys leave φ(K)ᵀV and its normaliser, and their values are zeroed before the window's DWC.
  *
  * Weights: `q`, `k`, `v` (official fused `qkv`), `out` (`proj`), `scale`,
  * `positionalEncoding [ws², C]`, `dwc/*`.
@@ -37,8 +39,7 @@ export class FLattenSwinAttention extends FocusedLinearLayer {
     variableLength: false,
     needsGrid: true,
     attentionMap: 'approximate',
-    noKeyPaddingMaskReason:
-      'the focused linear form (φ(K)ᵀV, its normaliser and the DWC over the H×W grid) runs on a fixed image grid; dropping padded keys from those sums is not implemented yet',
+    keyPaddingMask: true,
   });
 
   /** The configured window and shift (as given). */
@@ -72,11 +73,20 @@ export class FLattenSwinAttention extends FocusedLinearLayer {
     return `window ${this.window}×${this.window} (grid [${this.grid!.join(', ')}], windowSize ${this.windowSize})`;
   }
 
-  protected override mixTokens(x: tf.Tensor3D, _context: tf.Tensor3D, _ctx: MixContext): tf.Tensor3D {
+  protected override mixTokens(x: tf.Tensor3D, _context: tf.Tensor3D, ctx: MixContext): tf.Tensor3D {
     const win = tokensToWindows(x, this.grid!, this.windows); // [B·nW, ws², C] of the grid shifted by −shift
     const qkv = { q: this.project('q', win), k: this.project('k', win), v: this.project('v', win) };
-    const out = this.attend(qkv, [this.window, this.window]); // [B·nW, ws², C]
+    // The key-padding mask goes through the same shift and window cut as the tokens: [B·nW, ws²].
+    const mask = ctx.keyPaddingMask && this.windowMask(ctx.keyPaddingMask);
+    const out = this.attend(qkv, [this.window, this.window], qkv.v, mask); // [B·nW, ws², C]
     return windowsToTokens(out, this.grid!, this.windows); // [B, N, C]
+  }
+
+  /** A `[B, N]` float mask cut into the windows as the tokens are: `[B·nW, ws²]`. */
+  private windowMask(mask: tf.Tensor2D): tf.Tensor2D {
+    const [b, n] = mask.shape;
+    const win = tokensToWindows(tf.reshape(mask, [b, n, 1]) as tf.Tensor3D, this.grid!, this.windows); // [B·nW, ws², 1]
+    return tf.reshape(win, [win.shape[0], win.shape[1]]) as tf.Tensor2D;
   }
 
   /**

@@ -1,12 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { defineCapabilities, AttentionConfigError, type MixContext } from '@attention-zoo/attention-core';
-import { gelu, layerNorm, linearAttentionState, linearAttentionStep, mergeHeads, patchConv2d, splitHeads } from '@attention-zoo/attention-core/ops';
+import { gelu, keyPaddingReal, layerNorm, linearAttentionState, linearAttentionStep, mergeHeads, patchConv2d, splitHeads } from '@attention-zoo/attention-core/ops';
 import { type StateDictKeyMap, torch } from '@attention-zoo/attention-core/weights';
 import { adaptiveAvgPool2d } from '../shared/adaptive-pool.js';
 import { causalTapsAt } from '../shared/dwc.js';
 import { focusedKernel } from '../shared/focusing.js';
 import { NORMALISER_EPS } from '../shared/focused-linear.js';
-import { FocusedLinearLayer, type FocusedLinearConfig } from '../shared/focused-layer.js';
+import { FocusedLinearLayer, maskTokens, type FocusedLinearConfig } from '../shared/focused-layer.js';
 import { interpolateTokens } from '../shared/interpolate.js';
 
 type Shape = (number | null)[];
@@ -46,6 +46,12 @@ export interface FLattenAttentionConfig extends FocusedLinearConfig {
  * [Σφ(k)vᵀ | Σφ(k)] `[d, d + 1]`, and for the causal DWC the last min(c, H−1)·W + c value
  * tokens (c = kernelSize//2; c tokens on a `[1, N]` grid): constant memory, up to H·W tokens
  * (the positional encoding has one row per grid position).
+ *
+ * Key-padding mask `[B, N]` (1 = real token): padded keys leave φ(K)ᵀV and its normaliser,
+ * and padded tokens' values are zeroed before the DWC. With srRatio > 1 or `linear` the
+ * reduction skips padded tokens (a partial conv; `linear`: a masked average per bin), and a
+ * reduced key holding no real token is padding itself. The grid stays fixed: padding is a
+ * region of the grid (e.g. the last rows of a `[1, N]` sequence), not a shorter input.
  */
 export class FLattenAttention extends FocusedLinearLayer {
   static className = 'AttentionZoo>FLattenAttention';
@@ -55,8 +61,7 @@ export class FLattenAttention extends FocusedLinearLayer {
     needsGrid: true,
     attentionMap: 'approximate',
     incremental: 'recurrent',
-    noKeyPaddingMaskReason:
-      'the focused linear form (φ(K)ᵀV, its normaliser and the DWC over the H×W grid) runs on a fixed image grid; dropping padded keys from those sums is not implemented yet',
+    keyPaddingMask: true,
   });
 
   readonly srRatio: number;
@@ -103,31 +108,48 @@ export class FLattenAttention extends FocusedLinearLayer {
     }
   }
 
-  /** x' of the K/V path, `[B, n, C]`: x, or the spatially reduced map. */
-  private reduce(x: tf.Tensor3D): tf.Tensor3D {
-    if (this.srRatio === 1 && !this.linear) return x;
+  /**
+   * x' of the K/V path, `[B, n, C]`: x, or the spatially reduced map. With a key-padding
+   * mask `[B, N]` (float 0/1) no padded token enters a reduced key: they are zeroed, the `sr`
+   * conv is a partial convolution (Liu et al. 2018, Eq. 1: Wᵀ(X ⊙ M)·sr²/ΣM + b, i.e. each
+   * patch rescaled to its real tokens), and the `linear` pool a masked average (Σ_real x / #real
+   * per bin). Returns the reduced keys' mask too: a reduced key is real when at least one real
+   * token fell into its patch or bin.
+   */
+  private reduce(x: tf.Tensor3D, mask?: tf.Tensor2D): { xr: tf.Tensor3D; keyMask?: tf.Tensor2D } {
+    if (this.srRatio === 1 && !this.linear) return { xr: x, keyMask: mask };
     const [b] = x.shape;
     const [h, w] = this.grid!;
     const c = this.dim;
-    let map = tf.reshape(x, [b, h, w, c]) as tf.Tensor4D; // tokens row-major = NHWC
+    let map = tf.reshape(maskTokens(x, mask), [b, h, w, c]) as tf.Tensor4D; // tokens row-major = NHWC
+    // Fraction of real tokens per reduced cell, [B, h', w', 1]: over the sr×sr patch (stride sr, 'valid' as the conv), or the pool bin.
+    const m = mask && (tf.reshape(mask, [b, h, w, 1]) as tf.Tensor4D);
+    const frac = m && (this.linear ? adaptiveAvgPool2d(m, PVT_V2_POOL) : tf.avgPool(m, this.srRatio, this.srRatio, 'valid'));
     if (this.linear) map = adaptiveAvgPool2d(map, PVT_V2_POOL); // [B, 7, 7, C]
-    const conv = tf.add(patchConv2d(map, this.read('sr/kernel') as tf.Tensor4D), this.read('sr/bias')); // stride = kernel = sr_ratio (1 for linear): [B, H/s, W/s, C]
+    if (frac && this.linear) map = tf.div(map, tf.maximum(frac, 1e-12)) as tf.Tensor4D; // avg(x·m)/avg(m); an all-padded bin stays 0
+    let conv: tf.Tensor = patchConv2d(map, this.read('sr/kernel') as tf.Tensor4D); // stride = kernel = sr_ratio (1 for linear): [B, H/s, W/s, C]
+    if (frac && !this.linear) conv = tf.div(conv, tf.maximum(frac, 1e-12)); // · sr²/ΣM (partial conv)
+    conv = tf.add(conv, this.read('sr/bias'));
     let r = layerNorm(tf.reshape(conv, [b, -1, c]), this.read('norm/gamma') as tf.Tensor1D, this.read('norm/beta') as tf.Tensor1D, SR_NORM_EPS);
     if (this.linear) r = gelu(r);
-    return r as tf.Tensor3D;
+    // Real floats from tf.where (keyPaddingReal), not a cast bool: the fused kernels read the mask's buffer.
+    const keyMask = frac && keyPaddingReal(tf.reshape(tf.greater(frac, 0), [b, -1]) as tf.Tensor2D);
+    return { xr: r as tf.Tensor3D, keyMask };
   }
 
-  private qkv(x: tf.Tensor3D): { q: tf.Tensor3D; k: tf.Tensor3D; v: tf.Tensor3D } {
-    const xr = this.reduce(x);
-    return { q: this.project('q', x), k: this.project('k', xr), v: this.project('v', xr) };
+  private qkv(x: tf.Tensor3D, mask?: tf.Tensor2D): { q: tf.Tensor3D; k: tf.Tensor3D; v: tf.Tensor3D; keyMask?: tf.Tensor2D } {
+    const { xr, keyMask } = this.reduce(x, mask);
+    return { q: this.project('q', x), k: this.project('k', xr), v: this.project('v', xr), keyMask };
   }
 
-  protected override mixTokens(x: tf.Tensor3D, _context: tf.Tensor3D, _ctx: MixContext): tf.Tensor3D {
+  protected override mixTokens(x: tf.Tensor3D, _context: tf.Tensor3D, ctx: MixContext): tf.Tensor3D {
     const n = x.shape[1];
-    const { q, k, v } = this.qkv(x);
+    const mask = ctx.keyPaddingMask; // [B, N] float 0/1: queries and keys are the same tokens
+    const { q, k, v, keyMask } = this.qkv(x, mask);
     // DWC input: v on the token grid; a reduced v is first resized to N tokens (1-D, as the official code).
     const vGrid = k.shape[1] === n ? v : mergeHeads(interpolateTokens(splitHeads(v, this.numHeads), n));
-    return this.attend({ q, k, v }, this.grid!, vGrid);
+    // Padded keys leave φ(K)ᵀV and its normaliser (keyMask); padded tokens' values are zeroed before the DWC (mask).
+    return this.attend({ q, k, v }, this.grid!, vGrid, keyMask, mask);
   }
 
   /** Running sums per head and the value tokens the causal DWC still reads. */

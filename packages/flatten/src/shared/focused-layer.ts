@@ -24,6 +24,16 @@ import { focusedKernel } from './focusing.js';
 
 type Shape = (number | null)[];
 
+/**
+ * Tokens `[B, N, C]` with the padded ones (mask `[B, N]` float 0/1, 0 = padding) set to zero;
+ * unchanged without a mask. A multiply, not a select: the mask is float 0/1 already (core's
+ * `keyPaddingReal` in the base layer), and 0·x is 0 for any finite padded content.
+ */
+export function maskTokens(x: tf.Tensor3D, mask: tf.Tensor2D | undefined): tf.Tensor3D {
+  if (!mask) return x;
+  return tf.mul(x, tf.reshape(mask, [mask.shape[0], mask.shape[1], 1])) as tf.Tensor3D;
+}
+
 /** The declared options every FLatten form shares (its register.ts spreads them into `options`). */
 export const FOCUSED_OPTIONS = {
   // p of the focusing function f_p (Eq. 5); the official configs use 3.
@@ -105,14 +115,27 @@ export abstract class FocusedLinearLayer extends AttentionLayer {
   /**
    * Focused linear attention plus DWC(V) on one window (or the whole map) of
    * grid `[H, W]`: q `[B', N, C]`, k and v `[B', n, C]`; `vGrid` is the value
-   * map for the DWC `[B', N, C]` (v itself, or v resized to N tokens).
+   * map for the DWC `[B', N, C]` (v itself, or v resized to N tokens). `mask`
+   * `[B', n]` (float 0/1, 1 = real key) drops padded keys from the focused sums;
+   * `gridMask` `[B', N]` (default `mask` when `vGrid` is `v`) zeroes padded values before the DWC.
    */
-  protected attend(qkv: WindowQKV, grid: [number, number], vGrid: tf.Tensor3D = qkv.v): tf.Tensor3D {
-    return tf.add(this.focusedOutput(qkv), this.dwcOf(vGrid, grid)) as tf.Tensor3D;
+  protected attend(
+    qkv: WindowQKV,
+    grid: [number, number],
+    vGrid: tf.Tensor3D = qkv.v,
+    mask?: tf.Tensor2D,
+    gridMask: tf.Tensor2D | undefined = vGrid === qkv.v ? mask : undefined,
+  ): tf.Tensor3D {
+    return tf.add(this.focusedOutput(qkv, mask), this.dwcOf(vGrid, grid, gridMask)) as tf.Tensor3D;
   }
 
-  /** φ(Q)(φ(K)ᵀV)·z over all keys, heads merged: `[B', N, C]` (Eq. 4 as in the official code). */
-  protected focusedOutput({ q, k, v }: WindowQKV): tf.Tensor3D {
+  /**
+   * φ(Q)(φ(K)ᵀV)·z over all keys, heads merged: `[B', N, C]` (Eq. 4 as in the official code).
+   * With `mask` `[B', n]` (float 0/1) a padded key j leaves both sums of Eq. 4 — Σ_j φ(k_j)v_jᵀ
+   * and Σ_j φ(k_j) — and the official mean over keys counts the n_r real ones, so
+   * out_i = φ(q_i)Σ_{j real}φ(k_j)ᵀv_j / (φ(q_i)·Σ_{j real}φ(k_j) + n_r·1e-6).
+   */
+  protected focusedOutput({ q, k, v }: WindowQKV, mask?: tf.Tensor2D): tf.Tensor3D {
     // Core's kernels: fused φ_p (with k + positional encoding) and the linear-attention primitive
     // reading the heads in place on wasm; the same value as features() + focusedLinearCore.
     return focusedLinearAttentionKernel(q, k, v, {
@@ -121,12 +144,17 @@ export abstract class FocusedLinearLayer extends AttentionLayer {
       positional: this.read('positionalEncoding') as tf.Tensor2D,
       focusingFactor: this.focusingFactor,
       causal: this.causal,
+      keyPaddingMask: mask,
     });
   }
 
-  /** DWC(V) on a value map `[B', H·W, C]` of grid `[H, W]` (Eq. 12's rank-restoration term). */
-  protected dwcOf(vGrid: tf.Tensor3D, grid: [number, number]): tf.Tensor3D {
-    return dwcBranch(vGrid, this.read('dwc/kernel') as tf.Tensor4D, this.read('dwc/bias') as tf.Tensor1D, {
+  /**
+   * DWC(V) on a value map `[B', H·W, C]` of grid `[H, W]` (Eq. 12's rank-restoration term).
+   * With `mask` `[B', H·W]` the padded tokens' values are zeroed before the conv, so a real
+   * token next to padding sees zeros there, as at the zero-padded border — never padded content.
+   */
+  protected dwcOf(vGrid: tf.Tensor3D, grid: [number, number], mask?: tf.Tensor2D): tf.Tensor3D {
+    return dwcBranch(maskTokens(vGrid, mask), this.read('dwc/kernel') as tf.Tensor4D, this.read('dwc/bias') as tf.Tensor1D, {
       numHeads: this.numHeads,
       grid,
       causal: this.causal,

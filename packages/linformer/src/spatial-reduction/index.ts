@@ -1,5 +1,5 @@
-export { spatialReduction, linearSpatialReduction, adaptivePoolMatrix } from './op.js';
-export type { SpatialReductionWeights } from './op.js';
+export { spatialReduction, linearSpatialReduction, adaptivePoolMatrix, reducedKeyPaddingMask } from './op.js';
+export type { Reduction, SpatialReductionOptions, SpatialReductionWeights } from './op.js';
 export { SpatialReductionAttention } from './layer.js';
 export type { SpatialReductionAttentionConfig } from './layer.js';
 export { spatialReductionKeyMaps } from './torch-keys.js';

@@ -1,7 +1,7 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import { AttentionConfigError, AttentionInputError, AttentionLayer, defineCapabilities, type AttentionConfig, type MixContext } from '@attention-zoo/attention-core';
 import { mergeHeads, scaledDotProductAttention } from '@attention-zoo/attention-core/ops';
-import { linearSpatialReduction, spatialReduction, type SpatialReductionWeights } from './op.js';
+import { linearSpatialReduction, reducedKeyPaddingMask, spatialReduction, type Reduction, type SpatialReductionWeights } from './op.js';
 
 type Shape = (number | null)[];
 
@@ -26,6 +26,12 @@ export interface SpatialReductionAttentionConfig extends AttentionConfig {
  * (`srRatio: 1`, not `linear`), as in the official code. Weights: `q`, `k`, `v` (PVT's `kv`
  * split in two), `out` (`proj`), and when reducing `sr/kernel` `[R, R, C, C]`, `sr/bias`,
  * `norm/gamma`, `norm/beta`.
+ *
+ * Key-padding mask `[B, N]` (1 = real token): padded tokens are zeroed before the reduction
+ * and each reduced cell is renormalised by its real count (a partial conv; the linear form's
+ * pool becomes a masked average), so no padded token enters a reduced key; a reduced key
+ * with no real token is itself masked out of the softmax. Without reduction (R = 1) the mask
+ * is the softmax's key-padding mask, class tokens included.
  */
 export class SpatialReductionAttention extends AttentionLayer {
   static className = 'AttentionZoo>SpatialReductionAttention';
@@ -33,8 +39,7 @@ export class SpatialReductionAttention extends AttentionLayer {
     variableLength: false,
     needsGrid: true,
     classTokens: true,
-    noKeyPaddingMaskReason:
-      'its keys are a strided convolution (or adaptive pool) of the whole H×W grid; masked reduction (zero the padded pixels, renormalise each cell by its real count) is not implemented yet',
+    keyPaddingMask: true,
   });
 
   readonly srRatio: number;
@@ -89,8 +94,16 @@ export class SpatialReductionAttention extends AttentionLayer {
     super.checkGridTokens(tokens);
   }
 
-  /** The key/value tokens: the reduced grid (or x itself when R = 1). */
-  protected reduce(x: tf.Tensor3D): tf.Tensor3D {
+  /** The reduction in use, for the mask helpers. */
+  private get reduction(): Reduction {
+    return this.linear ? { poolSize: this.poolSize } : { srRatio: this.srRatio };
+  }
+
+  /**
+   * The key/value tokens: the reduced grid (or x itself when R = 1). With `mask` `[B, N]`
+   * (float 0/1) the reduction skips padded tokens (see `spatialReduction`).
+   */
+  protected reduce(x: tf.Tensor3D, mask?: tf.Tensor2D): tf.Tensor3D {
     if (!this.reduces) return x;
     const w: SpatialReductionWeights = {
       kernel: this.weight('sr/kernel').read() as tf.Tensor4D,
@@ -99,13 +112,17 @@ export class SpatialReductionAttention extends AttentionLayer {
       beta: this.weight('norm/beta').read() as tf.Tensor1D,
       epsilon: this.layerNormEpsilon,
     };
-    return this.linear ? linearSpatialReduction(x, this.grid!, this.poolSize, w) : spatialReduction(x, this.grid!, w);
+    const options = { keyPaddingMask: mask };
+    return this.linear ? linearSpatialReduction(x, this.grid!, this.poolSize, w, options) : spatialReduction(x, this.grid!, w, options);
   }
 
   protected override mixTokens(x: tf.Tensor3D, _context: tf.Tensor3D, ctx: MixContext): tf.Tensor3D {
-    const kv = this.reduce(x); // [B, N', C]
+    const mask = ctx.keyPaddingMask; // [B, N] float 0/1 over the input tokens
+    const kv = this.reduce(x, mask); // [B, N', C]
+    // The softmax drops reduced keys that hold no real token (or, unreduced, the padded tokens themselves).
+    const keyMask = mask && (this.reduces ? reducedKeyPaddingMask(mask, this.grid!, this.reduction) : mask);
     const { q, k, v } = this.projectHeads(x, kv);
-    const y = scaledDotProductAttention(q, k, v, { dropout: this.dropout, training: ctx.training, seed: ctx.seed }); // [B, H, N, dh]
+    const y = scaledDotProductAttention(q, k, v, { keyPaddingMask: keyMask, dropout: this.dropout, training: ctx.training, seed: ctx.seed }); // [B, H, N, dh]
     return mergeHeads(y);
   }
 

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { linearAttentionTokensKernel } from '../linear-attention/index.js';
 import { fusedBackend, runFused } from '../registry.js';
 import { FOCUS, FOCUS_GRAD, type FocusAttrs } from './names.js';
-import { focusedEps, focusedLinearReference, focusReference, focusingReference, KERNEL_EPS, temperature, type FocusedLinearKernelOptions } from './reference.js';
+import { focusedEps, focusedLinearReference, focusReference, focusingReference, KERNEL_EPS, realKeyEps, temperature, type FocusedLinearKernelOptions } from './reference.js';
 import './wasm.js';
 import './webgpu.js';
 
@@ -47,6 +47,8 @@ export function focusedLinearAttentionKernel(q: tf.Tensor3D, k: tf.Tensor3D, v: 
     const sp = temperature(q.shape[2], o.scale);
     const phiQ = focusKernel(q, sp, undefined, o.focusingFactor);
     const phiK = focusKernel(k, sp, o.positional, o.focusingFactor);
-    return linearAttentionTokensKernel(phiQ, phiK, v, o.numHeads, { eps: focusedEps(k.shape[1], o.causal), causal: o.causal });
+    const out = linearAttentionTokensKernel(phiQ, phiK, v, o.numHeads, { eps: focusedEps(k.shape[1], o.causal), causal: o.causal, keyPaddingMask: o.keyPaddingMask });
+    // Padded keys leave the official mean over keys: ε follows each sample's real keys (realKeyEps).
+    return o.keyPaddingMask && !o.causal ? realKeyEps(out, phiQ, phiK, o.keyPaddingMask, o.numHeads) : out;
   });
 }

@@ -54,6 +54,12 @@ export interface FocusedLinearKernelOptions {
   focusingFactor: number;
   /** Keys j ≤ i (a prefix-sum scan), normaliser φ(q_i)·Σ_{j≤i}φ(k_j) + 1e-6. */
   causal?: boolean;
+  /**
+   * `[B, n]` float 0/1 (core's `keyPaddingReal`), 1 = real key: padded keys leave both φ(K)ᵀV and
+   * Σφ(K), and the official mean over keys becomes the mean over real keys, so the normaliser's
+   * ε is n_b·1e-6 for sample b's n_b real keys (see `realKeyEps`): a sample gets what it gets alone.
+   */
+  keyPaddingMask?: tf.Tensor2D;
 }
 
 /** The softplus temperature, or ones. */
@@ -67,6 +73,30 @@ export function focusedEps(keys: number, causal?: boolean): number {
 }
 
 /**
+ * With a key-padding mask, the official normaliser z = 1/(φ(q)·mean φ(k) + 1e-6) averages over the
+ * real keys only: den_b = φ(q)·Σ_real φ(k) + n_b·1e-6 for sample b with n_b real keys. The
+ * linear-attention kernels take one ε for the batch, so they run with ε = n·1e-6 and this rescales
+ * their output: out·(S + n·1e-6)/(S + n_b·1e-6), S = φ(q)·Σ_real φ(k) per head — exact, since
+ * out·(S + ε) is the numerator. Without it a query with a small φ(q) (most channels under ReLU's
+ * zero) would feel how much padding its batch has. Non-causal only (causal ε is 1e-6, not n-tied).
+ *
+ * out, φq `[B, N, h·d]`, φk `[B, n, h·d]`, mask `[B, n]` float 0/1 → `[B, N, h·dv]`.
+ */
+export function realKeyEps(out: tf.Tensor3D, phiQ: tf.Tensor3D, phiK: tf.Tensor3D, mask: tf.Tensor2D, heads: number): tf.Tensor3D {
+  return tf.tidy(() => {
+    const [b, queries, c] = phiQ.shape;
+    const n = phiK.shape[1];
+    const dv = out.shape[2] / heads;
+    const sumK = tf.matMul(tf.reshape(mask, [b, 1, n]), phiK); // Σ_real φ(k): [B, 1, C]
+    const s = tf.sum(tf.reshape(tf.mul(phiQ, sumK), [b, queries, heads, c / heads]), -1, true); // φ(q)·Σ_real φ(k) per head: [B, N, h, 1]
+    const real = tf.reshape(tf.sum(mask, 1), [b, 1, 1, 1]); // n_b
+    // A window or sample with no real key has out = 0: the floor keeps 0·factor at 0, never 0·∞.
+    const factor = tf.div(tf.add(s, focusedEps(n)), tf.maximum(tf.add(s, tf.mul(real, 1e-6)), 1e-30)); // [B, N, h, 1]
+    return tf.reshape(tf.mul(tf.reshape(out, [b, queries, heads, dv]), factor), [b, queries, heads * dv]) as tf.Tensor3D;
+  });
+}
+
+/**
  * Focused linear attention (FLatten, Eq. 4 and 6) as stock ops: φ_p(q), φ_p(k + pos) over all
  * channels, then per head φ(Q)(φ(K)ᵀV) / (φ(Q)·Σφ(K) + n·1e-6). Tokens-first q `[B, N, C]`,
  * k, v `[B, n, C]` → `[B, N, C]`.
@@ -77,6 +107,7 @@ export function focusedLinearReference(q: tf.Tensor3D, k: tf.Tensor3D, v: tf.Ten
     const phiQ = focusReference(q, sp, undefined, o.focusingFactor);
     const phiK = focusReference(k, sp, o.positional, o.focusingFactor);
     const h = o.numHeads;
-    return mergeHeads(linearAttentionReference(splitHeads(phiQ, h), splitHeads(phiK, h), splitHeads(v, h), { eps: focusedEps(k.shape[1], o.causal), causal: o.causal }));
+    const out = mergeHeads(linearAttentionReference(splitHeads(phiQ, h), splitHeads(phiK, h), splitHeads(v, h), { eps: focusedEps(k.shape[1], o.causal), causal: o.causal, keyPaddingMask: o.keyPaddingMask }));
+    return o.keyPaddingMask && !o.causal ? realKeyEps(out, phiQ, phiK, o.keyPaddingMask, h) : out;
   });
 }
