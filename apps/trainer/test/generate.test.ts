@@ -7,9 +7,9 @@ import { useBackend } from '@attention-zoo/test-utils';
 import { DecoderLM } from '@attention-zoo/attention-core';
 import { main, parseArgs, UsageError, type CliOutput } from '../src/index.js';
 import { helpText } from '../src/commands/help.js';
-import { readTaskInfo, writeRunConfig } from '../src/run-folder.js';
+import { readTaskInfo, writeRunConfig, writeTaskInfo } from '../src/run-folder.js';
 import { decoderOf } from '../src/tasks/char-lm.js';
-import { tinyConfig, tmp } from './helpers.js';
+import { registerMeanValues, tinyConfig, tmp } from './helpers.js';
 
 /** A CliOutput that keeps what main wrote: each `write` call apart, and the stderr lines. */
 function capture(onWrite: (text: string) => void = () => {}): CliOutput & { writes: string[]; notes: string[] } {
@@ -92,6 +92,26 @@ describe('pnpm train generate', () => {
     const notLm = tfl.sequential({ name: 'classifier', layers: [tfl.layers.dense({ units: 2, inputShape: [3] })] });
     expect(() => decoderOf(notLm)).toThrow(/model 'classifier' has no DecoderLM layer/);
     notLm.dispose();
+  });
+
+  it('refuses, before loading a model, an attention without a step form and a text longer than a length-tied attention allows', async () => {
+    // Run folders as a char-lm training writes them, for attentions the tiny run did not use.
+    const runOf = (attention: string) => {
+      const dir = tmp(`generate-${attention}`);
+      mkdirSync(dir, { recursive: true });
+      writeRunConfig(dir, { ...tinyConfig(['--task', 'char-lm']), attention });
+      writeTaskInfo(dir, readTaskInfo(run));
+      return dir;
+    };
+    const noStep = registerMeanValues('test-causal-no-step', { causal: true });
+    await expect(main(['generate', '--run', runOf(noStep), '--prompt', 'a'], capture())).rejects.toThrow(
+      `generate: attention '${noStep}' has no incremental form (initialState/step), and generate decodes one token at a time`,
+    );
+    const tied = runOf('aft-full'); // its position biases cover the 64 training positions only
+    await expect(main(['generate', '--run', tied, '--prompt', 'Call me', '--max-new-tokens', '60'], capture())).rejects.toThrow(
+      "generate: 'aft-full' is tied to the 64 positions it was trained on; the prompt's 7 characters and --max-new-tokens 60 would step through 66 (use at most 58 new tokens)",
+    );
+    await expect(main(['generate', '--run', tied, '--prompt', 'x'.repeat(70), '--max-new-tokens', '1'], capture())).rejects.toThrow(/shorten the prompt to at most 64 characters/);
   });
 
   it('refuses prompts it cannot read, naming every unknown character, and bad numbers', async () => {
