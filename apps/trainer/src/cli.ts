@@ -1,4 +1,4 @@
-// pnpm train [train|eval|compare|export|listops-eval] [options] — see `pnpm train --help`.
+// pnpm train [train|eval|compare|export|generate|listops-eval] [options] — see `pnpm train --help`.
 import { releaseBackend } from '@attention-zoo/backends';
 import { configFromArgs, parseArgs, UsageError, type ParsedArgs } from './args.js';
 import { checkAttention, chooseAttention } from './attention-choice.js';
@@ -6,6 +6,7 @@ import { BackendArgError, chooseBackend } from './backend-choice.js';
 import { compare } from './commands/compare.js';
 import { evalRun } from './commands/eval.js';
 import { exportRun } from './commands/export.js';
+import { formatGenerateSummary, generateFromRun, generateRequest, openGenerateRun } from './commands/generate.js';
 import { helpText, USAGE } from './commands/help.js';
 import { listopsEval } from './commands/listops-eval.js';
 import { defaultRunDir, readRunConfig } from './run-folder.js';
@@ -34,7 +35,20 @@ function one(p: ParsedArgs, what: string): string {
   return p.positionals[0]!;
 }
 
-export async function main(argv: string[]): Promise<number> {
+/** Where a command's own output goes: `generate` streams its text through `write`, its summary through `note`. */
+export interface CliOutput {
+  /** Raw text to stdout, written at once (no newline added). */
+  write(text: string): void;
+  /** One line to stderr. */
+  note(line: string): void;
+}
+
+const PROCESS_OUTPUT: CliOutput = {
+  write: (text) => void process.stdout.write(text),
+  note: (line) => console.error(line),
+};
+
+export async function main(argv: string[], output: CliOutput = PROCESS_OUTPUT): Promise<number> {
   const p = parseArgs(argv);
   if (p.command === 'listops-eval') {
     const r = listopsEval(one(p, 'TSV file'), (l) => console.log(l));
@@ -68,6 +82,16 @@ export async function main(argv: string[]): Promise<number> {
     progress.result(`exported ${meta.task} · ${meta.attention} (step ${meta.source.step}) to ${out}: model.json, weights.bin, metadata.json`);
     return 0;
   }
+  if (p.command === 'generate') {
+    // stdout carries only the generated text (pipe it anywhere); the backend goes in the summary.
+    const req = generateRequest(p);
+    const run = openGenerateRun(req); // a wrong folder or prompt fails before a backend starts
+    const b = await backend(p, run.config.backend);
+    const s = await generateFromRun(run, req, (text) => output.write(text));
+    output.write('\n');
+    output.note(formatGenerateSummary(s, b.name));
+    return 0;
+  }
   if (p.command === 'compare') {
     const list = (str(p, '--attention') ?? '').split(',').map((s) => s.trim()).filter(Boolean);
     if (list.length === 0) throw new UsageError('compare needs --attention a,b,c (pnpm train --help lists the registered ones)');
@@ -98,6 +122,12 @@ export async function main(argv: string[]): Promise<number> {
 
 const isMain = process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/\\/g, '/').split('/').pop()!);
 if (isMain) {
+  // `pnpm train generate … | head -c 80` closes the pipe early: that ends the command, not an error.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') throw err;
+    releaseBackend();
+    process.exit(0);
+  });
   main(process.argv.slice(2)).then(
     (code) => {
       releaseBackend();

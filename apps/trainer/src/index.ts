@@ -1,5 +1,6 @@
 // @attention-zoo/trainer — the pieces of `pnpm train`, for tests and scripts.
 export { main } from './cli.js';
+export type { CliOutput } from './cli.js';
 export { parseArgs, configFromArgs, UsageError } from './args.js';
 export { BASE_CONFIG, learningRateAt, merge } from './config.js';
 export type { TrainConfig } from './config.js';
@@ -30,4 +31,7 @@ export { compare, compareTable } from './commands/compare.js';
 export { exportRun } from './commands/export.js';
 export type { ExportMetadata } from './commands/export.js';
 export { evalRun } from './commands/eval.js';
+export { formatGenerateSummary, generateFromRun, generateRequest, openGenerateRun, DEFAULT_MAX_NEW_TOKENS } from './commands/generate.js';
+export type { GenerateRequest, GenerateRun, GenerateSummary } from './commands/generate.js';
+export { meterStates } from './generate/state-meter.js';
 export { listopsEval } from './commands/listops-eval.js';

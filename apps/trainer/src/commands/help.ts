@@ -8,6 +8,8 @@ export const USAGE = `usage: pnpm train [train] [options]          train (defaul
        pnpm train eval <run> [--split test|validation]
        pnpm train compare --task <task> --attention a,b,c [options] [--out <dir>]
        pnpm train export <run> [--out <dir>]
+       pnpm train generate --run <dir> --prompt "text" [--max-new-tokens N --temperature T --top-k K --seed S]
+                                             continue the text with a char-lm run, each character printed as it is sampled
        pnpm train listops-eval <file.tsv>    evaluate LRA ListOps 'Source<TAB>Target' lines with our semantics
        pnpm train --help`;
 

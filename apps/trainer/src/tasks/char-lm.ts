@@ -56,13 +56,28 @@ export async function* generateText(
   prompt: string,
   options: SamplingOptions & { maxNewTokens: number },
 ): AsyncGenerator<string> {
-  const index = new Map(vocabulary.map((c, i) => [c, i]));
-  const ids = [...prompt].map((c) => {
-    const id = index.get(c);
-    if (id === undefined) throw new Error(`char-lm: the prompt's character ${JSON.stringify(c)} is not in the vocabulary`);
-    return id;
-  });
+  const ids = encodePrompt(vocabulary, prompt);
   for await (const id of decoderOf(model).generate(ids, options)) yield vocabulary[id]!;
+}
+
+/**
+ * The prompt's ids (one per character, by code point: the book's vocabulary is code points).
+ * Every character outside the vocabulary is named at once, so a user fixes the prompt in one go.
+ */
+export function encodePrompt(vocabulary: readonly string[], prompt: string): number[] {
+  const index = new Map(vocabulary.map((c, i) => [c, i]));
+  const chars = [...prompt];
+  const unknown = [...new Set(chars.filter((c) => !index.has(c)))];
+  if (unknown.length > 0) {
+    const named = unknown.map((c) => `${JSON.stringify(c)} (U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')})`).join(', ');
+    throw new PromptError(`the prompt's character${unknown.length > 1 ? 's' : ''} ${named} ${unknown.length > 1 ? 'are' : 'is'} not in the vocabulary of this model (${vocabulary.length} characters of Moby-Dick)`);
+  }
+  return chars.map((c) => index.get(c)!);
+}
+
+/** A prompt the model cannot read (a user's input error, not a broken run). */
+export class PromptError extends Error {
+  override name = 'PromptError';
 }
 
 export const CHAR_LM_TASK: TaskSpec = {
