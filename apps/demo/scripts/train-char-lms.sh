@@ -2,7 +2,7 @@
 # Trains the Generate page's character language models with the repo's trainer (`pnpm train
 # --task char-lm`, Moby-Dick) at a tiny CPU size and exports each into public/models/char-lm-<attention>/.
 # One model per decoding kind: linear-elu (recurrent: constant state), local with radius 16
-# (window: state grows to 16 tokens, then stays flat), softmax (cache: state grows with every token).
+# (window: a fixed buffer of the last 16 keys and values), softmax (cache: state grows with every token).
 # Run from the repository root: bash apps/demo/scripts/train-char-lms.sh  (about 5 minutes per model
 # on one CPU core, wasm backend; seed 0).
 set -euo pipefail

@@ -20,7 +20,7 @@ const REDRAW_EVERY = 8;
 
 const KIND_TEXT: Record<IncrementalKind, string> = {
   recurrent: 'recurrent: a fixed-size state (running sums), the same bytes at every position',
-  window: 'window: the last w keys and values, growing for w tokens, then flat',
+  window: 'window: a buffer of the last w keys and values, bounded by the window whatever the position',
   cache: 'cache: every past key and value (the KV cache), growing with every token',
 };
 
