@@ -147,15 +147,15 @@ export const generatePage: Page = {
       if (!charts) return;
       const runs = [...memory.runs.values()];
       const style = (r: GenRun) => [...memory.runs.keys()].indexOf(r.model);
-      const stateSeries: Series[] = runs.map((r) => ({ name: `${r.label} (${r.kind})`, style: style(r), points: r.points.map((p) => ({ n: p.position, y: p.bytes / 1024 })) }));
-      const msSeries: Series[] = runs.map((r) => ({ name: `${r.label} (${r.kind})`, style: style(r), points: r.points.slice(1).map((p) => ({ n: p.position, y: p.ms })) }));
+      const stateSeries: Series[] = runs.map((r) => ({ name: `${r.label} (${r.kind}, on ${r.backend})`, style: style(r), points: r.points.map((p) => ({ n: p.position, y: p.bytes / 1024 })) }));
+      const msSeries: Series[] = runs.map((r) => ({ name: `${r.label} (${r.kind}, on ${r.backend})`, style: style(r), points: r.points.slice(1).map((p) => ({ n: p.position, y: p.ms })) }));
       plots.replaceChildren(
         h('figure', { class: 'plot', 'data-testid': 'gen-state-chart' },
           lineChart(stateSeries, { xLabel: 'position (characters consumed)', yLabel: 'attention state, kB', log: false, yDomain: [0, 0], height: 240 }),
           h('figcaption', {}, 'bytes the attention state holds when each character is sampled (stateBytes)')),
         h('figure', { class: 'plot', 'data-testid': 'gen-time-chart' },
           lineChart(msSeries, { xLabel: 'position (characters consumed)', yLabel: 'ms per character', log: false, yDomain: [0, 0], height: 240 }),
-          h('figcaption', {}, `time per character on ${run.backend}: one step, read-back and sampling`)),
+          h('figcaption', {}, 'time per character: one step through the model, read-back of the logits and sampling')),
         chartLegend(stateSeries),
       );
     };
@@ -220,7 +220,7 @@ export const generatePage: Page = {
         model?.dispose();
         runBtn.disabled = false;
       }
-      job.finish(run.outcome);
+      job.finish(`${run.points.length} of ${wanted} characters`);
       status.textContent = run.outcome;
       status.dataset['state'] = run.state;
       render(run, true);
