@@ -9,11 +9,12 @@ import { classifierPage } from './classifier/page.js';
 import { complexityPage } from './complexity/page.js';
 import { h } from './dom.js';
 import { explorerPage } from './explorer/page.js';
+import { generatePage } from './generate/page.js';
 import { patternsPage } from './patterns/page.js';
 import { trainPage } from './train/page.js';
 import './style.css';
 
-const PAGES: Page[] = [explorerPage, patternsPage, complexityPage, trainPage, classifierPage];
+const PAGES: Page[] = [explorerPage, patternsPage, complexityPage, trainPage, classifierPage, generatePage];
 
 const nav = document.getElementById('nav')!;
 const badge = document.getElementById('backend')!;

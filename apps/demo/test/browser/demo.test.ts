@@ -348,7 +348,7 @@ describe.skipIf(noChromium !== null)('demo in Chromium with WebGPU (SwiftShader)
   });
 
   it('rapid tab switching leaks nothing: only the current page\'s content is in the document', async () => {
-    const ids = ['explorer', 'patterns', 'complexity', 'train', 'classifier'];
+    const ids = ['explorer', 'patterns', 'complexity', 'train', 'classifier', 'generate'];
     for (const last of ['complexity', 'explorer']) {
       await open(page, url, 'classifier');
       // Leave the classifier before its model has loaded, then hop through every tab.
@@ -393,10 +393,127 @@ describe.skipIf(noChromium !== null)('demo in Chromium with WebGPU (SwiftShader)
     expect(Number(await page.getAttribute('[data-testid="train-plots"]', 'data-step'))).toBe(Number(m![1]));
   });
 
+  it('generate: streams characters, recurrent state stays flat while softmax\'s cache grows, leaving stops it and frees its tensors; keyboard and 360 px', async () => {
+    await open(page, url, 'generate');
+    await page.waitForSelector('[data-testid="gen-status"][data-state="ready"]', { timeout: 60_000 });
+    expect(await page.inputValue('[data-testid="gen-backend"]')).toBe('wasm'); // software WebGPU: wasm is faster here
+    const models = await page.locator('[data-testid="gen-model"] option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
+    expect(models).toEqual(expect.arrayContaining(['char-lm-linear-elu', 'char-lm-softmax']));
+    // Tensors the page creates from here on and has not disposed. Counted by watching the engine
+    // rather than by tf.memory(), which other pages' late work (a model that loaded after its
+    // page was left, then disposed) moves at any time.
+    await page.evaluate(() => {
+      type Engine = { state: { numTensors: number }; trackTensor(t: object, b: unknown): void; disposeTensor(t: object): void };
+      const e = (window as unknown as { attentionZooDemo: { tf: { engine(): Engine } } }).attentionZooDemo.tf.engine();
+      const live = new Set<object>();
+      const track = e.trackTensor.bind(e);
+      const dispose = e.disposeTensor.bind(e);
+      e.trackTensor = (t, b) => {
+        live.add(t);
+        track(t, b);
+      };
+      e.disposeTensor = (t) => {
+        const n = e.state.numTensors;
+        dispose(t);
+        if (e.state.numTensors < n) live.delete(t);
+      };
+      Object.assign(window, { genLiveTensors: () => live.size, genUntrack: () => Reflect.deleteProperty(e, 'trackTensor') && Reflect.deleteProperty(e, 'disposeTensor') });
+    });
+    const tensors = () => page.evaluate(() => (window as unknown as { genLiveTensors(): number }).genLiveTensors());
+    interface Seen { count: number; bytes: number; running: boolean }
+    const look = () => page.evaluate((): Seen => {
+      const text = document.querySelector('[data-testid="gen-text"]') as HTMLElement | null;
+      const readout = document.querySelector('[data-testid="gen-readout"]') as HTMLElement | null;
+      return { count: Number(text?.dataset['count'] ?? 0), bytes: Number(readout?.dataset['stateBytes'] ?? 0), running: text?.dataset['state'] === 'running' };
+    });
+    /** Watches a run to its end: every observation of the text's length and the state readout while it streamed. */
+    const watch = async (): Promise<Seen[]> => {
+      const seen: Seen[] = [];
+      const until = Date.now() + 120_000;
+      await expect.poll(async () => (await look()).running, { timeout: 60_000, interval: 10 }).toBe(true);
+      for (let s = await look(); s.running && Date.now() < until; s = await look()) {
+        if (s.count > 0) seen.push(s);
+        await page.waitForTimeout(15);
+      }
+      await page.waitForSelector('[data-testid="gen-status"][data-state="done"]', { timeout: 60_000 });
+      return seen;
+    };
+
+    // Every control is reached by Tab, in order, and Enter on the button starts a run.
+    await page.selectOption('[data-testid="gen-model"]', 'char-lm-linear-elu');
+    await page.fill('[data-testid="gen-tokens"]', '300');
+    await page.focus('[data-testid="gen-model"]');
+    const reached: string[] = [];
+    for (let i = 0; i < 12 && reached[reached.length - 1] !== 'gen-run'; i++) {
+      await page.keyboard.press('Tab');
+      reached.push((await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))) ?? '?');
+    }
+    expect(reached).toEqual(['gen-backend', 'gen-prompt', 'gen-tokens', 'gen-temperature', 'gen-topk', 'gen-seed', 'gen-run']);
+    await page.focus('[data-testid="gen-run"]');
+    await page.keyboard.press('Enter');
+    const recurrent = await watch();
+    // It streamed: the text grew across several observations before the run finished.
+    expect(new Set(recurrent.map((s) => s.count)).size, JSON.stringify(recurrent.slice(0, 5))).toBeGreaterThanOrEqual(2);
+    expect(Number(await page.getAttribute('[data-testid="gen-text"]', 'data-count'))).toBe(300);
+    // Recurrent: one state size at every position, as read live and over the whole run.
+    expect(new Set(recurrent.map((s) => s.bytes)).size).toBe(1);
+    const readout = page.locator('[data-testid="gen-readout"]');
+    expect(await readout.getAttribute('data-kind')).toBe('recurrent');
+    expect(await readout.getAttribute('data-state-min')).toBe(await readout.getAttribute('data-state-max'));
+    expect(await tensors(), 'tensors the Generate page left alive').toBe(0);
+
+    // Softmax: the KV cache grows with every character (a key and a value of width 32: 256 bytes).
+    await page.selectOption('[data-testid="gen-model"]', 'char-lm-softmax');
+    await page.click('[data-testid="gen-run"]');
+    const cache = await watch();
+    expect(new Set(cache.map((s) => s.count)).size).toBeGreaterThanOrEqual(2);
+    for (let i = 1; i < cache.length; i++) {
+      if (cache[i]!.count > cache[i - 1]!.count) expect(cache[i]!.bytes, `softmax state at ${cache[i]!.count} characters`).toBe(cache[i - 1]!.bytes + 256 * (cache[i]!.count - cache[i - 1]!.count));
+    }
+    expect(await readout.getAttribute('data-kind')).toBe('cache');
+    expect(Number(await readout.getAttribute('data-state-max')) - Number(await readout.getAttribute('data-state-min'))).toBe(299 * 256);
+    expect(await page.locator('[data-testid="gen-state-chart"] svg.chart polyline').count()).toBe(2); // both runs, side by side
+    expect(await tensors(), 'tensors the Generate page left alive').toBe(0);
+    await screenshot(page, 'generate-webgpu');
+
+    // Leaving mid-run stops it and frees its tensors; returning shows how far it got, and it grows no more.
+    await page.selectOption('[data-testid="gen-model"]', 'char-lm-linear-elu');
+    await page.fill('[data-testid="gen-tokens"]', '5000');
+    await page.click('[data-testid="gen-run"]');
+    await expect.poll(async () => { const s = await look(); return s.running ? s.count : 0; }, { timeout: 60_000, interval: 20 }).toBeGreaterThanOrEqual(5);
+    await tab('train');
+    await page.waitForTimeout(1500);
+    expect(await tensors(), 'tensors the Generate page left alive').toBe(0);
+    await tab('generate');
+    await page.waitForSelector('[data-testid="gen-status"][data-state="stopped"]', { timeout: 60_000 });
+    const status = (await page.textContent('[data-testid="gen-status"]')) ?? '';
+    const m = /^last run: stopped \(left the page\) after (\d+) of 5000 characters$/.exec(status);
+    expect(m, status).not.toBeNull();
+    const done = Number(m![1]);
+    expect(done).toBeGreaterThanOrEqual(5);
+    expect(done).toBeLessThan(5000);
+    expect(Number(await page.getAttribute('[data-testid="gen-text"]', 'data-count'))).toBe(done);
+    await page.waitForTimeout(1000);
+    expect(Number(await page.getAttribute('[data-testid="gen-text"]', 'data-count'))).toBe(done);
+    console.info(`generate: left after ${done} of 5000 characters; no tensor of the page's left alive`);
+    await page.evaluate(() => (window as unknown as { genUntrack(): boolean }).genUntrack());
+
+    // 360 px wide: nothing overflows.
+    await page.setViewportSize({ width: 360, height: 800 });
+    try {
+      await page.waitForTimeout(500);
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      expect(overflow, `document wider than the window by ${overflow} px`).toBeLessThanOrEqual(0);
+      await screenshot(page, 'narrow-360-generate');
+    } finally {
+      await page.setViewportSize({ width: 1366, height: 900 });
+    }
+  });
+
   it('at 420 px wide no page overflows and every tab is readable', async () => {
     await page.setViewportSize({ width: 420, height: 860 });
     try {
-      for (const id of ['explorer', 'patterns', 'complexity', 'train', 'classifier']) {
+      for (const id of ['explorer', 'patterns', 'complexity', 'train', 'classifier', 'generate']) {
         await open(page, url, id);
         await page.waitForTimeout(1500);
         const layout = await page.evaluate(() => ({
