@@ -28,7 +28,7 @@ interface FlagSpec {
 
 const TRAINING: readonly Command[] = ['train', 'compare'];
 const VALUE_FLAGS: Record<string, FlagSpec> = {
-  '--task': { choices: () => TASKS.map((t) => t.name), help: 'mnist | listops | recall (default mnist)', commands: TRAINING },
+  '--task': { choices: () => TASKS.map((t) => t.name), help: 'one of the tasks listed below (default mnist)', commands: TRAINING },
   '--attention': { help: 'registry name (compare: a comma-separated list); default flatten', commands: TRAINING },
   '--attn-opt': { repeat: true, help: 'key=value variant option for every attention (repeatable; unused keys are ignored)', commands: TRAINING },
   '--backend': {
