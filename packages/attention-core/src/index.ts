@@ -76,6 +76,7 @@ export type { PositionEmbeddingConfig } from './blocks/position-embedding.js';
 export { TokenEmbedding } from './blocks/token-embedding.js';
 export { DecoderLM } from './blocks/decoder-lm.js';
 export type { DecoderLMConfig, DecoderState, GenerateOptions } from './blocks/decoder-lm.js';
+export { sampleToken, uniformStream } from './blocks/sampling.js';
 export type { SamplingOptions } from './blocks/sampling.js';
 export { sinusoidalAt, sinusoidalPositions } from './blocks/sinusoidal-positions.js';
 export type { TokenEmbeddingConfig } from './blocks/token-embedding.js';

@@ -1,10 +1,10 @@
 // The Generate page's decoding loop: core's `DecoderLM.step`, one token at a time, reporting for
 // every new token the time it took and the bytes the attention state holds (`stateBytes`).
-// It is `DecoderLM.generate` step for step (same prompt feed, same seeded sampler: the unit test
+// It is `DecoderLM.generate` step for step (same prompt feed, core's seeded sampler: the unit test
 // checks both give the same tokens), plus those two readings, which `generate` does not expose,
 // and a checkpoint between steps so leaving the page stops it.
 import * as tf from '@tensorflow/tfjs-core';
-import { disposeState, stateBytes, type DecoderLM, type DecoderState, type GenerateOptions, type SamplingOptions } from '@attention-zoo/attention-core';
+import { disposeState, sampleToken, stateBytes, uniformStream, type DecoderLM, type DecoderState, type GenerateOptions } from '@attention-zoo/attention-core';
 import { checkpoint } from '../job.js';
 
 /** One generated token and what producing it cost. */
@@ -18,36 +18,6 @@ export interface DecodedToken {
   ms: number;
   /** Bytes of the attention state that produced it (every block's). */
   stateBytes: number;
-}
-
-/** A seeded uniform [0, 1) stream (mulberry32), as DecoderLM.generate's. */
-export function uniformStream(seed: number | undefined): () => number {
-  if (seed === undefined) return Math.random;
-  let state = (Math.imul(seed ^ 0x9e3779b9, 0x85ebca6b) ^ 0xc2b2ae35) >>> 0;
-  return () => {
-    let t = (state = (state + 0x6d2b79f5) >>> 0);
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** A token id from softmax(logits / temperature) over the top k, as DecoderLM.generate samples (temperature 0: greedy). */
-export function sampleToken(logits: ArrayLike<number>, options: SamplingOptions, uniform: () => number): number {
-  const n = logits.length;
-  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => logits[b]! - logits[a]!);
-  const temperature = options.temperature ?? 1;
-  if (temperature === 0) return order[0]!;
-  const k = Math.min(n, options.topK ?? n);
-  const top = order.slice(0, k);
-  const max = logits[top[0]!]!;
-  const weights = top.map((i) => Math.exp((logits[i]! - max) / temperature));
-  let r = uniform() * weights.reduce((a, b) => a + b, 0);
-  for (let j = 0; j < k; j++) {
-    r -= weights[j]!;
-    if (r < 0) return top[j]!;
-  }
-  return top[k - 1]!;
 }
 
 /**
