@@ -1,8 +1,9 @@
 /**
  * Checkpoints: `<run>/checkpoints/step-NNNNNNNN/` holding
  * - `model.json` + `weights.bin`: the tfjs layers format (tf.loadLayersModel reads it),
- * - `optimizer.json` + `optimizer.bin`: Adam's moments and iteration count,
- * - `state.json`: step, elapsed wall-clock seconds, samples seen,
+ * - `optimizer.json` + `optimizer.bin`: Adam's moments and iteration count, and its
+ *   beta powers as it holds them (adam-powers.ts: what makes a resume exact),
+ * - `state.json`: step, elapsed wall-clock seconds, samples seen, the unlogged train window,
  * - `manifest.json`: every file's size and SHA-256, written last.
  *
  * A checkpoint is written into a temporary folder and renamed into place, so a
@@ -15,6 +16,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, s
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
+import { readAdamPowers, type AdamPowers } from './adam-powers.js';
 import { syncDir, writeDurable } from './atomic.js';
 
 export class CheckpointError extends Error {
@@ -25,7 +27,24 @@ export interface CheckpointState {
   step: number;
   wallSeconds: number;
   samples: number;
+  /**
+   * The train metrics of the steps since the last logged one: a checkpoint between two
+   * `--log-every` steps must carry them, or the resumed run's next logged mean would
+   * average fewer steps than an uninterrupted run's. Absent in older checkpoints.
+   */
+  trainWindow?: TrainWindowState;
 }
+
+export interface TrainWindowState {
+  loss: number;
+  hits: number;
+  n: number;
+  steps: number;
+  seconds: number;
+}
+
+/** The files every complete checkpoint holds, besides `manifest.json`. */
+const FILES = ['model.json', 'weights.bin', 'optimizer.json', 'optimizer.bin', 'state.json'] as const;
 
 const STEP_RE = /^step-(\d{8})$/;
 const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
@@ -63,6 +82,14 @@ export async function loadModelFolder(dir: string): Promise<tfl.LayersModel> {
   return tfl.loadLayersModel(tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: specs, weightData }));
 }
 
+export interface LoadedCheckpoint {
+  model: tfl.LayersModel;
+  optimizerWeights: { name: string; tensor: tf.Tensor }[];
+  /** Absent in checkpoints written before they were saved (tfjs's recomputation is then used). */
+  adamPowers?: AdamPowers;
+  state: CheckpointState;
+}
+
 export class Checkpoints {
   readonly dir: string;
 
@@ -79,18 +106,19 @@ export class Checkpoints {
     const name = `step-${String(state.step).padStart(8, '0')}`;
     const tmp = join(this.dir, `.tmp-${name}-${process.pid}`);
     rmSync(tmp, { recursive: true, force: true });
-    mkdirSync(tmp);
     const { modelJson, weights } = await modelArtifacts(model);
     const opt = await optimizer.getWeights();
     const encoded = await tf.io.encodeWeights(opt);
     const optBytes = new Uint8Array(encoded.data as ArrayBuffer);
-    const files: Record<string, Uint8Array> = {
+    const powers: AdamPowers = await readAdamPowers(optimizer);
+    const files: Record<(typeof FILES)[number], Uint8Array> = {
       'model.json': new TextEncoder().encode(modelJson),
       'weights.bin': weights,
-      'optimizer.json': new TextEncoder().encode(JSON.stringify({ className: optimizer.getClassName(), specs: encoded.specs })),
+      'optimizer.json': new TextEncoder().encode(JSON.stringify({ className: optimizer.getClassName(), specs: encoded.specs, powers })),
       'optimizer.bin': optBytes,
       'state.json': new TextEncoder().encode(JSON.stringify(state)),
     };
+    mkdirSync(tmp);
     for (const [f, bytes] of Object.entries(files)) writeDurable(join(tmp, f), bytes);
     const manifest = Object.fromEntries(Object.entries(files).map(([f, b]) => [f, { bytes: b.length, sha256: sha256(b) }]));
     writeDurable(join(tmp, 'manifest.json'), JSON.stringify(manifest, null, 1));
@@ -148,7 +176,7 @@ export class Checkpoints {
   }
 
   /** Loads a verified checkpoint: the model, Adam's state into `optimizer` (after the model exists), and the run state. */
-  async load(name: string): Promise<{ model: tfl.LayersModel; optimizerWeights: { name: string; tensor: tf.Tensor }[]; state: CheckpointState }> {
+  async load(name: string): Promise<LoadedCheckpoint> {
     this.verify(name);
     const dir = join(this.dir, name);
     let model: tfl.LayersModel;
@@ -157,12 +185,12 @@ export class Checkpoints {
     } catch (err) {
       throw new CheckpointError(`checkpoint ${dir}: the model does not load: ${(err as Error).message}`);
     }
-    const { specs } = JSON.parse(readFileSync(join(dir, 'optimizer.json'), 'utf8')) as { specs: tf.io.WeightsManifestEntry[] };
+    const { specs, powers } = JSON.parse(readFileSync(join(dir, 'optimizer.json'), 'utf8')) as { specs: tf.io.WeightsManifestEntry[]; powers?: AdamPowers };
     const bin = new Uint8Array(readFileSync(join(dir, 'optimizer.bin')));
     const named = tf.io.decodeWeights(bin.slice().buffer, specs);
     const optimizerWeights = specs.map((s) => ({ name: s.name, tensor: named[s.name]! }));
     const state = JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8')) as CheckpointState;
-    return { model, optimizerWeights, state };
+    return { model, optimizerWeights, adamPowers: powers, state };
   }
 
   /** The newest checkpoint's model and run state, without Adam's (eval and export); `what` names the use in the error when there is none. */

@@ -14,6 +14,7 @@ import type { EncoderOptions } from '../models/encoder.js';
 import { readRunConfig, taskInfo, writeRunConfig, writeTaskInfo } from '../run-folder.js';
 import { getTask, prepareTask } from '../tasks/index.js';
 import type { PreparedTask, TaskSpec } from '../tasks/task.js';
+import { writeAdamPowers } from './adam-powers.js';
 import { Checkpoints, type CheckpointState } from './checkpoint.js';
 import { MetricsLog } from './metrics.js';
 import { lockRunFolder } from './run-lock.js';
@@ -121,6 +122,8 @@ async function resumeRun(checkpoints: Checkpoints, metrics: MetricsLog, optimize
   // Adam creates its moment variables on the first update; restoring sets them in the same order.
   await optimizer.setWeights(ck.optimizerWeights);
   tf.dispose(ck.optimizerWeights.map((w) => w.tensor));
+  // setWeights recomputed beta1^t, beta2^t with other rounding: put back the saved ones (adam-powers.ts).
+  if (ck.adamPowers) writeAdamPowers(optimizer, ck.adamPowers);
   metrics.truncateAfter(ck.state.step);
   return { model: ck.model, start: ck.state, resumedFrom: latest };
 }
