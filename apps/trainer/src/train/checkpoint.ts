@@ -9,7 +9,8 @@
  * A checkpoint is written into a temporary folder and renamed into place, so a
  * process killed at any moment (kill -9 included) leaves either the whole
  * checkpoint or none of it; old ones are renamed away before they are removed.
- * Loading checks the manifest, so a damaged checkpoint is reported, not trained on.
+ * Loading checks the manifest, so a damaged checkpoint is reported, not trained on;
+ * `--resume` then falls back to the one before (resume-point.ts), so `keep` is at least 2.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
@@ -97,6 +98,8 @@ export class Checkpoints {
     readonly runDir: string,
     private readonly keep = 2,
   ) {
+    // One to resume from and one to fall back to when the newest turns out damaged.
+    if (!(keep >= 2)) throw new Error(`Checkpoints: keep must be at least 2, got ${keep}`);
     this.dir = join(runDir, 'checkpoints');
   }
 
@@ -129,6 +132,19 @@ export class Checkpoints {
     syncDir(this.dir);
     for (const old of this.complete().slice(0, -this.keep)) this.remove(old);
     return final;
+  }
+
+  /**
+   * Moves a damaged checkpoint out of the step-NNNNNNNN names (to `damaged-step-…`), so it is
+   * neither resumed from nor counted among the kept ones, yet stays there to be looked at.
+   * Returns the new path.
+   */
+  setAside(name: string): string {
+    const to = join(this.dir, `damaged-${name}`);
+    rmSync(to, { recursive: true, force: true });
+    renameSync(join(this.dir, name), to);
+    syncDir(this.dir);
+    return to;
   }
 
   private remove(name: string): void {
@@ -166,6 +182,7 @@ export class Checkpoints {
     } catch (err) {
       throw new CheckpointError(`checkpoint ${dir}: manifest.json is not valid JSON (${(err as Error).message})`);
     }
+    for (const f of FILES) if (!manifest[f]) throw new CheckpointError(`checkpoint ${dir}: manifest.json does not list ${f}`);
     for (const [f, want] of Object.entries(manifest)) {
       const p = join(dir, f);
       if (!existsSync(p)) throw new CheckpointError(`checkpoint ${dir}: ${f} is missing`);
@@ -179,17 +196,31 @@ export class Checkpoints {
   async load(name: string): Promise<LoadedCheckpoint> {
     this.verify(name);
     const dir = join(this.dir, name);
+    // The manifest matched, so these parse unless they were written wrong: still a damaged checkpoint, not a crash.
+    const json = <T>(f: string): T => {
+      try {
+        return JSON.parse(readFileSync(join(dir, f), 'utf8')) as T;
+      } catch (err) {
+        throw new CheckpointError(`checkpoint ${dir}: ${f} is not valid JSON (${(err as Error).message})`);
+      }
+    };
+    const { specs, powers } = json<{ specs: tf.io.WeightsManifestEntry[]; powers?: AdamPowers }>('optimizer.json');
+    const state = json<CheckpointState>('state.json');
     let model: tfl.LayersModel;
     try {
       model = await loadModelFolder(dir);
     } catch (err) {
       throw new CheckpointError(`checkpoint ${dir}: the model does not load: ${(err as Error).message}`);
     }
-    const { specs, powers } = JSON.parse(readFileSync(join(dir, 'optimizer.json'), 'utf8')) as { specs: tf.io.WeightsManifestEntry[]; powers?: AdamPowers };
     const bin = new Uint8Array(readFileSync(join(dir, 'optimizer.bin')));
-    const named = tf.io.decodeWeights(bin.slice().buffer, specs);
+    let named: tf.NamedTensorMap;
+    try {
+      named = tf.io.decodeWeights(bin.slice().buffer, specs);
+    } catch (err) {
+      model.dispose();
+      throw new CheckpointError(`checkpoint ${dir}: optimizer.bin does not match optimizer.json: ${(err as Error).message}`);
+    }
     const optimizerWeights = specs.map((s) => ({ name: s.name, tensor: named[s.name]! }));
-    const state = JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8')) as CheckpointState;
     return { model, optimizerWeights, adamPowers: powers, state };
   }
 
