@@ -11,6 +11,7 @@
  * checkpoint or none of it; old ones are renamed away before they are removed.
  * Loading checks the manifest, so a damaged checkpoint is reported, not trained on;
  * `--resume` then falls back to the one before (resume-point.ts), so `keep` is at least 2.
+ * A save that fails (disk full) removes its temporary folder: the older ones stay whole.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
@@ -121,11 +122,17 @@ export class Checkpoints {
       'optimizer.bin': optBytes,
       'state.json': new TextEncoder().encode(JSON.stringify(state)),
     };
-    mkdirSync(tmp);
-    for (const [f, bytes] of Object.entries(files)) writeDurable(join(tmp, f), bytes);
-    const manifest = Object.fromEntries(Object.entries(files).map(([f, b]) => [f, { bytes: b.length, sha256: sha256(b) }]));
-    writeDurable(join(tmp, 'manifest.json'), JSON.stringify(manifest, null, 1));
-    syncDir(tmp);
+    try {
+      mkdirSync(tmp);
+      for (const [f, bytes] of Object.entries(files)) writeDurable(join(tmp, f), bytes);
+      const manifest = Object.fromEntries(Object.entries(files).map(([f, b]) => [f, { bytes: b.length, sha256: sha256(b) }]));
+      writeDurable(join(tmp, 'manifest.json'), JSON.stringify(manifest, null, 1));
+      syncDir(tmp);
+    } catch (err) {
+      // Disk full or read-only: leave no half-written folder behind (the older checkpoints are untouched).
+      rmSync(tmp, { recursive: true, force: true });
+      throw err;
+    }
     const final = join(this.dir, name);
     if (existsSync(final)) this.remove(name);
     renameSync(tmp, final);
