@@ -61,4 +61,16 @@ describe('a resumed run is bit-identical to an uninterrupted one (cpu)', () => {
     adam.dispose();
     ck.model.dispose();
   });
+
+  it('with dropout and drop-path on: the resumed run draws the masks the uninterrupted one does', async () => {
+    // Each layer seeds its dropout from a count of its calls; a resumed process must continue that count.
+    const noisy = [...flags, '--depth', '2', '--drop-path', '0.5', '--attn-opt', 'dropout=0.3'];
+    const straight = tmp('exact-dropout-straight');
+    await runTraining({ config: tinyConfig(noisy), runDir: straight, progress: quiet() });
+    const resumed = tmp('exact-dropout-resumed');
+    await runTraining({ config: tinyConfig(noisy), runDir: resumed, progress: quiet(), stopAfter: 3 });
+    await runTraining({ config: tinyConfig(noisy), runDir: resumed, resume: true, progress: quiet() });
+    for (const f of ['weights.bin', 'optimizer.bin']) expect(bytes(resumed, 9, f), f).toEqual(bytes(straight, 9, f));
+    expect(curve(resumed)).toEqual(curve(straight));
+  });
 });

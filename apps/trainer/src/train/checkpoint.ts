@@ -4,6 +4,7 @@
  * - `optimizer.json` + `optimizer.bin`: Adam's moments and iteration count, and its
  *   beta powers as it holds them (adam-powers.ts: what makes a resume exact),
  * - `state.json`: step, elapsed wall-clock seconds, samples seen, the unlogged train window,
+ *   the layers' dropout seed counts,
  * - `manifest.json`: every file's size and SHA-256, written last.
  *
  * A checkpoint is written into a temporary folder and renamed into place, so a
@@ -35,6 +36,8 @@ export interface CheckpointState {
    * average fewer steps than an uninterrupted run's. Absent in older checkpoints.
    */
   trainWindow?: TrainWindowState;
+  /** Each seeded layer's dropout seed count (seed-counters.ts). Absent in older checkpoints. */
+  seedCounters?: Record<string, number>;
 }
 
 export interface TrainWindowState {

@@ -13,6 +13,7 @@ import { evaluate, type EvalResult } from './evaluate.js';
 import type { Metric } from './metrics.js';
 import type { OpenRun } from './open.js';
 import { EtaClock, type Progress } from './progress.js';
+import { readSeedCounters } from './seed-counters.js';
 import { profiledTrainStep, trainStep } from './step.js';
 
 export interface LoopResult {
@@ -119,7 +120,9 @@ export async function trainLoop(run: OpenRun, progress: Progress, stopAfter?: nu
       log({ kind: 'eval', split: 'validation', step, loss: result.lastValidation.loss, accuracy: result.lastValidation.accuracy, wallSeconds: run.wallSeconds() });
     }
     if (step % config.checkpointEvery === 0 || last) {
-      const where = await run.checkpoints.save(model, optimizer, { step, wallSeconds: run.wallSeconds(), samples, trainWindow: win.state() });
+      const where = await run.checkpoints.save(model, optimizer, {
+        step, wallSeconds: run.wallSeconds(), samples, trainWindow: win.state(), seedCounters: readSeedCounters(model),
+      });
       progress.event({ kind: 'checkpoint', step, path: where });
     }
   }

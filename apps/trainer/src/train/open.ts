@@ -19,6 +19,7 @@ import { writeAdamPowers } from './adam-powers.js';
 import { Checkpoints, type CheckpointState } from './checkpoint.js';
 import { MetricsLog } from './metrics.js';
 import { findResumePoint } from './resume-point.js';
+import { writeSeedCounters } from './seed-counters.js';
 import { lockRunFolder } from './run-lock.js';
 import type { Progress } from './progress.js';
 
@@ -140,6 +141,8 @@ async function resumeRun(
   tf.dispose(ck.optimizerWeights.map((w) => w.tensor));
   // setWeights recomputed beta1^t, beta2^t with other rounding: put back the saved ones (adam-powers.ts).
   if (ck.adamPowers) writeAdamPowers(optimizer, ck.adamPowers);
+  // Dropout seeds continue from the saved call counts, not from zero (seed-counters.ts).
+  if (ck.state.seedCounters) writeSeedCounters(ck.model, ck.state.seedCounters);
   metrics.truncateAfter(ck.state.step);
   return { model: ck.model, start: ck.state, resumedFrom: name };
 }
