@@ -27,7 +27,25 @@ export function writeTaskInfo(runDir: string, info: TaskInfo): void {
 export function readTaskInfo(runDir: string): TaskInfo {
   const p = join(runDir, 'task.json');
   if (!existsSync(p)) throw new Error(`${runDir}: no task.json (not a trainer run folder?)`);
-  return JSON.parse(readFileSync(p, 'utf8')) as TaskInfo;
+  return readJsonObject(p) as unknown as TaskInfo;
+}
+
+/** A run folder's JSON file that is damaged (cut off, edited by hand): the error names the file and the parse error. */
+export class RunFileError extends Error {
+  override name = 'RunFileError';
+}
+
+/** Parses `path` as a JSON object, or throws RunFileError naming the path and what is wrong. */
+function readJsonObject(path: string): Record<string, unknown> {
+  let value: unknown;
+  try {
+    value = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    if (!(err instanceof SyntaxError)) throw err;
+    throw new RunFileError(`${path} is not valid JSON: ${err.message}. Fix or restore the file (it was written by the trainer when the run began).`);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new RunFileError(`${path} is not a JSON object`);
+  return value as Record<string, unknown>;
 }
 
 export function writeRunConfig(runDir: string, config: TrainConfig): void {
@@ -38,7 +56,9 @@ export function writeRunConfig(runDir: string, config: TrainConfig): void {
 export function readRunConfig(runDir: string): TrainConfig {
   const p = join(runDir, 'config.json');
   if (!existsSync(p)) throw new Error(`${runDir} is not a run folder (no config.json)`);
-  const config = JSON.parse(readFileSync(p, 'utf8')) as TrainConfig;
+  const config = readJsonObject(p) as unknown as TrainConfig;
+  // Valid JSON but not a config (another file copied over it): name the file, not a TypeError deep in training.
+  for (const k of ['task', 'attention', 'model'] as const) if (config[k] === undefined) throw new RunFileError(`${p} is not a trainer config: it has no "${k}"`);
   const { heads, ...model } = config.model as TrainConfig['model'] & { heads?: number };
   return heads === undefined ? config : { ...config, model: { ...model, numHeads: model.numHeads ?? heads } };
 }

@@ -96,6 +96,23 @@ describe('TransformerBlock and TransformerEncoder', () => {
     expect(() => new TransformerBlock({ dim, numHeads: 3 })).toThrow(AttentionConfigError);
     expect(() => new TransformerBlock({ dim, numHeads: 4, dropPath: 1 })).toThrow(/dropPath must be in \[0, 1\)/);
   });
+
+  it("seedCounter: a block set to another's count draws the same dropout masks on its next call (resumed training)", async () => {
+    const make = () => new TransformerBlock({ dim: 8, numHeads: 2, mlpRatio: 2, mlpDropout: 0.5, dropout: 0.5, seed: 7 });
+    const x = tf.randomNormal([2, 5, 8], 0, 1, 'float32', 1) as tf.Tensor3D;
+    const run = (b: TransformerBlock) => (b.apply(x, { training: true }) as tf.Tensor).data();
+    const a = make();
+    await run(a);
+    const second = await run(a);
+    const b = make(); // same seed: same initial weights
+    expect(Array.from(await run(b))).not.toEqual(Array.from(second)); // a fresh count draws the first call's masks
+    b.seedCounter = 1;
+    b.attn.seedCounter = a.attn.seedCounter - 1;
+    expect(Array.from(await run(b))).toEqual(Array.from(second));
+    expect([b.seedCounter, b.attn.seedCounter]).toEqual([a.seedCounter, a.attn.seedCounter]);
+    expect(() => (b.seedCounter = -1)).toThrow(/seedCounter must be a non-negative integer/);
+    expect(() => (b.attn.seedCounter = 1.5)).toThrow(/seedCounter must be a non-negative integer/);
+  });
 });
 
 describe('embeddings', () => {

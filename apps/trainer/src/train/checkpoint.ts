@@ -1,20 +1,25 @@
 /**
  * Checkpoints: `<run>/checkpoints/step-NNNNNNNN/` holding
  * - `model.json` + `weights.bin`: the tfjs layers format (tf.loadLayersModel reads it),
- * - `optimizer.json` + `optimizer.bin`: Adam's moments and iteration count,
- * - `state.json`: step, elapsed wall-clock seconds, samples seen,
+ * - `optimizer.json` + `optimizer.bin`: Adam's moments and iteration count, and its
+ *   beta powers as it holds them (adam-powers.ts: what makes a resume exact),
+ * - `state.json`: step, elapsed wall-clock seconds, samples seen, the unlogged train window,
+ *   the layers' dropout seed counts,
  * - `manifest.json`: every file's size and SHA-256, written last.
  *
  * A checkpoint is written into a temporary folder and renamed into place, so a
  * process killed at any moment (kill -9 included) leaves either the whole
  * checkpoint or none of it; old ones are renamed away before they are removed.
- * Loading checks the manifest, so a damaged checkpoint is reported, not trained on.
+ * Loading checks the manifest, so a damaged checkpoint is reported, not trained on;
+ * `--resume` then falls back to the one before (resume-point.ts), so `keep` is at least 2.
+ * A save that fails (disk full) removes its temporary folder: the older ones stay whole.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
+import { readAdamPowers, type AdamPowers } from './adam-powers.js';
 import { syncDir, writeDurable } from './atomic.js';
 
 export class CheckpointError extends Error {
@@ -25,7 +30,28 @@ export interface CheckpointState {
   step: number;
   wallSeconds: number;
   samples: number;
+  /**
+   * The train metrics of the steps since the last logged one: a checkpoint between two
+   * `--log-every` steps must carry them, or the resumed run's next logged mean would
+   * average fewer steps than an uninterrupted run's. Absent in older checkpoints.
+   */
+  trainWindow?: TrainWindowState;
+  /** Each seeded layer's dropout seed count (seed-counters.ts). Absent in older checkpoints. */
+  seedCounters?: Record<string, number>;
 }
+
+export interface TrainWindowState {
+  loss: number;
+  hits: number;
+  n: number;
+  /** Labels that counted (per-position tasks); absent in checkpoints written before those tasks. */
+  labelled?: number;
+  steps: number;
+  seconds: number;
+}
+
+/** The files every complete checkpoint holds, besides `manifest.json`. */
+const FILES = ['model.json', 'weights.bin', 'optimizer.json', 'optimizer.bin', 'state.json'] as const;
 
 const STEP_RE = /^step-(\d{8})$/;
 const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
@@ -63,6 +89,14 @@ export async function loadModelFolder(dir: string): Promise<tfl.LayersModel> {
   return tfl.loadLayersModel(tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: specs, weightData }));
 }
 
+export interface LoadedCheckpoint {
+  model: tfl.LayersModel;
+  optimizerWeights: { name: string; tensor: tf.Tensor }[];
+  /** Absent in checkpoints written before they were saved (tfjs's recomputation is then used). */
+  adamPowers?: AdamPowers;
+  state: CheckpointState;
+}
+
 export class Checkpoints {
   readonly dir: string;
 
@@ -70,6 +104,8 @@ export class Checkpoints {
     readonly runDir: string,
     private readonly keep = 2,
   ) {
+    // One to resume from and one to fall back to when the newest turns out damaged.
+    if (!(keep >= 2)) throw new Error(`Checkpoints: keep must be at least 2, got ${keep}`);
     this.dir = join(runDir, 'checkpoints');
   }
 
@@ -79,28 +115,48 @@ export class Checkpoints {
     const name = `step-${String(state.step).padStart(8, '0')}`;
     const tmp = join(this.dir, `.tmp-${name}-${process.pid}`);
     rmSync(tmp, { recursive: true, force: true });
-    mkdirSync(tmp);
     const { modelJson, weights } = await modelArtifacts(model);
     const opt = await optimizer.getWeights();
     const encoded = await tf.io.encodeWeights(opt);
     const optBytes = new Uint8Array(encoded.data as ArrayBuffer);
-    const files: Record<string, Uint8Array> = {
+    const powers: AdamPowers = await readAdamPowers(optimizer);
+    const files: Record<(typeof FILES)[number], Uint8Array> = {
       'model.json': new TextEncoder().encode(modelJson),
       'weights.bin': weights,
-      'optimizer.json': new TextEncoder().encode(JSON.stringify({ className: optimizer.getClassName(), specs: encoded.specs })),
+      'optimizer.json': new TextEncoder().encode(JSON.stringify({ className: optimizer.getClassName(), specs: encoded.specs, powers })),
       'optimizer.bin': optBytes,
       'state.json': new TextEncoder().encode(JSON.stringify(state)),
     };
-    for (const [f, bytes] of Object.entries(files)) writeDurable(join(tmp, f), bytes);
-    const manifest = Object.fromEntries(Object.entries(files).map(([f, b]) => [f, { bytes: b.length, sha256: sha256(b) }]));
-    writeDurable(join(tmp, 'manifest.json'), JSON.stringify(manifest, null, 1));
-    syncDir(tmp);
+    try {
+      mkdirSync(tmp);
+      for (const [f, bytes] of Object.entries(files)) writeDurable(join(tmp, f), bytes);
+      const manifest = Object.fromEntries(Object.entries(files).map(([f, b]) => [f, { bytes: b.length, sha256: sha256(b) }]));
+      writeDurable(join(tmp, 'manifest.json'), JSON.stringify(manifest, null, 1));
+      syncDir(tmp);
+    } catch (err) {
+      // Disk full or read-only: leave no half-written folder behind (the older checkpoints are untouched).
+      rmSync(tmp, { recursive: true, force: true });
+      throw err;
+    }
     const final = join(this.dir, name);
     if (existsSync(final)) this.remove(name);
     renameSync(tmp, final);
     syncDir(this.dir);
     for (const old of this.complete().slice(0, -this.keep)) this.remove(old);
     return final;
+  }
+
+  /**
+   * Moves a damaged checkpoint out of the step-NNNNNNNN names (to `damaged-step-…`), so it is
+   * neither resumed from nor counted among the kept ones, yet stays there to be looked at.
+   * Returns the new path.
+   */
+  setAside(name: string): string {
+    const to = join(this.dir, `damaged-${name}`);
+    rmSync(to, { recursive: true, force: true });
+    renameSync(join(this.dir, name), to);
+    syncDir(this.dir);
+    return to;
   }
 
   private remove(name: string): void {
@@ -138,6 +194,7 @@ export class Checkpoints {
     } catch (err) {
       throw new CheckpointError(`checkpoint ${dir}: manifest.json is not valid JSON (${(err as Error).message})`);
     }
+    for (const f of FILES) if (!manifest[f]) throw new CheckpointError(`checkpoint ${dir}: manifest.json does not list ${f}`);
     for (const [f, want] of Object.entries(manifest)) {
       const p = join(dir, f);
       if (!existsSync(p)) throw new CheckpointError(`checkpoint ${dir}: ${f} is missing`);
@@ -148,21 +205,35 @@ export class Checkpoints {
   }
 
   /** Loads a verified checkpoint: the model, Adam's state into `optimizer` (after the model exists), and the run state. */
-  async load(name: string): Promise<{ model: tfl.LayersModel; optimizerWeights: { name: string; tensor: tf.Tensor }[]; state: CheckpointState }> {
+  async load(name: string): Promise<LoadedCheckpoint> {
     this.verify(name);
     const dir = join(this.dir, name);
+    // The manifest matched, so these parse unless they were written wrong: still a damaged checkpoint, not a crash.
+    const json = <T>(f: string): T => {
+      try {
+        return JSON.parse(readFileSync(join(dir, f), 'utf8')) as T;
+      } catch (err) {
+        throw new CheckpointError(`checkpoint ${dir}: ${f} is not valid JSON (${(err as Error).message})`);
+      }
+    };
+    const { specs, powers } = json<{ specs: tf.io.WeightsManifestEntry[]; powers?: AdamPowers }>('optimizer.json');
+    const state = json<CheckpointState>('state.json');
     let model: tfl.LayersModel;
     try {
       model = await loadModelFolder(dir);
     } catch (err) {
       throw new CheckpointError(`checkpoint ${dir}: the model does not load: ${(err as Error).message}`);
     }
-    const { specs } = JSON.parse(readFileSync(join(dir, 'optimizer.json'), 'utf8')) as { specs: tf.io.WeightsManifestEntry[] };
     const bin = new Uint8Array(readFileSync(join(dir, 'optimizer.bin')));
-    const named = tf.io.decodeWeights(bin.slice().buffer, specs);
+    let named: tf.NamedTensorMap;
+    try {
+      named = tf.io.decodeWeights(bin.slice().buffer, specs);
+    } catch (err) {
+      model.dispose();
+      throw new CheckpointError(`checkpoint ${dir}: optimizer.bin does not match optimizer.json: ${(err as Error).message}`);
+    }
     const optimizerWeights = specs.map((s) => ({ name: s.name, tensor: named[s.name]! }));
-    const state = JSON.parse(readFileSync(join(dir, 'state.json'), 'utf8')) as CheckpointState;
-    return { model, optimizerWeights, state };
+    return { model, optimizerWeights, adamPowers: powers, state };
   }
 
   /** The newest checkpoint's model and run state, without Adam's (eval and export); `what` names the use in the error when there is none. */

@@ -8,10 +8,12 @@ import * as tf from '@tensorflow/tfjs-core';
 import { learningRateAt } from '../config.js';
 import { epochOrder } from '../data/rng.js';
 import { makeBatch } from './batch.js';
+import type { TrainWindowState } from './checkpoint.js';
 import { evaluate, type EvalResult } from './evaluate.js';
 import type { Metric } from './metrics.js';
 import type { OpenRun } from './open.js';
 import { EtaClock, type Progress } from './progress.js';
+import { readSeedCounters } from './seed-counters.js';
 import { profiledTrainStep, trainStep } from './step.js';
 
 export interface LoopResult {
@@ -26,7 +28,10 @@ export interface LoopResult {
   lastValidation?: EvalResult;
 }
 
-/** Train loss, hits and time since the last logged step; speed counts training time only, not evaluation or checkpoints. */
+/**
+ * Train loss, hits and time since the last logged step; speed counts training time only, not evaluation or checkpoints.
+ * Checkpoints carry it (`state()`), so a run resumed between two logged steps logs the same means as an uninterrupted one.
+ */
 class TrainWindow {
   loss = 0;
   hits = 0;
@@ -35,6 +40,15 @@ class TrainWindow {
   labelled = 0;
   steps = 0;
   seconds = 0;
+
+  static from(s: TrainWindowState | undefined): TrainWindow {
+    // Checkpoints from before per-position tasks counted one label per sample.
+    return Object.assign(new TrainWindow(), s ?? {}, s && s.labelled === undefined ? { labelled: s.n } : {});
+  }
+
+  state(): TrainWindowState {
+    return { loss: this.loss, hits: this.hits, n: this.n, labelled: this.labelled, steps: this.steps, seconds: this.seconds };
+  }
 
   add(loss: number, hits: number, n: number, labelled: number, seconds: number): void {
     this.loss += loss;
@@ -65,7 +79,7 @@ export async function trainLoop(run: OpenRun, progress: Progress, stopAfter?: nu
   };
   const result: LoopResult = { step: run.start.step, peakTensorBytes: 0, peakRssBytes: process.memoryUsage.rss(), lastTrain: { loss: NaN, samplesPerSec: 0 } };
   let { step, samples } = run.start;
-  let win = new TrainWindow();
+  let win = TrainWindow.from(run.start.trainWindow);
   let order: Int32Array = new Int32Array(0);
   let orderEpoch = -1;
   const clock = new EtaClock();
@@ -110,7 +124,9 @@ export async function trainLoop(run: OpenRun, progress: Progress, stopAfter?: nu
       log({ kind: 'eval', split: 'validation', step, loss: result.lastValidation.loss, accuracy: result.lastValidation.accuracy, wallSeconds: run.wallSeconds() });
     }
     if (step % config.checkpointEvery === 0 || last) {
-      const where = await run.checkpoints.save(model, optimizer, { step, wallSeconds: run.wallSeconds(), samples });
+      const where = await run.checkpoints.save(model, optimizer, {
+        step, wallSeconds: run.wallSeconds(), samples, trainWindow: win.state(), seedCounters: readSeedCounters(model),
+      });
       progress.event({ kind: 'checkpoint', step, path: where });
     }
   }

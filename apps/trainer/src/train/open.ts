@@ -1,8 +1,9 @@
 /**
  * Opening a run: a new run folder (`config.json`, `task.json`, a freshly built
- * model) or an existing one resumed from its newest complete checkpoint (model,
- * Adam's state and the step; leftovers of an interrupted write removed, metrics
- * logged after that step dropped), then the run header.
+ * model) or an existing one resumed from its newest usable checkpoint (model,
+ * Adam's state and the step; leftovers of an interrupted write removed, damaged
+ * newer checkpoints skipped, metrics logged after that step dropped) or, when it
+ * stopped before its first checkpoint, started over; then the run header.
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,8 +15,11 @@ import type { EncoderOptions } from '../models/encoder.js';
 import { readRunConfig, taskInfo, writeRunConfig, writeTaskInfo } from '../run-folder.js';
 import { getTask, prepareTask } from '../tasks/index.js';
 import type { PreparedTask, TaskSpec } from '../tasks/task.js';
+import { writeAdamPowers } from './adam-powers.js';
 import { Checkpoints, type CheckpointState } from './checkpoint.js';
 import { MetricsLog } from './metrics.js';
+import { findResumePoint } from './resume-point.js';
+import { writeSeedCounters } from './seed-counters.js';
 import { lockRunFolder } from './run-lock.js';
 import type { Progress } from './progress.js';
 
@@ -69,7 +73,7 @@ export async function openRun(o: OpenOptions, progress: Progress): Promise<OpenR
   const release = lockRunFolder(runDir);
   let opened: Opened;
   try {
-    opened = o.resume ? await resumeRun(checkpoints, metrics, optimizer, config, data) : createRun(runDir, config, task, data);
+    opened = o.resume ? await resumeRun(checkpoints, metrics, optimizer, config, task, data, progress) : createRun(runDir, config, task, data);
   } catch (err) {
     release();
     optimizer.dispose();
@@ -103,26 +107,44 @@ type Opened = Pick<OpenRun, 'model' | 'start' | 'resumedFrom'>;
 function createRun(runDir: string, config: TrainConfig, task: TaskSpec, data: PreparedTask): Opened {
   if (existsSync(join(runDir, 'config.json'))) throw new Error(`${runDir} already holds a run; use --resume ${runDir} to continue it, or another --run folder`);
   writeRunConfig(runDir, config);
+  return startFresh(runDir, config, task, data);
+}
+
+/** Step 0 of a run whose config.json is written: task.json and a freshly built model. */
+function startFresh(runDir: string, config: TrainConfig, task: TaskSpec, data: PreparedTask): Opened {
   writeTaskInfo(runDir, taskInfo(task.name, task.causal, data));
   return { model: data.buildModel(encoderOptions(config)), start: { step: 0, wallSeconds: 0, samples: 0 } };
 }
 
-async function resumeRun(checkpoints: Checkpoints, metrics: MetricsLog, optimizer: tf.Optimizer, config: TrainConfig, data: PreparedTask): Promise<Opened> {
+async function resumeRun(
+  checkpoints: Checkpoints, metrics: MetricsLog, optimizer: tf.Optimizer, config: TrainConfig, task: TaskSpec, data: PreparedTask, progress: Progress,
+): Promise<Opened> {
   const left = checkpoints.cleanLeftovers();
-  const latest = checkpoints.latest();
-  if (!latest) throw new Error(`${checkpoints.runDir}: no complete checkpoint to resume from${left.length ? ` (removed the unfinished ${left.join(', ')})` : ''}`);
-  const ck = await checkpoints.load(latest);
+  const point = await findResumePoint(checkpoints, (l) => progress.warn(l));
+  if (!point) {
+    // Stopped before its first checkpoint: nothing to continue, so the same run starts over (same config, seed and data).
+    progress.warn(
+      `resume: ${checkpoints.runDir} has no checkpoint yet (the run stopped before its first one${left.length ? `; removed the unfinished ${left.join(', ')}` : ''}); starting it over from step 0`,
+    );
+    metrics.truncateAfter(0);
+    return startFresh(checkpoints.runDir, config, task, data);
+  }
+  const { name, checkpoint: ck } = point;
   const foreign = mismatches(ck.model, config, data);
   if (foreign.length) {
     ck.model.dispose();
     tf.dispose(ck.optimizerWeights.map((w) => w.tensor));
-    throw new Error(`${checkpoints.runDir}: checkpoint ${latest} is not of this run's config.json: ${foreign.join('; ')}. Refusing to resume from it.`);
+    throw new Error(`${checkpoints.runDir}: checkpoint ${name} is not of this run's config.json: ${foreign.join('; ')}. Refusing to resume from it.`);
   }
   // Adam creates its moment variables on the first update; restoring sets them in the same order.
   await optimizer.setWeights(ck.optimizerWeights);
   tf.dispose(ck.optimizerWeights.map((w) => w.tensor));
+  // setWeights recomputed beta1^t, beta2^t with other rounding: put back the saved ones (adam-powers.ts).
+  if (ck.adamPowers) writeAdamPowers(optimizer, ck.adamPowers);
+  // Dropout seeds continue from the saved call counts, not from zero (seed-counters.ts).
+  if (ck.state.seedCounters) writeSeedCounters(ck.model, ck.state.seedCounters);
   metrics.truncateAfter(ck.state.step);
-  return { model: ck.model, start: ck.state, resumedFrom: latest };
+  return { model: ck.model, start: ck.state, resumedFrom: name };
 }
 
 function encoderOptions(c: TrainConfig): EncoderOptions {

@@ -71,7 +71,16 @@ export class Progress {
     private readonly every = 10,
     /** Where `bar` mode draws (cli-progress). */
     private readonly barStream: BarStream = process.stdout,
+    /** Where warnings go: stderr, so they show in every mode and stay out of piped results. */
+    private readonly err: (s: string) => void = (s) => process.stderr.write(s),
   ) {}
+
+  /** Something the user must know that does not stop the run (a damaged checkpoint skipped): stderr in every mode, and an event in json mode. */
+  warn(text: string): void {
+    this.clearBar();
+    this.err(`${text}\n`);
+    this.event({ kind: 'warning', message: text });
+  }
 
   /** Header and other human text (not in quiet or json mode). */
   info(text: string): void {

@@ -109,6 +109,20 @@ export class TransformerBlock extends layers.Layer {
     this.paths = new PathWeights(() => who, this.addWeight.bind(this), config.seed);
   }
 
+  /**
+   * How many calls have seeded this block's drop-path and MLP dropout (its attention keeps
+   * its own, `attn.seedCounter`). Training resumed in a new process sets it back, so the
+   * resumed calls draw the masks an uninterrupted run would.
+   */
+  get seedCounter(): number {
+    return this.calls;
+  }
+
+  set seedCounter(n: number) {
+    if (!Number.isInteger(n) || n < 0) throw new Error(`TransformerBlock '${this.name}': seedCounter must be a non-negative integer, got ${n}`);
+    this.calls = n;
+  }
+
   /** Prefix for weight names when this block lives inside another layer (set before `build`). */
   setWeightPrefix(prefix: string): void {
     this.paths.setPrefix(prefix);

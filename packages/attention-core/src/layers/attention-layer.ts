@@ -245,6 +245,20 @@ export abstract class AttentionLayer extends layers.Layer {
     this.paths.setPrefix(prefix);
   }
 
+  /**
+   * How many dropout seeds this layer has drawn: each call's seed derives from it. Training
+   * resumed in a new process sets it back to the saved count, so the resumed calls draw the
+   * masks an uninterrupted run would (the trainer's checkpoints do).
+   */
+  get seedCounter(): number {
+    return this.callCount;
+  }
+
+  set seedCounter(n: number) {
+    if (!Number.isInteger(n) || n < 0) throw new Error(`${this.who}: seedCounter must be a non-negative integer, got ${n}`);
+    this.callCount = n;
+  }
+
   /** A per-call dropout seed: reproducible across runs, different across steps. */
   protected nextSeed(): number | undefined {
     return this.seed === undefined ? undefined : this.seed + 104729 * ++this.callCount;
