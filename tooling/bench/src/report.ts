@@ -1,4 +1,5 @@
-import { lineChartSvg } from '@attention-zoo/plots';
+import { growthExponent } from '@attention-zoo/attention-core/analysis';
+import { growthChartSvg } from '@attention-zoo/plots';
 import { series, summarize, type SeriesSummary } from './analysis.js';
 import type { BenchRecord } from './record.js';
 
@@ -57,14 +58,26 @@ export function markdownReport(records: readonly BenchRecord[], range: { from?: 
   return lines.join('\n');
 }
 
-/** A log-log SVG of median time against N, one line per variant, for one backend × mode. */
-export function svgPlot(records: readonly BenchRecord[], title: string): Promise<string> {
+/**
+ * A log-log SVG of median time against N, one line per variant, for one backend × mode, each
+ * with its time exponent fitted over `range` (default: every measured N) drawn as a segment
+ * over the sizes it used, the same chart as the demo's complexity lab.
+ */
+export function svgPlot(records: readonly BenchRecord[], title: string, range: { from?: number; to?: number } = {}): Promise<string> {
   const done = records.filter((r) => !r.skipped && r.ms_median > 0);
-  return lineChartSvg({
+  return growthChartSvg({
     title,
-    x: { title: 'tokens N', scale: 'log' },
-    y: { title: 'median ms', scale: 'log' },
-    series: [...series(done).values()].map((list) => ({ name: list[0]!.variant, points: list.map((r) => [r.tokens, r.ms_median] as const) })),
+    y: 'median ms',
+    series: [...series(done).values()].map((list) => {
+      const fit = list.filter((r) => r.tokens >= (range.from ?? 0) && r.tokens <= (range.to ?? Infinity));
+      const exponent = growthExponent(fit.map((r) => ({ n: r.tokens, y: r.ms_median })));
+      const ns = fit.map((r) => r.tokens);
+      return {
+        name: list[0]!.variant,
+        points: list.map((r) => [r.tokens, r.ms_median] as const),
+        fit: exponent === null ? null : { exponent, range: [Math.min(...ns), Math.max(...ns)] as const },
+      };
+    }),
     width: 520,
     height: 360,
   });

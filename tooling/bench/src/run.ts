@@ -114,7 +114,7 @@ export async function runBench(o: BenchOptions, log: (line: string) => void = (l
   let md = `# attention-zoo benchmark, ${new Date().toISOString()}\n\n` + markdownReport(records, { from: o.fitFrom, to: o.fitTo });
   for (const backend of backends) {
     const svg = join(o.out, `${backend}-${o.mode}-${stamp}.svg`);
-    writeFileSync(svg, await svgPlot(records.filter((r) => r.backend === backend), `${backend}, ${o.mode}: dim ${o.dim}, ${o.numHeads} heads, batch ${o.batch}`));
+    writeFileSync(svg, await svgPlot(records.filter((r) => r.backend === backend), `${backend}, ${o.mode}: dim ${o.dim}, ${o.numHeads} heads, batch ${o.batch}`, { from: o.fitFrom, to: o.fitTo }));
     files.push(svg);
     md += `\n![${backend}](${svg.replace(/^.*\//, '')})\n`;
   }
