@@ -5,7 +5,8 @@ import type { App, Page } from '../app.js';
 import { BROWSER_BACKENDS, timingBackend, type BrowserBackend } from '../backend.js';
 import { field, h, numberInput, select } from '../dom.js';
 import { isCancelled, jobBar } from '../job.js';
-import { chartLegend, logLogChart, type Series } from '../chart.js';
+import { growthChartSpec, type GrowthSeries } from '@attention-zoo/plots';
+import { chartFigure, chartLegend, drawChart } from '../chart.js';
 import { fitExponent, FIT_FROM, type Fit } from './fit.js';
 import { measurePoint, type BenchPoint } from './measure.js';
 
@@ -165,7 +166,7 @@ export const complexityPage: Page = {
             job.progress(points.length, total, `${points.length} of ${total}: ${what}…`);
             status.textContent = `${what}…`;
             points.push(await measurePoint(d, n, { dim, numHeads: heads, repeats }, signal));
-            render(points, names, backend);
+            await render(points, names, backend);
           }
         }
         end = `done: ${points.filter((p) => !p.error).length} of ${points.length} points on ${backend}`;
@@ -182,17 +183,27 @@ export const complexityPage: Page = {
       runBtn.disabled = false;
     });
 
-    const render = (points: BenchPoint[], names: string[], backend: string) => {
+    const timeFig = chartFigure('time');
+    const memFig = chartFigure('memory');
+    /** Redraws the charts and the table from the points so far; resolves once the charts are drawn. */
+    const render = (points: BenchPoint[], names: string[], backend: string): Promise<unknown> => {
       const ok = (p: BenchPoint) => p.error === undefined;
       const byVariant = names.map((name) => ({ d: registered.find((r) => r.name === name), name, pts: points.filter((p) => p.variant === name) }));
-      const series = (y: (p: BenchPoint) => number): Series[] =>
-        byVariant.map((v) => ({ name: v.name, group: v.d?.family, points: v.pts.filter(ok).map((p) => ({ n: p.tokens, y: y(p) })) }));
-      const time = series((p) => p.ms!);
-      charts.replaceChildren(
-        h('figure', {}, logLogChart(time, 'forward time, ms'), h('figcaption', {}, `time on ${backend}`)),
-        h('figure', {}, logLogChart(series((p) => p.peakBytes!), 'peak tensor bytes'), h('figcaption', {}, `memory on ${backend}`)),
-        chartLegend(time),
-      );
+      const series = (y: (p: BenchPoint) => number): GrowthSeries[] =>
+        byVariant.map((v) => {
+          const pts = v.pts.filter(ok).map((p) => ({ n: p.tokens, y: y(p) }));
+          const f = fitExponent(pts);
+          return { name: v.name, points: pts.map((p) => [p.n, p.y] as const), fit: f.exponent === null ? null : { exponent: f.exponent, range: f.range! } };
+        });
+      timeFig.caption.textContent = `time on ${backend}`;
+      memFig.caption.textContent = `memory on ${backend}`;
+      // The figures stay while their charts are redrawn, so a live run does not flicker.
+      charts.replaceChildren(timeFig.figure, memFig.figure, chartLegend(byVariant.map((v) => ({ name: v.name, group: v.d?.family }))));
+      const chart = { legend: 'none' as const, width: 400, height: 260 };
+      const drawn = Promise.all([
+        drawChart(timeFig.holder, growthChartSpec({ ...chart, title: 'forward time', y: 'forward time, ms', series: series((p) => p.ms!) }), 'forward time against tokens N, log-log'),
+        drawChart(memFig.holder, growthChartSpec({ ...chart, title: 'peak memory', y: 'peak tensor bytes', series: series((p) => p.peakBytes!) }), 'peak tensor bytes against tokens N, log-log'),
+      ]);
       table.replaceChildren(
         h('thead', {}, h('tr', {}, ...['variant', 'N', 'time (ms)', 'peak memory', 'time exponent', 'memory exponent', 'fitted over', 'declared'].map((t) => h('th', {}, t)))),
       );
@@ -218,11 +229,12 @@ export const complexityPage: Page = {
         });
       }
       table.append(body);
+      return drawn;
     };
 
     if (mem.run) {
       // Back on the page: the last run as it ended (finished, stopped, or cut short by leaving).
-      render(mem.run.points, mem.run.names, mem.run.backend);
+      void render(mem.run.points, mem.run.names, mem.run.backend);
       status.textContent = `last run: ${mem.run.status}`;
       table.dataset['state'] = 'restored';
     }

@@ -6,7 +6,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { IncrementalKind } from '@attention-zoo/attention-core';
 import type { Page } from '../app.js';
 import { BROWSER_BACKENDS, timingBackend, type BrowserBackend } from '../backend.js';
-import { chartLegend, lineChart, type Series } from '../chart.js';
+import { lineChartSpec, type Series } from '@attention-zoo/plots';
+import { chartFigure, chartLegend, drawChart } from '../chart.js';
 import { field, h, numberInput, select } from '../dom.js';
 import { isCancelled, jobBar } from '../job.js';
 import { decodeTokens } from './decode.js';
@@ -122,6 +123,8 @@ export const generatePage: Page = {
     };
     modelSel.addEventListener('change', describe);
 
+    const stateFig = chartFigure('bytes the attention state holds when each character is sampled (stateBytes)', { 'data-testid': 'gen-state-chart' });
+    const timeFig = chartFigure('time per character: one step through the model, read-back of the logits and sampling', { 'data-testid': 'gen-time-chart' });
     /** The text and readout of `run`; with `charts`, the charts of every model's last run too. */
     const render = (run: GenRun, charts: boolean) => {
       promptOut.textContent = run.prompt;
@@ -147,17 +150,12 @@ export const generatePage: Page = {
       if (!charts) return;
       const runs = [...memory.runs.values()];
       const style = (r: GenRun) => [...memory.runs.keys()].indexOf(r.model);
-      const stateSeries: Series[] = runs.map((r) => ({ name: `${r.label} (${r.kind}, on ${r.backend})`, style: style(r), points: r.points.map((p) => ({ n: p.position, y: p.bytes / 1024 })) }));
-      const msSeries: Series[] = runs.map((r) => ({ name: `${r.label} (${r.kind}, on ${r.backend})`, style: style(r), points: r.points.slice(1).map((p) => ({ n: p.position, y: p.ms })) }));
-      plots.replaceChildren(
-        h('figure', { class: 'plot', 'data-testid': 'gen-state-chart' },
-          lineChart(stateSeries, { xLabel: 'position (characters consumed)', yLabel: 'attention state, kB', log: false, yDomain: [0, 0], height: 240 }),
-          h('figcaption', {}, 'bytes the attention state holds when each character is sampled (stateBytes)')),
-        h('figure', { class: 'plot', 'data-testid': 'gen-time-chart' },
-          lineChart(msSeries, { xLabel: 'position (characters consumed)', yLabel: 'ms per character', log: false, yDomain: [0, 0], height: 240 }),
-          h('figcaption', {}, 'time per character: one step through the model, read-back of the logits and sampling')),
-        chartLegend(stateSeries),
-      );
+      const stateSeries: Series[] = runs.map((r) => ({ name: `${r.label} (${r.kind}, on ${r.backend})`, style: style(r), points: r.points.map((p) => [p.position, p.bytes / 1024] as [number, number]) }));
+      const msSeries: Series[] = runs.map((r) => ({ name: `${r.label} (${r.kind}, on ${r.backend})`, style: style(r), points: r.points.slice(1).map((p) => [p.position, p.ms] as [number, number]) }));
+      plots.replaceChildren(stateFig.figure, timeFig.figure, chartLegend(stateSeries));
+      const chart = { legend: 'none' as const, width: 400, height: 220, x: { title: 'position (characters consumed)', zero: true } };
+      void drawChart(stateFig.holder, lineChartSpec({ ...chart, title: 'attention state', y: { title: 'attention state, kB', zero: true }, series: stateSeries }), 'attention state in kB against position');
+      void drawChart(timeFig.holder, lineChartSpec({ ...chart, title: 'time per character', y: { title: 'ms per character', zero: true }, series: msSeries }), 'milliseconds per character against position');
     };
 
     runBtn.addEventListener('click', async () => {

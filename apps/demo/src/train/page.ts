@@ -5,7 +5,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { listAttentions } from '@attention-zoo/attention-core';
 import type { Page } from '../app.js';
 import { BROWSER_BACKENDS, timingBackend, type BrowserBackend } from '../backend.js';
-import { chartLegend, lineChart, type Series } from '../chart.js';
+import { lineChartSpec, type Series } from '@attention-zoo/plots';
+import { chartFigure, chartLegend, drawChart } from '../chart.js';
 import type { ClassifierMetadata } from '../classifier/metadata.js';
 import { field, h, numberInput, select } from '../dom.js';
 import { jobBar } from '../job.js';
@@ -34,13 +35,13 @@ interface TrainMemory {
 const memory: TrainMemory = { steps: '300', batch: '32', lr: '0.002', dim: '32', depth: '1', heads: '2' };
 
 /** Mean of a window of the last SMOOTH steps, one point per step. */
-function smoothed(steps: StepReport[], pick: (s: StepReport) => number): { n: number; y: number }[] {
-  const out: { n: number; y: number }[] = [];
+function smoothed(steps: StepReport[], pick: (s: StepReport) => number): [number, number][] {
+  const out: [number, number][] = [];
   let sum = 0;
   steps.forEach((s, i) => {
     sum += pick(s);
     if (i >= SMOOTH) sum -= pick(steps[i - SMOOTH]!);
-    out.push({ n: s.step, y: sum / Math.min(i + 1, SMOOTH) });
+    out.push([s.step, sum / Math.min(i + 1, SMOOTH)]);
   });
   return out;
 }
@@ -86,21 +87,28 @@ export const trainPage: Page = {
     });
     root.querySelector('.controls')!.addEventListener('change', remember);
 
-    const render = (run: NonNullable<TrainMemory['run']>) => {
+    const lossFig = chartFigure('loss');
+    const accFig = chartFigure('accuracy');
+    /** Redraws the curves of `run` (live, as it trains); resolves once they are drawn. */
+    const render = (run: NonNullable<TrainMemory['run']>): Promise<unknown> => {
       const loss: Series[] = [{ name: `batch loss (mean of ${SMOOTH})`, style: 0, points: smoothed(run.steps, (s) => s.loss) }];
       const acc: Series[] = [
         { name: `batch accuracy (mean of ${SMOOTH})`, style: 1, points: smoothed(run.steps, (s) => s.accuracy) },
-        { name: 'held-out accuracy', style: 2, points: run.evals.map((e) => ({ n: e.step, y: e.accuracy })) },
+        { name: 'held-out accuracy', style: 2, points: run.evals.map((e) => [e.step, e.accuracy] as [number, number]) },
       ];
-      plots.replaceChildren(
-        h('figure', { class: 'plot' }, lineChart(loss, { xLabel: 'step', yLabel: 'loss', log: false, yDomain: [0, 0] }), h('figcaption', {}, `loss · ${run.label}`)),
-        h('figure', { class: 'plot' }, lineChart(acc, { xLabel: 'step', yLabel: 'accuracy', log: false, yDomain: [0, 1] }), h('figcaption', {}, `accuracy · ${run.label}`)),
-        chartLegend([...loss, ...acc]),
-      );
+      lossFig.caption.textContent = `loss · ${run.label}`;
+      accFig.caption.textContent = `accuracy · ${run.label}`;
+      if (!plots.firstChild) plots.append(lossFig.figure, accFig.figure, chartLegend([...loss, ...acc]));
+      const chart = { legend: 'none' as const, width: 400, height: 240 };
+      const drawn = Promise.all([
+        drawChart(lossFig.holder, lineChartSpec({ ...chart, title: 'loss', x: { title: 'step' }, y: { title: 'cross-entropy', zero: true }, series: loss }), 'loss against step'),
+        drawChart(accFig.holder, lineChartSpec({ ...chart, title: 'accuracy', x: { title: 'step' }, y: { title: 'accuracy', domain: [0, 1] }, series: acc }), 'accuracy against step'),
+      ]);
       const last = run.steps[run.steps.length - 1];
       plots.dataset['step'] = String(last?.step ?? 0);
       const lastEval = run.evals[run.evals.length - 1];
       if (lastEval) plots.dataset['accuracy'] = String(lastEval.accuracy);
+      return drawn;
     };
 
     runBtn.addEventListener('click', async () => {
@@ -137,14 +145,14 @@ export const trainPage: Page = {
           step: (r) => {
             run.steps.push(r);
             job.progress(r.step, s.steps, `step ${r.step} of ${s.steps} · loss ${r.loss.toFixed(3)} · ${r.stepsPerSecond.toFixed(1)} steps/s`);
-            if (r.step % 5 === 0 || r.step === 1) render(run);
+            if (r.step % 5 === 0 || r.step === 1) void render(run);
           },
           eval: (r) => {
             run.evals.push(r);
-            render(run);
+            void render(run);
           },
         }, signal);
-        render(run);
+        await render(run);
         const acc = result.accuracy === null ? 'no held-out accuracy yet' : `held-out accuracy ${(result.accuracy * 100).toFixed(1)}% (${s.evalImages} test digits)`;
         let saved = '';
         if (result.steps > 0) {
@@ -175,7 +183,7 @@ export const trainPage: Page = {
     });
 
     if (memory.run) {
-      render(memory.run);
+      void render(memory.run);
       outcome.textContent = memory.run.outcome || 'the last run was cut short when you left the page';
       status.textContent = `last run: ${memory.run.label}`;
     } else {

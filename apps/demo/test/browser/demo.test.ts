@@ -222,7 +222,8 @@ describe.skipIf(noChromium !== null)('demo in Chromium with WebGPU (SwiftShader)
       expect(await page.textContent(`[data-testid="bench-exponent"][data-variant="${v}"]`)).toBe('— (needs two sizes ≥ 256)');
     }
     expect(await page.textContent('[data-testid="bench-status"]')).toContain(`on ${backend}`);
-    expect(await page.locator('svg.chart polyline').count()).toBe(2 * names.length);
+    // Two Vega charts (time, memory), a line per variant in each, drawn once the run is done.
+    await expect.poll(() => page.locator('svg.chart .mark-line path').count()).toBe(2 * names.length);
     expect(await page.locator('[data-testid="chart-legend"] .legend-item').count()).toBe(names.length);
   }
 
@@ -258,6 +259,10 @@ describe.skipIf(noChromium !== null)('demo in Chromium with WebGPU (SwiftShader)
     await page.click('[data-testid="bench-run"]');
     await page.waitForSelector('[data-testid="bench-results"][data-state="done"]', { state: 'attached', timeout: 200_000 });
     expect(await page.textContent('[data-testid="bench-fit-range"]')).toBe('N 256–2048');
+    // The charts shade and label the same range and draw the fitted segment over it.
+    const chartTexts = await page.locator('svg.chart text').allTextContents();
+    expect(chartTexts.filter((t) => t === 'fitted over N 256–2,048')).toHaveLength(2);
+    expect(await page.locator('svg.chart .mark-rule line, svg.chart .mark-rule path').count()).toBe(2);
     // Memory is deterministic: on wasm softmax runs attention-core's tiled kernel, which never holds
     // the [heads, N, N] scores: O(N), as its README declares (measured: 1.00 over 256–2048).
     const mem = Number(await page.getAttribute('[data-testid="bench-memory-exponent"][data-variant="softmax"]', 'data-exponent'));
@@ -337,7 +342,7 @@ describe.skipIf(noChromium !== null)('demo in Chromium with WebGPU (SwiftShader)
     expect(done).toBeGreaterThanOrEqual(1);
     expect(done).toBeLessThan(total);
     expect(await page.locator('[data-testid="bench-row"]').count()).toBe(done);
-    expect(await page.locator('svg.chart').count()).toBe(2);
+    await expect.poll(() => page.locator('svg.chart').count()).toBe(2);
     console.info(`lab stopped after ${done} of ${total} points; the explorer finished ${explorerSeconds.toFixed(1)} s after leaving the lab`);
     // The lab's settings came back with it; Stop works within the page too.
     expect(await page.inputValue('[data-testid="bench-tokens"]')).toBe('64, 128, 256');
@@ -381,7 +386,7 @@ describe.skipIf(noChromium !== null)('demo in Chromium with WebGPU (SwiftShader)
     expect(m, outcome).not.toBeNull();
     expect(Number(m![1])).toBeLessThan(500);
     expect(outcome).toContain('saved in this browser as indexeddb://attention-zoo-trained/mnist-softmax');
-    expect(await page.locator('[data-testid="train-plots"] svg.chart polyline').count()).toBeGreaterThanOrEqual(2);
+    await expect.poll(() => page.locator('[data-testid="train-plots"] svg.chart .mark-line path').count()).toBeGreaterThanOrEqual(2);
     await screenshot(page, 'train-stopped');
     await page.click('[data-testid="train-open-classifier"]');
     await page.waitForSelector('[data-testid="classifier-status"][data-state="ready"]', { timeout: 60_000 });
@@ -472,7 +477,7 @@ describe.skipIf(noChromium !== null)('demo in Chromium with WebGPU (SwiftShader)
     }
     expect(await readout.getAttribute('data-kind')).toBe('cache');
     expect(Number(await readout.getAttribute('data-state-max')) - Number(await readout.getAttribute('data-state-min'))).toBe(299 * 256);
-    expect(await page.locator('[data-testid="gen-state-chart"] svg.chart polyline').count()).toBe(2); // both runs, side by side
+    await expect.poll(() => page.locator('[data-testid="gen-state-chart"] svg.chart .mark-line path').count()).toBe(2); // both runs, side by side
     expect(await tensors(), 'tensors the Generate page left alive').toBe(0);
     await screenshot(page, 'generate-webgpu');
 
