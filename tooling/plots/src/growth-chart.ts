@@ -89,7 +89,7 @@ export function growthChartSpec(c: GrowthChart): TopLevelSpec {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: {
       text: c.title,
-      subtitle: span ? 'exponent: slope of the faint fitted segment, over the shaded sizes only' : 'no exponent: too few sizes in the fit range',
+      subtitle: span ? 'exponent = slope of the faint fit, over the shaded N' : 'no exponent: too few sizes in the fit range',
     },
     width: c.width ?? 480,
     height: c.height ?? 300,

@@ -60,7 +60,8 @@ export function axisField(key: string, a: Axis) {
     scale: {
       type: a.scale ?? 'linear',
       ...(a.scale === 'log' ? {} : { zero: a.zero ?? false }),
-      nice: true,
+      // Log axes keep the data's span: rounding out to whole decades left most of the plot empty.
+      nice: a.scale !== 'log',
       ...(a.domain ? { domain: [...a.domain] } : {}),
     },
     axis: { format: TICK_FORMAT, tickCount: 6, labelFlush: false, gridColor: '#e8ebf0' },
