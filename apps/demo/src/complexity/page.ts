@@ -199,7 +199,7 @@ export const complexityPage: Page = {
       memFig.caption.textContent = `memory on ${backend}`;
       // The figures stay while their charts are redrawn, so a live run does not flicker.
       charts.replaceChildren(timeFig.figure, memFig.figure, chartLegend(byVariant.map((v) => ({ name: v.name, group: v.d?.family }))));
-      const chart = { legend: 'none' as const, width: 400, height: 260 };
+      const chart = { legend: 'none' as const, width: 300, height: 200 };
       const drawn = Promise.all([
         drawChart(timeFig.holder, growthChartSpec({ ...chart, title: 'forward time', y: 'forward time, ms', series: series((p) => p.ms!) }), 'forward time against tokens N, log-log'),
         drawChart(memFig.holder, growthChartSpec({ ...chart, title: 'peak memory', y: 'peak tensor bytes', series: series((p) => p.peakBytes!) }), 'peak tensor bytes against tokens N, log-log'),

@@ -153,7 +153,7 @@ export const generatePage: Page = {
       const stateSeries: Series[] = runs.map((r) => ({ name: `${r.label} (${r.kind}, on ${r.backend})`, style: style(r), points: r.points.map((p) => [p.position, p.bytes / 1024] as [number, number]) }));
       const msSeries: Series[] = runs.map((r) => ({ name: `${r.label} (${r.kind}, on ${r.backend})`, style: style(r), points: r.points.slice(1).map((p) => [p.position, p.ms] as [number, number]) }));
       plots.replaceChildren(stateFig.figure, timeFig.figure, chartLegend(stateSeries));
-      const chart = { legend: 'none' as const, width: 400, height: 220, x: { title: 'position (characters consumed)', zero: true } };
+      const chart = { legend: 'none' as const, width: 300, height: 170, x: { title: 'position (characters consumed)', zero: true } };
       void drawChart(stateFig.holder, lineChartSpec({ ...chart, title: 'attention state', y: { title: 'attention state, kB', zero: true }, series: stateSeries }), 'attention state in kB against position');
       void drawChart(timeFig.holder, lineChartSpec({ ...chart, title: 'time per character', y: { title: 'ms per character', zero: true }, series: msSeries }), 'milliseconds per character against position');
     };

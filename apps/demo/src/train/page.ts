@@ -99,7 +99,7 @@ export const trainPage: Page = {
       lossFig.caption.textContent = `loss · ${run.label}`;
       accFig.caption.textContent = `accuracy · ${run.label}`;
       if (!plots.firstChild) plots.append(lossFig.figure, accFig.figure, chartLegend([...loss, ...acc]));
-      const chart = { legend: 'none' as const, width: 400, height: 240 };
+      const chart = { legend: 'none' as const, width: 300, height: 190 };
       const drawn = Promise.all([
         drawChart(lossFig.holder, lineChartSpec({ ...chart, title: 'loss', x: { title: 'step' }, y: { title: 'cross-entropy', zero: true }, series: loss }), 'loss against step'),
         drawChart(accFig.holder, lineChartSpec({ ...chart, title: 'accuracy', x: { title: 'step' }, y: { title: 'accuracy', domain: [0, 1] }, series: acc }), 'accuracy against step'),
