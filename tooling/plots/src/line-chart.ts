@@ -59,7 +59,8 @@ export function axisField(key: string, a: Axis) {
     title: a.title,
     scale: {
       type: a.scale ?? 'linear',
-      ...(a.scale === 'log' ? {} : { zero: a.zero ?? false }),
+      // Log axes: a few pixels of room, so the end points do not sit on the frame.
+      ...(a.scale === 'log' ? { padding: 8 } : { zero: a.zero ?? false }),
       // Log axes keep the data's span: rounding out to whole decades left most of the plot empty.
       nice: a.scale !== 'log',
       ...(a.domain ? { domain: [...a.domain] } : {}),
