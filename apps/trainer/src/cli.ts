@@ -54,15 +54,22 @@ export async function main(argv: string[], output: CliOutput = PROCESS_OUTPUT): 
     const r = listopsEval(one(p, 'TSV file'), (l) => console.log(l));
     return r.mismatched === 0 ? 0 : 1;
   }
+  if (p.command === 'help') {
+    // Help starts no backend (issue 22): probing WebGPU loads Dawn, whose Vulkan driver may
+    // print to stderr and whose live device keeps Node from exiting. The training commands'
+    // help also lists the tasks, the registered attentions and the backends by name.
+    const command = p.help?.command ?? 'train';
+    if (command !== 'train' && command !== 'compare') {
+      console.log(p.help!.text.trimEnd());
+      return 0;
+    }
+    await import('@attention-zoo/variants'); // the registered attentions, for the list
+    console.log(helpText(command));
+    return 0;
+  }
   await import('@attention-zoo/variants'); // every published package: its registrations run
   const progress = new Progress(outputMode(p));
 
-  if (p.command === 'help') {
-    // The training commands' help also lists the tasks, the registered attentions and the backends.
-    const command = p.help?.command ?? 'train';
-    console.log(command === 'train' || command === 'compare' ? await helpText(undefined, command) : p.help!.text.trimEnd());
-    return 0;
-  }
   if (p.command === 'eval') {
     const run = one(p, 'run folder');
     const split = (str(p, '--split') ?? 'test') as 'test' | 'validation'; // the parser took only these
