@@ -9,6 +9,7 @@ import { exportRun } from './commands/export.js';
 import { formatGenerateSummary, generateFromRun, generateRequest, openGenerateRun } from './commands/generate.js';
 import { helpText, USAGE } from './commands/help.js';
 import { listopsEval } from './commands/listops-eval.js';
+import { explainFsError, readFolder } from './fs-errors.js';
 import { defaultRunDir, readRunConfig } from './run-folder.js';
 import { Progress, type OutputMode } from './train/progress.js';
 import { runTraining } from './train/run.js';
@@ -25,6 +26,15 @@ async function backend(p: ParsedArgs, fallback = 'auto'): Promise<{ name: string
   } catch (err) {
     if (err instanceof BackendArgError) throw new UsageError(err.message);
     throw err;
+  }
+}
+
+/** A run folder's config.json, its file-system errors in words (fs-errors.ts). */
+function runConfig(run: string): ReturnType<typeof readRunConfig> {
+  try {
+    return readRunConfig(run);
+  } catch (err) {
+    throw explainFsError(err, [readFolder(run)]);
   }
 }
 
@@ -54,21 +64,28 @@ export async function main(argv: string[], output: CliOutput = PROCESS_OUTPUT): 
     const r = listopsEval(one(p, 'TSV file'), (l) => console.log(l));
     return r.mismatched === 0 ? 0 : 1;
   }
+  if (p.command === 'help') {
+    // Help starts no backend (issue 22): probing WebGPU loads Dawn, whose Vulkan driver may
+    // print to stderr and whose live device keeps Node from exiting. The training commands'
+    // help also lists the tasks, the registered attentions and the backends by name.
+    const command = p.help?.command ?? 'train';
+    if (command !== 'train' && command !== 'compare') {
+      console.log(p.help!.text.trimEnd());
+      return 0;
+    }
+    await import('@attention-zoo/variants'); // the registered attentions, for the list
+    console.log(helpText(command));
+    return 0;
+  }
   await import('@attention-zoo/variants'); // every published package: its registrations run
   const progress = new Progress(outputMode(p));
 
-  if (p.command === 'help') {
-    // The training commands' help also lists the tasks, the registered attentions and the backends.
-    const command = p.help?.command ?? 'train';
-    console.log(command === 'train' || command === 'compare' ? await helpText(undefined, command) : p.help!.text.trimEnd());
-    return 0;
-  }
   if (p.command === 'eval') {
     const run = one(p, 'run folder');
     const split = (str(p, '--split') ?? 'test') as 'test' | 'validation'; // the parser took only these
-    const b = await backend(p, readRunConfig(run).backend);
+    const b = await backend(p, runConfig(run).backend);
     b.header.forEach((l) => progress.info(l));
-    const r = await evalRun(run, split);
+    const r = await evalRun(run, split, (l) => progress.warn(l));
     progress.event({ kind: 'eval', run, split, ...r });
     progress.result(`${split} accuracy ${(100 * r.accuracy).toFixed(2)}%, loss ${r.loss.toFixed(4)} (${r.n} examples) — ${run} ${r.checkpoint}`);
     return 0;
@@ -77,7 +94,7 @@ export async function main(argv: string[], output: CliOutput = PROCESS_OUTPUT): 
     const run = one(p, 'run folder');
     await backend(p, 'cpu');
     const out = str(p, '--out') ?? `${run.replace(/\/+$/, '')}/export`;
-    const meta = await exportRun(run, out);
+    const meta = await exportRun(run, out, (l) => progress.warn(l));
     progress.event({ kind: 'export', out, metadata: meta });
     progress.result(`exported ${meta.task} · ${meta.attention} (step ${meta.source.step}) to ${out}: model.json, weights.bin, metadata.json`);
     return 0;
@@ -87,7 +104,7 @@ export async function main(argv: string[], output: CliOutput = PROCESS_OUTPUT): 
     const req = generateRequest(p);
     const run = openGenerateRun(req); // a wrong folder or prompt fails before a backend starts
     const b = await backend(p, run.config.backend);
-    const s = await generateFromRun(run, req, (text) => output.write(text));
+    const s = await generateFromRun(run, req, (text) => output.write(text), (l) => output.note(l));
     output.write('\n');
     output.note(formatGenerateSummary(s, b.name));
     return 0;
@@ -106,8 +123,9 @@ export async function main(argv: string[], output: CliOutput = PROCESS_OUTPUT): 
   // train
   const resume = str(p, '--resume');
   if (resume) {
-    const b = await backend(p, readRunConfig(resume).backend);
-    const s = await runTraining({ config: readRunConfig(resume), runDir: resume, resume: true, progress, header: b.header });
+    const config = runConfig(resume);
+    const b = await backend(p, config.backend);
+    const s = await runTraining({ config, runDir: resume, resume: true, progress, header: b.header });
     return s ? 0 : 1;
   }
   const choice = chooseAttention(str(p, '--attention'));

@@ -1,10 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { useBackend } from '@attention-zoo/test-utils';
-import { main, Progress, readRunConfig, RunFileError, RunFolderError, runTraining } from '../src/index.js';
+import { evalRun, exportRun, main, Progress, readRunConfig, RunFileError, RunFolderError, runTraining } from '../src/index.js';
 import { tinyConfig, tmp } from './helpers.js';
 
 /**
@@ -12,14 +12,14 @@ import { tinyConfig, tmp } from './helpers.js';
  * error for paths that `fault.hits` accepts (a full disk or a read-only folder, which a test
  * running as root cannot make with chmod).
  */
-const fault = vi.hoisted(() => ({ code: '', hits: ((_path: string) => false) as (path: string) => boolean }));
+const fault = vi.hoisted(() => ({ code: '', hits: ((_path: string) => false) as (path: string) => boolean, reads: false }));
 vi.mock('node:fs', async (importOriginal) => {
   const fs = await importOriginal<typeof import('node:fs')>();
   const errnos: Record<string, [number, string]> = { ENOSPC: [-28, 'no space left on device'], EROFS: [-30, 'read-only file system'], EACCES: [-13, 'permission denied'] };
-  const faulty = <F extends (...args: never[]) => unknown>(syscall: string, f: F): F =>
+  const faulty = <F extends (...args: never[]) => unknown>(syscall: string, f: F, read = false): F =>
     ((...args: Parameters<F>) => {
       const path = String(args[0]);
-      if (fault.code && fault.hits(path)) {
+      if (fault.code && fault.hits(path) && (!read || fault.reads)) {
         const [errno, text] = errnos[fault.code]!;
         throw Object.assign(new Error(`${fault.code}: ${text}, ${syscall} '${path}'`), { code: fault.code, errno, syscall, path });
       }
@@ -31,6 +31,7 @@ vi.mock('node:fs', async (importOriginal) => {
     appendFileSync: faulty('write', fs.appendFileSync),
     openSync: faulty('open', fs.openSync),
     mkdirSync: faulty('mkdir', fs.mkdirSync),
+    readFileSync: faulty('open', fs.readFileSync, true), // only with fault.reads: a read-only or full disk still reads
   };
   return { ...mocked, default: mocked };
 });
@@ -44,6 +45,7 @@ describe('file-system errors name the real cause', () => {
   });
   afterEach(() => {
     fault.code = '';
+    fault.reads = false;
   });
 
   it('a full disk while writing a checkpoint: says so, leaves no half-written checkpoint, and the run resumes once there is space', async () => {
@@ -88,6 +90,48 @@ describe('file-system errors name the real cause', () => {
     expect(() => readRunConfig(dir)).toThrow(`${path} is not a JSON object`);
     writeFileSync(path, '{"seed": 1}');
     expect(() => readRunConfig(dir)).toThrow(`${path} is not a trainer config: it has no "task"`);
+  });
+
+  it('eval, export and generate: a run folder that cannot be read names the cause and the file, not Node\'s errno text (issue 17)', async () => {
+    const dir = tmp('unreadable');
+    await runTraining({ config: tinyConfig(), runDir: dir, progress: quiet(), stopAfter: 2 });
+    fault.code = 'EACCES';
+    fault.reads = true;
+    fault.hits = (p) => p.startsWith(`${dir}/checkpoints/`);
+    const manifest = `${dir}/checkpoints/step-00000002/manifest.json`;
+    const want = new RegExp(
+      `^cannot read the run folder ${dir}: permission denied \\[EACCES\\] \\(open ${manifest}\\); make ${dir} and its files readable \\(chmod -R u\\+rX ${dir}\\), or copy the run somewhere readable$`,
+    );
+    await expect(evalRun(dir, 'test', () => {})).rejects.toThrow(RunFolderError);
+    await expect(evalRun(dir, 'test', () => {})).rejects.toThrow(want);
+    await expect(exportRun(dir, tmp('export-out'), () => {})).rejects.toThrow(want);
+    await expect(main(['eval', dir, '--backend', 'cpu', '--quiet'])).rejects.toThrow(want);
+    fault.hits = (p) => p === `${dir}/config.json`;
+    const config = new RegExp(`^cannot read the run folder ${dir}: permission denied \\[EACCES\\] \\(open ${dir}/config\\.json\\)`);
+    await expect(main(['eval', dir, '--backend', 'cpu', '--quiet'])).rejects.toThrow(config);
+    await expect(main(['generate', '--run', dir, '--prompt', 'a', '--backend', 'cpu'])).rejects.toThrow(config);
+  });
+
+  it('export: an --out folder that cannot be written is named as the export folder, with its remedy', async () => {
+    const dir = tmp('export-ro');
+    await runTraining({ config: tinyConfig(), runDir: dir, progress: quiet(), stopAfter: 2 });
+    const out = tmp('export-ro-out');
+    fault.code = 'EROFS';
+    fault.hits = (p) => p.startsWith(out);
+    await expect(exportRun(dir, out, () => {})).rejects.toThrow(
+      new RegExp(`^cannot write the export folder ${out}: the file system is read-only \\[EROFS\\] \\(mkdir ${out}\\); make ${out} writable, or choose another folder with --out$`),
+    );
+    fault.code = 'ENOSPC';
+    fault.hits = (p) => p.startsWith(`${out}/`);
+    await expect(exportRun(dir, out, () => {})).rejects.toThrow(new RegExp(`^cannot write the export folder ${out}: the disk is full .*\\[ENOSPC\\] \\(write ${out}/.*; free some space, then export again$`));
+    fault.code = '';
+    // A real one: --out under a file.
+    const file = join(tmp('export-file'), '..', 'a-file');
+    writeFileSync(file, 'x');
+    await expect(main(['export', dir, '--out', join(file, 'sub'), '--quiet'])).rejects.toThrow(
+      new RegExp(`^cannot write the export folder ${join(file, 'sub')}: part of the path is a file, not a folder \\[ENOTDIR\\]`),
+    );
+    rmSync(file);
   });
 
   it('the CLI prints such an error as one line, no stack trace, and exits non-zero', () => {

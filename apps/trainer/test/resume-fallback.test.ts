@@ -1,8 +1,8 @@
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { useBackend } from '@attention-zoo/test-utils';
-import { CheckpointError, MetricsLog, Progress, runTraining, type TrainMetric } from '../src/index.js';
+import { CheckpointError, evalRun, exportRun, main, MetricsLog, Progress, runTraining, type CliOutput, type TrainMetric } from '../src/index.js';
 import { tinyConfig, tmp } from './helpers.js';
 
 /** A quiet progress whose warnings (stderr) are kept. */
@@ -80,4 +80,71 @@ describe('--resume falls back past a damaged newest checkpoint', () => {
     expect(warnings.join('')).toMatch(/^resume: .* has no checkpoint yet \(the run stopped before its first one\); starting it over from step 0\n$/);
     expect(trainLosses(dir)).toEqual(straight); // the step logged before is not doubled
   });
+});
+
+describe('eval, export and generate use the newest checkpoint that loads (issue 17)', () => {
+  beforeAll(async () => {
+    await useBackend('cpu');
+  });
+
+  it('eval and export skip a damaged newest checkpoint, say which and why, use the one before and move nothing', async () => {
+    const dir = await interrupted('read-fallback');
+    writeFileSync(ck(dir, 6, 'weights.bin'), flipLastByte(readFileSync(ck(dir, 6, 'weights.bin'))));
+    const warnings: string[] = [];
+    const r = await evalRun(dir, 'test', (l) => warnings.push(l));
+    expect(r.checkpoint).toBe('step-00000004');
+    expect(r.step).toBe(4);
+    expect(warnings).toEqual([`eval: skipping damaged checkpoint step-00000006: checkpoint ${ck(dir, 6)}: weights.bin is corrupt (SHA-256 differs from the manifest); using step-00000004 (step 4) instead`]);
+    const meta = await exportRun(dir, join(dir, 'export'), (l) => warnings.push(l));
+    expect(meta.source).toMatchObject({ checkpoint: 'step-00000004', step: 4 });
+    expect(warnings[1]).toMatch(/^export: skipping damaged checkpoint step-00000006: .*weights\.bin is corrupt.*; using step-00000004 \(step 4\) instead$/);
+    // These commands only read the run: the damaged one stays where it is, for --resume to set aside.
+    expect(readdirSync(join(dir, 'checkpoints')).sort()).toEqual(['step-00000004', 'step-00000006']);
+  });
+
+  it('the CLI prints the skip on stderr (a warning event in --json) and the result names the checkpoint used', async () => {
+    const dir = await interrupted('read-fallback-cli');
+    rmSync(ck(dir, 6, 'state.json'));
+    const err: string[] = [];
+    const out: string[] = [];
+    const errSpy = vi.spyOn(process.stderr, 'write').mockImplementation((s) => (err.push(String(s)), true));
+    const logSpy = vi.spyOn(console, 'log').mockImplementation((s: unknown) => void out.push(String(s)));
+    const outSpy = vi.spyOn(process.stdout, 'write').mockImplementation((s) => (out.push(String(s)), true));
+    try {
+      expect(await main(['eval', dir, '--backend', 'cpu', '--quiet'])).toBe(0);
+    } finally {
+      errSpy.mockRestore();
+      logSpy.mockRestore();
+      outSpy.mockRestore();
+    }
+    expect(err.join('')).toMatch(/^eval: skipping damaged checkpoint step-00000006: .*state\.json is missing; using step-00000004 \(step 4\) instead\n$/);
+    expect(out.join('')).toContain(`${dir} step-00000004`);
+  });
+
+  it('with every checkpoint damaged, eval and export refuse with an error naming each', async () => {
+    const dir = await interrupted('read-all-damaged');
+    writeFileSync(ck(dir, 6, 'weights.bin'), readFileSync(ck(dir, 6, 'weights.bin')).subarray(0, 64));
+    rmSync(ck(dir, 4, 'optimizer.bin'));
+    for (const run of [evalRun(dir, 'test', () => {}), exportRun(dir, join(dir, 'export'), () => {})]) {
+      const message = await run.then(() => '', (e: Error) => e.message);
+      expect(message).toMatch(/no usable checkpoint to (evaluate|export) \(2 in/);
+      expect(message).toContain(`${ck(dir, 6)}: weights.bin has 64 bytes`);
+      expect(message).toContain(`${ck(dir, 4)}: optimizer.bin is missing`);
+    }
+    expect(readdirSync(join(dir, 'checkpoints')).sort()).toEqual(['step-00000004', 'step-00000006']);
+  });
+
+  it('generate falls back the same way, the skip on its stderr lines', async () => {
+    const dir = tmp('generate-fallback');
+    const notes: string[] = [];
+    const output: CliOutput = { write: () => {}, note: (l) => void notes.push(l) };
+    const train = ['--task', 'char-lm', '--attention', 'linear-elu', '--dim', '16', '--depth', '1', '--heads', '2', '--batch', '16', '--steps', '4', '--warmup', '1',
+      '--train-limit', '96', '--val-limit', '16', '--test-limit', '16', '--eval-every', '4', '--checkpoint-every', '2', '--backend', 'cpu', '--run', dir, '--quiet'];
+    expect(await main(train, output)).toBe(0);
+    writeFileSync(ck(dir, 4, 'model.json'), readFileSync(ck(dir, 4, 'model.json')).subarray(0, 10));
+    notes.length = 0;
+    expect(await main(['generate', '--run', dir, '--prompt', 'a', '--max-new-tokens', '3', '--seed', '1', '--backend', 'cpu'], output)).toBe(0);
+    expect(notes[0]).toMatch(/^generate: skipping damaged checkpoint step-00000004: .*model\.json has 10 bytes.*; using step-00000002 \(step 2\) instead$/);
+    expect(notes[1]).toContain('step-00000002 (step 2)');
+  }, 120_000);
 });

@@ -10,8 +10,10 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readRunConfig, readTaskInfo } from '../run-folder.js';
+import { explainingFsErrors, exportFolder, readFolder } from '../fs-errors.js';
 import { writeAtomic } from '../train/atomic.js';
-import { Checkpoints, modelArtifacts } from '../train/checkpoint.js';
+import { modelArtifacts } from '../train/checkpoint.js';
+import { loadNewestModel } from '../train/resume-point.js';
 
 export interface ExportMetadata {
   format: 'attention-zoo-model';
@@ -36,10 +38,19 @@ export interface ExportMetadata {
   source: { run: string; checkpoint: string; step: number; testAccuracy?: number };
 }
 
-export async function exportRun(runDir: string, outDir: string): Promise<ExportMetadata> {
+/**
+ * Exports the run's newest usable checkpoint to `outDir`. A newer damaged checkpoint is skipped
+ * with a line to `warn` (which one and why); file-system errors name the folder (the run's, read,
+ * or the export's, written), the cause and the path (fs-errors.ts).
+ */
+export async function exportRun(runDir: string, outDir: string, warn: (line: string) => void = (l) => console.error(l)): Promise<ExportMetadata> {
+  return explainingFsErrors([readFolder(runDir), exportFolder(outDir)], () => exportTo(runDir, outDir, warn));
+}
+
+async function exportTo(runDir: string, outDir: string, warn: (line: string) => void): Promise<ExportMetadata> {
   const config = readRunConfig(runDir);
   const info = readTaskInfo(runDir);
-  const { name: latest, model, state } = await new Checkpoints(runDir).loadNewestModel('export');
+  const { name: latest, model, state } = await loadNewestModel(runDir, 'export', 'export', warn);
   const { modelJson, weights } = await modelArtifacts(model);
   const classNames = new Set<string>();
   JSON.stringify(JSON.parse(modelJson), (k, v) => {

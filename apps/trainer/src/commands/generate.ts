@@ -12,7 +12,8 @@ import type { TrainConfig } from '../config.js';
 import { meterStates } from '../generate/state-meter.js';
 import { readRunConfig, readTaskInfo } from '../run-folder.js';
 import { decoderOf, encodePrompt, generateText, PromptError } from '../tasks/char-lm.js';
-import { Checkpoints } from '../train/checkpoint.js';
+import { explainFsError, explainingFsErrors, readFolder } from '../fs-errors.js';
+import { loadNewestModel } from '../train/resume-point.js';
 
 export const DEFAULT_MAX_NEW_TOKENS = 200;
 
@@ -68,8 +69,16 @@ export function generateRequest(p: ParsedArgs): GenerateRequest {
   };
 }
 
-/** Checks the folder, its task, the attention and the prompt, without loading the model. */
+/** Checks the folder, its task, the attention and the prompt, without loading the model; file-system errors in words (fs-errors.ts). */
 export function openGenerateRun(req: GenerateRequest): GenerateRun {
+  try {
+    return checkGenerateRun(req);
+  } catch (err) {
+    throw explainFsError(err, [readFolder(req.runDir)]);
+  }
+}
+
+function checkGenerateRun(req: GenerateRequest): GenerateRun {
   const { runDir } = req;
   if (!existsSync(runDir) || !statSync(runDir).isDirectory()) throw new Error(`generate: run folder '${runDir}' does not exist`);
   const config = readRunConfig(runDir);
@@ -105,9 +114,17 @@ export function openGenerateRun(req: GenerateRequest): GenerateRun {
   return { runDir, config, vocabulary, promptIds, incremental: d.capabilities.incremental };
 }
 
-/** Loads the newest checkpoint and writes each new character to `write` as it is sampled. */
-export async function generateFromRun(run: GenerateRun, req: GenerateRequest, write: (text: string) => void): Promise<GenerateSummary> {
-  const { name, model, state } = await new Checkpoints(run.runDir).loadNewestModel('generate from');
+/**
+ * Loads the newest usable checkpoint (a newer damaged one is skipped with a line to `warn`: which and why)
+ * and writes each new character to `write` as it is sampled.
+ */
+export async function generateFromRun(
+  run: GenerateRun,
+  req: GenerateRequest,
+  write: (text: string) => void,
+  warn: (line: string) => void = (l) => console.error(l),
+): Promise<GenerateSummary> {
+  const { name, model, state } = await explainingFsErrors([readFolder(run.runDir)], () => loadNewestModel(run.runDir, 'generate', 'generate from', warn));
   const meter = meterStates(decoderOf(model)); // also refuses a model without a DecoderLM
   try {
     const t0 = performance.now();

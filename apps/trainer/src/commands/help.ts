@@ -1,5 +1,5 @@
 import { listAttentions } from '@attention-zoo/attention-core';
-import { formatProbes, probeBackends, type BackendProbe } from '@attention-zoo/backends';
+import { NODE_BACKENDS, type BackendName } from '@attention-zoo/backends';
 import { commandHelp, type Command } from '../args.js';
 import { DEFAULT_ATTENTION, FALLBACK_ATTENTION } from '../attention-choice.js';
 import { TASKS } from '../tasks/index.js';
@@ -13,9 +13,22 @@ export const USAGE = `usage: pnpm train [train] [options]          train (defaul
        pnpm train listops-eval <file.tsv>    evaluate LRA ListOps 'Source<TAB>Target' lines with our semantics
        pnpm train --help`;
 
-/** --help: usage, options, tasks with their models, every registered attention, every backend and whether it works here. */
-export async function helpText(probes?: BackendProbe[], command: Extract<Command, 'train' | 'compare'> = 'train'): Promise<string> {
-  const found = probes ?? (await probeBackends());
+/** What each backend is: --help names them without starting one (a probe would load Dawn, whose driver may print). */
+const BACKEND_SUMMARY: Record<BackendName, string> = {
+  'tensorflow-gpu': 'libtensorflow with CUDA (@tensorflow/tfjs-node-gpu)',
+  tensorflow: 'libtensorflow on the CPU, multi-threaded (@tensorflow/tfjs-node)',
+  webgpu: 'WebGPU through Dawn (the `webgpu` package); auto passes over a software adapter when training',
+  wasm: 'WebAssembly, single-threaded in Node',
+  cpu: 'plain JavaScript',
+};
+
+/**
+ * --help: usage, options, tasks with their models, every registered attention and every backend.
+ * It starts no backend: which ones work on this machine is `pnpm --filter @attention-zoo/backends report`,
+ * and a training run's header says which it took and why.
+ */
+export function helpText(command: Extract<Command, 'train' | 'compare'> = 'train'): string {
+  const bw = Math.max(...NODE_BACKENDS.map((b) => b.length));
   const tw = Math.max(...TASKS.map((t) => t.name.length));
   const attns = listAttentions();
   const aw = Math.max(8, ...attns.map((a) => a.name.length));
@@ -37,6 +50,7 @@ export async function helpText(probes?: BackendProbe[], command: Extract<Command
     ...attns.map((a) => `  ${a.name.padEnd(aw)}  ${a.family.padEnd(10)} ${a.complexity.time.padEnd(10)} ${caps(a).padEnd(24)} ${a.summary}`),
     '',
     'backends (--backend; auto takes the first available, in this order):',
-    formatProbes(found),
+    ...NODE_BACKENDS.map((b) => `  ${b.padEnd(bw)}  ${BACKEND_SUMMARY[b]}`),
+    'which of them work on this machine, and why not: pnpm --filter @attention-zoo/backends report',
   ].join('\n');
 }

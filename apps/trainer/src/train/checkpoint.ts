@@ -26,6 +26,9 @@ export class CheckpointError extends Error {
   override name = 'CheckpointError';
 }
 
+/** A failed file-system call (EACCES, EIO…): not the checkpoint's fault, so it is not a CheckpointError (fs-errors.ts words it). */
+const isIoError = (err: unknown) => typeof (err as NodeJS.ErrnoException)?.code === 'string' && typeof (err as NodeJS.ErrnoException).syscall === 'string';
+
 export interface CheckpointState {
   step: number;
   wallSeconds: number;
@@ -192,6 +195,7 @@ export class Checkpoints {
     try {
       manifest = JSON.parse(readFileSync(mpath, 'utf8'));
     } catch (err) {
+      if (isIoError(err)) throw err;
       throw new CheckpointError(`checkpoint ${dir}: manifest.json is not valid JSON (${(err as Error).message})`);
     }
     for (const f of FILES) if (!manifest[f]) throw new CheckpointError(`checkpoint ${dir}: manifest.json does not list ${f}`);
@@ -213,6 +217,7 @@ export class Checkpoints {
       try {
         return JSON.parse(readFileSync(join(dir, f), 'utf8')) as T;
       } catch (err) {
+        if (isIoError(err)) throw err;
         throw new CheckpointError(`checkpoint ${dir}: ${f} is not valid JSON (${(err as Error).message})`);
       }
     };
@@ -222,6 +227,7 @@ export class Checkpoints {
     try {
       model = await loadModelFolder(dir);
     } catch (err) {
+      if (isIoError(err)) throw err;
       throw new CheckpointError(`checkpoint ${dir}: the model does not load: ${(err as Error).message}`);
     }
     const bin = new Uint8Array(readFileSync(join(dir, 'optimizer.bin')));
@@ -234,14 +240,5 @@ export class Checkpoints {
     }
     const optimizerWeights = specs.map((s) => ({ name: s.name, tensor: named[s.name]! }));
     return { model, optimizerWeights, adamPowers: powers, state };
-  }
-
-  /** The newest checkpoint's model and run state, without Adam's (eval and export); `what` names the use in the error when there is none. */
-  async loadNewestModel(what: string): Promise<{ name: string; model: tfl.LayersModel; state: CheckpointState }> {
-    const name = this.latest();
-    if (!name) throw new Error(`${this.runDir}: no checkpoint to ${what}`);
-    const { model, optimizerWeights, state } = await this.load(name);
-    tf.dispose(optimizerWeights.map((w) => w.tensor));
-    return { name, model, state };
   }
 }

@@ -6,10 +6,13 @@
  * among the kept checkpoints; the resumed run writes that step again. When none is
  * usable the error lists every checkpoint and what is wrong with each file, and nothing
  * is moved. A folder with no checkpoint at all (a run stopped before its first) has no
- * resume point: the caller starts the run over.
+ * resume point: the caller starts the run over. eval, export and generate take the same
+ * newest usable checkpoint (loadNewestModel), leaving damaged ones in place.
  */
 import { join, relative } from 'node:path';
-import { CheckpointError, type Checkpoints, type LoadedCheckpoint } from './checkpoint.js';
+import * as tf from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import { CheckpointError, Checkpoints, type CheckpointState, type LoadedCheckpoint } from './checkpoint.js';
 
 export interface ResumePoint {
   name: string;
@@ -18,6 +21,19 @@ export interface ResumePoint {
 
 /** The checkpoint to resume from, or undefined when there is none at all; `warn` gets one line per damaged one skipped. */
 export async function findResumePoint(checkpoints: Checkpoints, warn: (line: string) => void): Promise<ResumePoint | undefined> {
+  return newestUsable(checkpoints, warn, { command: 'resume', what: 'resume from', setAside: true });
+}
+
+interface Use {
+  /** The command, at the start of each warning. */
+  command: string;
+  /** "no usable checkpoint to …". */
+  what: string;
+  /** Move damaged ones to `damaged-step-…` (resume, which writes the folder); commands that only read leave them in place. */
+  setAside: boolean;
+}
+
+async function newestUsable(checkpoints: Checkpoints, warn: (line: string) => void, use: Use): Promise<ResumePoint | undefined> {
   const names = checkpoints.complete().reverse(); // newest first
   if (names.length === 0) return undefined;
   const damaged: { name: string; reason: string }[] = [];
@@ -31,13 +47,36 @@ export async function findResumePoint(checkpoints: Checkpoints, warn: (line: str
       continue;
     }
     for (const d of damaged) {
-      const moved = relative(checkpoints.runDir, checkpoints.setAside(d.name));
-      warn(`resume: skipping damaged checkpoint ${d.name}: ${d.reason}; moved it to ${moved}; resuming from ${name}`);
+      if (use.setAside) {
+        const moved = relative(checkpoints.runDir, checkpoints.setAside(d.name));
+        warn(`${use.command}: skipping damaged checkpoint ${d.name}: ${d.reason}; moved it to ${moved}; resuming from ${name}`);
+      } else {
+        warn(`${use.command}: skipping damaged checkpoint ${d.name}: ${d.reason}; using ${name} (step ${checkpoint.state.step}) instead`);
+      }
     }
     return { name, checkpoint };
   }
   throw new CheckpointError(
-    `${checkpoints.runDir}: no usable checkpoint to resume from (${names.length} in ${join(checkpoints.runDir, 'checkpoints')}, all damaged):\n` +
+    `${checkpoints.runDir}: no usable checkpoint to ${use.what} (${names.length} in ${join(checkpoints.runDir, 'checkpoints')}, all damaged):\n` +
       damaged.map((d) => `  ${d.reason}`).join('\n'),
   );
+}
+
+/**
+ * The model and run state of a run's newest checkpoint that verifies and loads, without Adam's
+ * (eval, export, generate). A newer damaged one is skipped with a warning naming it and why,
+ * and left where it is: these commands only read the run folder (a `--resume` sets it aside).
+ * `command` starts the warnings; `what` names the use in the error when there is no checkpoint.
+ */
+export async function loadNewestModel(
+  runDir: string,
+  command: string,
+  what: string,
+  warn: (line: string) => void,
+): Promise<{ name: string; model: tfl.LayersModel; state: CheckpointState }> {
+  const found = await newestUsable(new Checkpoints(runDir), warn, { command, what, setAside: false });
+  if (!found) throw new Error(`${runDir}: no checkpoint to ${what}`);
+  const { model, optimizerWeights, state } = found.checkpoint;
+  tf.dispose(optimizerWeights.map((w) => w.tensor));
+  return { name: found.name, model, state };
 }
