@@ -139,10 +139,14 @@ export function keyPaddingKeep(mask: tf.Tensor2D): tf.Tensor4D {
  * writes real floats on every backend.
  */
 export function keyPaddingReal(mask: tf.Tensor2D): tf.Tensor2D {
-  return tf.tidy(() => {
+  const real = tf.tidy(() => {
     const keep = mask.dtype === 'bool' ? mask : tf.notEqual(mask, 0);
     return tf.where(keep, tf.ones(mask.shape), tf.zeros(mask.shape)) as tf.Tensor2D;
   });
+  // 0/1 by construction: the ops it is handed to need not read it back again (on webgpu a
+  // deferred check per call would hold a tensor past every call).
+  checkedValues.add(real);
+  return real;
 }
 
 /** Logical AND of optional broadcastable patterns; `undefined` when none is given. */
