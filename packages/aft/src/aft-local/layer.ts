@@ -38,7 +38,7 @@ export class AftLocal extends PositionBiasLayer {
   }
 
   protected override initialMixState(batch: number): Record<string, tf.Tensor> {
-    const past = (): tf.Tensor3D => tf.zeros([batch, this.windowSize - 1, this.dim]);
+    const past = (): tf.Tensor3D => tf.zeros([batch, this.decodeWindow() - 1, this.dim]);
     return { ...emptySums(batch, this.dim), kPast: past(), vPast: past() };
   }
 
@@ -47,8 +47,17 @@ export class AftLocal extends PositionBiasLayer {
    * the band correction Σ_{t−s<t'≤t} (exp(w_{t,t'}) − 1) exp(K_t') V_t', each term over the
    * same running maximum, both scaled by exp(−a_t), a_t = max(0, max_band w).
    */
+  /**
+   * The window decoding keeps: positions stop at maxTokens (w's size), so a window wider than
+   * that reaches back to the start at every step — it is clamped to maxTokens (same outputs)
+   * and the state holds at most maxTokens − 1 past tokens, never windowSize − 1.
+   */
+  private decodeWindow(): number {
+    return Math.min(this.windowSize, this.maxTokens ?? this.windowSize);
+  }
+
   protected override aftStep(q: tf.Tensor3D, k: tf.Tensor3D, v: tf.Tensor3D, state: Readonly<Record<string, tf.Tensor>>, t: number) {
-    const s = this.windowSize;
+    const s = this.decodeWindow();
     const sums = addToken(state as unknown as RunningSums, k, v);
     const kWin = tf.concat([state['kPast'] as tf.Tensor3D, k], 1); // [B, s, C]: tokens t − s + 1 … t
     const vWin = tf.concat([state['vPast'] as tf.Tensor3D, v], 1);

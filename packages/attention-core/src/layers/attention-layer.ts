@@ -4,7 +4,7 @@ import { AttentionConfigError, AttentionInputError, NumericsError, shapeToString
 import { canReadSync, checkFiniteLater, checkFiniteNow } from '../numerics.js';
 import { dense } from '../ops/dense.js';
 import { mergeHeads, splitHeads } from '../ops/heads.js';
-import { checkKeyPaddingMask, keyPaddingReal } from '../ops/masks.js';
+import { checkKeyPaddingMask, flushMaskChecks, keyPaddingReal } from '../ops/masks.js';
 import {
   resolveAttentionConfig,
   type AttentionCapabilities,
@@ -559,10 +559,14 @@ export abstract class AttentionLayer extends layers.Layer {
    * arrives (read-back there is asynchronous); each problem is logged as soon
    * as it is found, and this waits for the pending checks and throws the first
    * `NumericsError`. On other backends calls throw at once and this resolves.
+   * It also awaits `flushMaskChecks()`: key-padding mask values (0/1 only) are checked on
+   * webgpu the same deferred way, whether or not `checkNumerics` is on, and a bad mask throws
+   * an `AttentionInputError` from here.
    */
   async flushNumerics(): Promise<void> {
     await Promise.all(this.pendingNumerics.splice(0));
     const found = this.lateNumerics.splice(0);
+    await flushMaskChecks(); // a bad key-padding mask found on webgpu since the last flush (any layer or op): the cause, thrown first
     if (found.length > 0) {
       const more = found.length > 1 ? ` (and ${found.length - 1} more problem${found.length > 2 ? 's' : ''})` : '';
       throw new NumericsError(found[0]!.message + more);

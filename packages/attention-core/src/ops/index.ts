@@ -6,7 +6,7 @@
 // entry imports it for that side effect.
 import '@tensorflow/tfjs-layers';
 export { splitHeads, mergeHeads } from './heads.js';
-export { causalKeep, checkKeyPaddingMask, keyPaddingKeep, keyPaddingReal, combineKeep } from './masks.js';
+export { causalKeep, checkKeyPaddingMask, flushMaskChecks, keyPaddingKeep, keyPaddingReal, combineKeep } from './masks.js';
 export { maskedSoftmax, maskedSoftmaxParts, shiftedExp } from './stable.js';
 export { scaledDotProductAttention, softmaxAttentionWeights } from '../softmax/op.js';
 export type { ScaledDotProductOptions } from '../softmax/op.js';

@@ -9,7 +9,8 @@ const MASK_CONVENTION = 'a key-padding mask is boolean or 0/1: true/1 = real key
 
 /**
  * Checks a `[batch, keys]` key-padding mask: its shape, its dtype (bool, or int32/float32
- * holding only 0 and 1) and — where the backend reads back synchronously — its values, so
+ * holding only 0 and 1) and its values — at once where the backend reads back synchronously,
+ * when the data arrives on webgpu (see `flushMaskChecks`) — so
  * an additive mask (0 / −∞, as PyTorch's `attn_mask` takes) or a flipped one is an error
  * naming the convention instead of a silently wrong result. `who` names the layer or op.
  * Every variant gets this through the base layer's input checks and the functional ops.
@@ -25,19 +26,89 @@ export function checkKeyPaddingMask(mask: tf.Tensor, batch: number, keys: number
   if (mask.dtype !== 'bool' && mask.dtype !== 'int32' && mask.dtype !== 'float32') {
     throw new AttentionInputError(`${who}: keyPaddingMask has dtype ${mask.dtype}; ${MASK_CONVENTION}`);
   }
-  if (mask.dtype === 'bool' || mask.size === 0 || checkedValues.has(mask) || !canReadSync()) return;
+  if (mask.dtype === 'bool' || mask.size === 0 || checkedValues.has(mask)) return;
+  if (!canReadSync()) {
+    checkValuesLater(mask, who);
+    return;
+  }
   const flag = tf.tidy(() => tf.any(tf.logicalAnd(tf.notEqual(mask, 0), tf.notEqual(mask, 1))));
   const bad = flag.dataSync()[0] === 1;
   flag.dispose();
   if (bad) {
     const values = mask.dataSync();
     const odd = values.find((v) => v !== 0 && v !== 1);
-    throw new AttentionInputError(
-      `${who}: keyPaddingMask holds ${odd} (${mask.dtype}); ${MASK_CONVENTION}. ` +
-        'An additive mask (0 = keep, −Infinity = drop) is not taken: pass tf.equal(additive, 0) instead',
-    );
+    throw badValues(who, odd!, mask.dtype);
   }
   checkedValues.add(mask);
+}
+
+function badValues(who: string, odd: number, dtype: string): AttentionInputError {
+  return new AttentionInputError(
+    `${who}: keyPaddingMask holds ${odd} (${dtype}); ${MASK_CONVENTION}. ` +
+      'An additive mask (0 = keep, −Infinity = drop) is not taken: pass tf.equal(additive, 0) instead',
+  );
+}
+
+/** Masks whose deferred value check is in flight (an encoder passes one mask to every block). */
+const inFlight = new WeakSet<tf.Tensor>();
+const pendingMaskChecks = new Set<Promise<void>>();
+const lateMaskErrors: AttentionInputError[] = [];
+
+/**
+ * The value check where read-back is asynchronous (webgpu): the 0/1 test runs on the device
+ * now, its one-value answer is read when it arrives (the pipeline never stalls), and a bad
+ * mask is then logged at once (`console.error`) and kept for `flushMaskChecks` — as
+ * `checkNumerics` reports NaN there. The call that used the mask has returned by then.
+ */
+function checkValuesLater(mask: tf.Tensor, who: string): void {
+  if (inFlight.has(mask)) return;
+  inFlight.add(mask);
+  // One small tensor, kept (the caller's tidy may end before the data arrives): whether any value
+  // is neither 0 nor 1, and the first such value — no copy of the mask outlives the call.
+  const found = tf.keep(
+    tf.tidy(() => {
+      const flat = tf.reshape(tf.cast(mask, 'float32'), [-1]);
+      const bad = tf.logicalAnd(tf.notEqual(flat, 0), tf.notEqual(flat, 1));
+      const first = tf.gather(flat, tf.argMax(tf.cast(bad, 'int32')));
+      return tf.concat([tf.reshape(tf.cast(tf.any(bad), 'float32'), [1]), tf.reshape(first, [1])]);
+    }),
+  );
+  const dtype = mask.dtype;
+  const run = async (): Promise<void> => {
+    try {
+      const [anyBad, odd] = await found.data();
+      if (anyBad !== 1) {
+        checkedValues.add(mask);
+        return;
+      }
+      const err = badValues(who, odd!, dtype);
+      console.error(`[keyPaddingMask] ${err.message}`);
+      lateMaskErrors.push(err);
+    } catch {
+      // The read-back itself failed (the backend went away): nothing can be said about the mask.
+    } finally {
+      inFlight.delete(mask);
+      found.dispose();
+    }
+  };
+  const done = run().finally(() => pendingMaskChecks.delete(done));
+  pendingMaskChecks.add(done);
+}
+
+/**
+ * Waits for the key-padding mask value checks still in flight (webgpu: they read back
+ * asynchronously) and throws the first bad mask found since the last flush as an
+ * `AttentionInputError`, naming the layer or op that was given it. Resolves at once on
+ * backends that check synchronously (there a bad mask throws from the call itself).
+ * `AttentionLayer.flushNumerics()` awaits this too.
+ */
+export async function flushMaskChecks(): Promise<void> {
+  await Promise.all([...pendingMaskChecks]);
+  const found = lateMaskErrors.splice(0);
+  if (found.length > 0) {
+    const more = found.length > 1 ? ` (and ${found.length - 1} more bad mask${found.length > 2 ? 's' : ''})` : '';
+    throw new AttentionInputError(found[0]!.message + more);
+  }
 }
 
 /**
@@ -68,10 +139,14 @@ export function keyPaddingKeep(mask: tf.Tensor2D): tf.Tensor4D {
  * writes real floats on every backend.
  */
 export function keyPaddingReal(mask: tf.Tensor2D): tf.Tensor2D {
-  return tf.tidy(() => {
+  const real = tf.tidy(() => {
     const keep = mask.dtype === 'bool' ? mask : tf.notEqual(mask, 0);
     return tf.where(keep, tf.ones(mask.shape), tf.zeros(mask.shape)) as tf.Tensor2D;
   });
+  // 0/1 by construction: the ops it is handed to need not read it back again (on webgpu a
+  // deferred check per call would hold a tensor past every call).
+  checkedValues.add(real);
+  return real;
 }
 
 /** Logical AND of optional broadcastable patterns; `undefined` when none is given. */

@@ -5,6 +5,7 @@ import type { AttentionCallOptions, AttentionLayer } from '../layers/attention-l
 import type { AttentionConfig } from '../layers/config.js';
 import { canReadSync } from '../numerics.js';
 import { dense } from '../ops/dense.js';
+import { flushMaskChecks } from '../ops/masks.js';
 import { mergeHeads, splitHeads } from '../ops/heads.js';
 import { SequencePool } from '../blocks/sequence-pool.js';
 import { TransformerEncoder } from '../blocks/transformer-encoder.js';
@@ -408,6 +409,8 @@ export function conformanceChecks(spec: ConformanceSpec): ConformanceCheck[] {
     if (mask) calls.push(['masked', () => run(layer, x, { keyPaddingMask: mask })]);
     if (caps.attentionMap !== 'none') calls.push(['attentionMap', () => layer.attentionMap(x)]);
     for (const [, call] of calls) call().dispose(); // warm-up: builds weights
+    // On webgpu the mask's value check holds one small tensor until its read-back arrives.
+    await flushMaskChecks();
     for (const [what, call] of calls) {
       const before = tf.memory().numTensors;
       for (let i = 0; i < 3; i++) call().dispose();
@@ -426,10 +429,23 @@ export function conformanceChecks(spec: ConformanceSpec): ConformanceCheck[] {
     expectThrow(() => run(layer, tf.randomNormal([batch, tokens, dim + 1]) as tf.Tensor3D), AttentionInputError, /does not match dim/, 'input of the wrong width');
     if (caps.keyPaddingMask) {
       expectThrow(() => run(layer, x, { keyPaddingMask: tf.ones([batch, tokens + 1]) as tf.Tensor2D }), AttentionInputError, /keyPaddingMask must be/, 'mask of the wrong shape');
+      // An additive mask (0 = keep, −∞ = drop) read as 0/1 would keep exactly the padded keys.
+      const additive = tf.where(tf.greater(paddingMask(tokens), 0), tf.zerosLike(paddingMask(tokens)), tf.fill([batch, tokens], -Infinity)) as tf.Tensor2D;
       if (canReadSync()) {
-        // An additive mask (0 = keep, −∞ = drop) read as 0/1 would keep exactly the padded keys.
-        const additive = tf.where(tf.greater(paddingMask(tokens), 0), tf.zerosLike(paddingMask(tokens)), tf.fill([batch, tokens], -Infinity)) as tf.Tensor2D;
         expectThrow(() => run(layer, x, { keyPaddingMask: additive }), AttentionInputError, /boolean or 0\/1/, 'an additive (0/−∞) mask');
+      } else {
+        // webgpu: checked when the read-back arrives, thrown by flushMaskChecks (logged meanwhile).
+        const log = console.error;
+        console.error = () => {};
+        try {
+          run(layer, x, { keyPaddingMask: additive }).dispose();
+          const err = await flushMaskChecks().then(() => null, (e: unknown) => e);
+          if (!(err instanceof AttentionInputError) || !/boolean or 0\/1/.test(err.message)) {
+            fail(`an additive (0/−∞) mask: flushMaskChecks() should reject with an AttentionInputError naming the convention, got ${String(err)}`);
+          }
+        } finally {
+          console.error = log;
+        }
       }
     } else {
       expectThrow(() => run(layer, x, { keyPaddingMask: tf.ones([batch, tokens]) as tf.Tensor2D }), AttentionInputError, /does not support a key-padding mask/, 'mask for a variant without masks');

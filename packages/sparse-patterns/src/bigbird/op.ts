@@ -35,11 +35,14 @@ export function bigBirdAttention(q: tf.Tensor4D, k: tf.Tensor4D, v: tf.Tensor4D,
   const { batch, heads, queries: n, dk, dv } = checkSelfQKV(q, k, v, op);
   const b = checkInt(op, 'blockSize', options?.blockSize, 1);
   if (n % b !== 0) {
-    throw new AttentionInputError(`${op}: ${n} tokens are not a multiple of blockSize ${b}; pad the sequence to ${Math.ceil(n / b) * b} tokens and mask the padding with keyPaddingMask`);
+    throw new AttentionInputError(`${op}: q [${q.shape}]: ${n} tokens are not a multiple of blockSize ${b}; pad the sequence to ${Math.ceil(n / b) * b} tokens and mask the padding with keyPaddingMask`);
   }
-  const w = checkInt(op, 'windowBlocks', options.windowBlocks ?? 3, 1);
-  if (w % 2 !== 1) throw new AttentionConfigError(`${op}: windowBlocks must be odd (a window centred on the query block), got ${w}`);
+  const windowBlocks = checkInt(op, 'windowBlocks', options.windowBlocks ?? 3, 1);
+  if (windowBlocks % 2 !== 1) throw new AttentionConfigError(`${op}: windowBlocks must be odd (a window centred on the query block), got ${windowBlocks}`);
   const nb = n / b;
+  // A window of 2·nb − 1 blocks or more reaches every block from every query block: the same
+  // pattern, so it is clamped there (odd still) and the gather is O(nb) blocks per query block, not O(w).
+  const w = Math.min(windowBlocks, 2 * nb - 1);
   const G = resolveGlobalBlocks(op, options.globalBlocks ?? [0, -1], nb);
   const R = randomPerHead(op, options.randomBlocks, heads, nb);
   checkMask(options.keyPaddingMask, batch, n, op);

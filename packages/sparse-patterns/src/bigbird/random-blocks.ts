@@ -18,7 +18,7 @@ export interface RandomBlocksOptions {
  * for every head and every non-global query block, r distinct key blocks drawn
  * uniformly from the blocks that are neither in its window nor global. Drawn
  * once from `seed` — a fixed pattern per layer, as in the paper's code — and
- * returned as `[heads][numBlocks][r]` block indices; −1 marks "none" (global
+ * returned as `[heads][numBlocks][min(r, numBlocks)]` block indices; −1 marks "none" (global
  * query blocks attend everything; short sequences may have fewer than r
  * candidates).
  */
@@ -30,7 +30,8 @@ export function bigBirdRandomBlocks(o: RandomBlocksOptions): number[][][] {
   for (let h = 0; h < o.numHeads; h++) {
     const perHead: number[][] = [];
     for (let I = 0; I < o.numBlocks; I++) {
-      const row = Array<number>(o.numRandomBlocks).fill(-1);
+      // At most numBlocks candidates exist: more random blocks per row would only be −1 (none).
+      const row = Array<number>(Math.min(o.numRandomBlocks, o.numBlocks)).fill(-1);
       if (!global.has(I)) {
         const candidates: number[] = [];
         for (let J = 0; J < o.numBlocks; J++) if (Math.abs(J - I) > half && !global.has(J)) candidates.push(J);

@@ -73,8 +73,7 @@ export function windowSource(
 export function slidingWindowAttention(q: tf.Tensor4D, k: tf.Tensor4D, v: tf.Tensor4D, options: SlidingWindowOptions): tf.Tensor4D {
   const op = 'slidingWindowAttention';
   const { batch, heads, queries: n, dk, dv } = checkSelfQKV(q, k, v, op);
-  const radius = checkInt(op, 'radius', options?.radius, 0);
-  const dilation = checkInt(op, 'dilation', options.dilation ?? 1, 1);
+  const [radius, dilation] = clampWindow(n, checkInt(op, 'radius', options?.radius, 0), checkInt(op, 'dilation', options.dilation ?? 1, 1));
   checkMask(options.keyPaddingMask, batch, n, op);
   const causal = options.causal ?? false;
   const scale = options.scale ?? 1 / Math.sqrt(dk);
@@ -92,6 +91,17 @@ export function slidingWindowAttention(q: tf.Tensor4D, k: tf.Tensor4D, v: tf.Ten
     const out = unfoldDilation(fromBlocks(attendOverSources([source], options) as tf.Tensor4D), dilation); // [BH, N', dv]
     return tf.reshape(tf.slice(out, [0, 0, 0], [batch * heads, n, dv]), [batch, heads, n, dv]);
   });
+}
+
+/**
+ * The window a sequence of `n` tokens can hold: keys i ± m·δ with m ≤ r exist only for
+ * m·δ ≤ N − 1, so r is clamped to ⌊(N − 1)/δ⌋ (the same pattern: a window past the sequence
+ * is the dense one), and a window of radius 0 is the diagonal whatever δ, so δ becomes 1.
+ * Blocks and padding then stay O(N) long — a radius of 10⁶ on 16 tokens costs what 15 does.
+ */
+export function clampWindow(n: number, radius: number, dilation: number): [radius: number, dilation: number] {
+  const r = Math.min(radius, Math.floor(Math.max(n - 1, 0) / dilation));
+  return [r, r === 0 ? 1 : dilation];
 }
 
 /** `[BH, N]` real-key flags folded like `foldDilation`: `[BH·δ, N/δ]`. */

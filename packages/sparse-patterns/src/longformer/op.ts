@@ -4,7 +4,7 @@ import { maskedSoftmax } from '@attention-zoo/attention-core/ops';
 import { maskConstant, foldDilation, fromBlocks, keyValid, mergeBatchHeads, padTokens, paddedLength, unfoldDilation } from '../shared/blocks.js';
 import { checkInt, checkMask, checkSelfQKV } from '../shared/checks.js';
 import { attendOverSources, type KeySource, type PatternOptions, type SoftmaxOptions } from '../shared/sources.js';
-import { foldValid, windowSource } from '../local/op.js';
+import { clampWindow, foldValid, windowSource } from '../local/op.js';
 
 export interface LongformerOptions extends PatternOptions {
   /** Sliding window: keys within ±radius·dilation (causal: the `radius` before), every `dilation`-th. */
@@ -67,7 +67,9 @@ export function longformerAttention(q: tf.Tensor4D, k: tf.Tensor4D, v: tf.Tensor
     const groups = [...new Set(dilations)].map((d) => ({ d, heads: dilations.flatMap((x, h) => (x === d ? [h] : [])) }));
     const outs = groups.map(({ d, heads: hs }) => {
       const pick = (x: tf.Tensor4D) => (groups.length === 1 ? x : (tf.gather(x, hs, 1) as tf.Tensor4D));
-      return localAndGlobalKeys(pick(qs), pick(k), pick(v), options.keyPaddingMask, radius, d, G, causal, options);
+      // A window past the sequence is the dense one: clamped (per dilation) so blocks stay O(N).
+      const [r, dd] = clampWindow(n, radius, d);
+      return localAndGlobalKeys(pick(qs), pick(k), pick(v), options.keyPaddingMask, r, dd, G, causal, options);
     });
     let local = outs.length === 1 ? outs[0]! : (tf.concat(outs, 1) as tf.Tensor4D); // [B, H, N, dv], heads grouped
     if (groups.length > 1) {

@@ -24,10 +24,14 @@ export interface FixedOptions extends PatternOptions {
 export function fixedAttention(q: tf.Tensor4D, k: tf.Tensor4D, v: tf.Tensor4D, options: FixedOptions): tf.Tensor4D {
   const op = 'fixedAttention';
   const { batch, heads, queries: n, dk, dv } = checkSelfQKV(q, k, v, op);
-  const l = checkInt(op, 'blockSize', options?.blockSize, 1);
-  const c = checkInt(op, 'summarySize', options.summarySize, 1);
-  if (c > l) throw new AttentionConfigError(`${op}: summarySize ${c} must not exceed blockSize ${l}`);
+  const blockSize = checkInt(op, 'blockSize', options?.blockSize, 1);
+  const summarySize = checkInt(op, 'summarySize', options.summarySize, 1);
+  if (summarySize > blockSize) throw new AttentionConfigError(`${op}: summarySize ${summarySize} must not exceed blockSize ${blockSize}`);
   checkMask(options.keyPaddingMask, batch, n, op);
+  // A block of N or more tokens is one block holding the whole sequence (A⁽¹⁾ is then every key,
+  // A⁽²⁾ adds nothing): ℓ is clamped to N (c with it) — the same result, never padded past N.
+  const l = Math.min(blockSize, n);
+  const c = Math.min(summarySize, l);
   const causal = options.causal ?? false;
   const scale = options.scale ?? 1 / Math.sqrt(dk);
   return tf.tidy(() => {

@@ -24,7 +24,9 @@ export interface StridedOptions extends PatternOptions {
 export function stridedAttention(q: tf.Tensor4D, k: tf.Tensor4D, v: tf.Tensor4D, options: StridedOptions): tf.Tensor4D {
   const op = 'stridedAttention';
   const { batch, heads, queries: n, dk, dv } = checkSelfQKV(q, k, v, op);
-  const l = checkInt(op, 'stride', options?.stride, 1);
+  // A stride of N − 1 or more puts every key in the band |i − j| ≤ ℓ: the dense pattern, so ℓ is
+  // clamped to max(N − 1, 1) (same result) and the blocks stay O(N), never padded to ℓ.
+  const l = Math.min(checkInt(op, 'stride', options?.stride, 1), Math.max(n - 1, 1));
   checkMask(options.keyPaddingMask, batch, n, op);
   const causal = options.causal ?? false;
   const scale = options.scale ?? 1 / Math.sqrt(dk);

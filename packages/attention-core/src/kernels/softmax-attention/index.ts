@@ -17,6 +17,10 @@ export { softmaxAttentionReference, softmaxWeightsReference, type SoftmaxAttenti
  * no random numbers). Inputs are assumed checked.
  */
 export function softmaxAttentionKernel(q: tf.Tensor4D, k: tf.Tensor4D, v: tf.Tensor4D, o: SoftmaxAttentionKernelOptions): tf.Tensor4D {
+  // A band wider than the sequence is the whole sequence: clamp it to max(N, M) − 1 (the same
+  // result), so the blocked path is O(N²) at most, never O(N·w), and the kernels compile one
+  // shader per length rather than one per window.
+  if (o.window !== undefined && o.window >= 0) o = { ...o, window: clampWindow(o.window, q.shape[2], k.shape[2]) };
   const dropping = o.training === true && (o.dropout ?? 0) > 0;
   if (dropping || !fusedBackend(SOFTMAX_ATTENTION)) return softmaxAttentionReference(q, k, v, o);
   const attrs: SoftmaxAttentionAttrs = { scale: o.scale, causal: o.causal ?? false, window: o.window ?? -1, layout: 'heads', heads: q.shape[1] };
@@ -39,4 +43,9 @@ export function softmaxAttentionKernel(q: tf.Tensor4D, k: tf.Tensor4D, v: tf.Ten
   const out = (mask ? fused(q, k, v, mask) : fused(q, k, v)) as tf.Tensor4D;
   if (mask && mask !== o.keyPaddingMask) mask.dispose();
   return out;
+}
+
+/** A band |i − j| ≤ w over N queries and M keys: w past max(N, M) − 1 covers every pair, so it is that. */
+function clampWindow(w: number, n: number, m: number): number {
+  return Math.min(w, Math.max(n, m, 1) - 1);
 }

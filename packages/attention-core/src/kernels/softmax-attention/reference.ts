@@ -96,7 +96,8 @@ function attentionPerHead(q: tf.Tensor4D, k: tf.Tensor4D, v: tf.Tensor4D, o: Sof
 function bandedReference(q: tf.Tensor4D, k: tf.Tensor4D, v: tf.Tensor4D, o: SoftmaxAttentionKernelOptions): tf.Tensor4D {
   const [b, h, n, d] = q.shape;
   const dv = v.shape[3];
-  const w = o.window!;
+  // A band wider than the sequence covers it all: blocks of max(N, M) − 1 at most, never O(N·w).
+  const w = Math.min(o.window!, Math.max(n, k.shape[2], 1) - 1);
   const c = Math.max(w, 1);
   const nb = Math.ceil(n / c);
   const before = 1;
