@@ -9,6 +9,9 @@ import {
 import type { SoftmaxOptions } from '../shared/sources.js';
 import { initialSparseState, sparseStep, type DecodeLayout } from './decode.js';
 
+/** The most a decoding window's k/v buffers may take before initialState refuses (1 GiB). */
+const MAX_DECODE_BUFFER_BYTES = 2 ** 30;
+
 export interface SparseAttentionConfig extends AttentionConfig {
   /** Logit scale; default headDim^-½. */
   scale?: number;
@@ -92,12 +95,33 @@ export abstract class SparseAttention extends AttentionLayer {
     throw new Error(`${this.who}: this pattern has no incremental form`);
   }
 
+  /**
+   * The decode layout with its window no wider than the tokens this layer can see: with
+   * `maxTokens`, at most maxTokens − 1 past tokens are ever reachable, so a radius of 10⁶
+   * keeps a buffer of the sequence, not of the radius.
+   */
+  private boundedLayout(): DecodeLayout {
+    const layout = this.decodeLayout();
+    if (layout.reach === undefined || this.maxTokens === undefined) return layout;
+    return { ...layout, reach: Math.min(layout.reach, Math.max(this.maxTokens - 1, 0)) };
+  }
+
   protected override initialMixState(batch: number): Record<string, tf.Tensor> {
-    return initialSparseState(this.decodeLayout(), batch, this.numHeads, this.headDim);
+    const layout = this.boundedLayout();
+    // k and v buffers of `reach` tokens, float32: checked before allocating, so a huge window
+    // without maxTokens is an error that says how to bound it, not gigabytes of zeros.
+    const bytes = 2 * 4 * batch * this.numHeads * (layout.reach ?? 0) * this.headDim;
+    if (bytes > MAX_DECODE_BUFFER_BYTES) {
+      throw new AttentionConfigError(
+        `${this.who}: decoding keeps the last ${layout.reach} tokens' keys and values (its window), ` +
+          `${(bytes / 2 ** 30).toFixed(1)} GiB for batch ${batch}; pass maxTokens (the longest sequence you will decode) to bound it, or use a smaller window`,
+      );
+    }
+    return initialSparseState(layout, batch, this.numHeads, this.headDim);
   }
 
   protected override stepMix(q: tf.Tensor4D, k: tf.Tensor4D, v: tf.Tensor4D, state: Readonly<Record<string, tf.Tensor>>, position: number) {
-    return sparseStep(this.decodeLayout(), q, k, v, state, position, this.scale);
+    return sparseStep(this.boundedLayout(), q, k, v, state, position, this.scale);
   }
 
   protected override variantConfig(): Record<string, unknown> {
