@@ -9,7 +9,7 @@ import { NODE_BACKENDS } from '@attention-zoo/backends';
 import { BASE_CONFIG, merge, type TrainConfig } from './config.js';
 import { getTask, TASKS } from './tasks/index.js';
 
-export const COMMANDS = ['train', 'eval', 'compare', 'export', 'generate', 'listops-eval', 'help'] as const;
+export const COMMANDS = ['train', 'eval', 'compare', 'lra', 'export', 'generate', 'listops-eval', 'help'] as const;
 export type Command = (typeof COMMANDS)[number];
 
 type Kind = 'int' | 'pos-int' | 'number' | 'non-negative' | 'string';
@@ -26,15 +26,16 @@ interface FlagSpec {
   commands: readonly Command[];
 }
 
-const TRAINING: readonly Command[] = ['train', 'compare'];
+const TRAINING: readonly Command[] = ['train', 'compare', 'lra'];
 const VALUE_FLAGS: Record<string, FlagSpec> = {
-  '--task': { choices: () => TASKS.map((t) => t.name), help: 'one of the tasks listed below (default mnist)', commands: TRAINING },
-  '--attention': { help: 'registry name (compare: a comma-separated list); default flatten', commands: TRAINING },
+  '--task': { choices: () => TASKS.map((t) => t.name), help: 'one of the tasks listed below (default mnist)', commands: ['train', 'compare'] },
+  '--tasks': { help: 'comma-separated tasks (default lra-listops,pathfinder,mqar)', commands: ['lra'] },
+  '--attention': { help: 'registry name (compare, lra: a comma-separated list); default flatten', helpFor: { lra: 'comma-separated registry names (required)' }, commands: TRAINING },
   '--attn-opt': { repeat: true, help: 'key=value variant option for every attention (repeatable; unused keys are ignored)', commands: TRAINING },
   '--backend': {
     choices: () => ['auto', ...NODE_BACKENDS], help: 'auto | tensorflow-gpu | tensorflow | webgpu | wasm | cpu (default auto)',
     helpFor: { eval: 'auto | tensorflow-gpu | tensorflow | webgpu | wasm | cpu (default: the run\'s)', generate: 'auto | tensorflow-gpu | tensorflow | webgpu | wasm | cpu (default: the run\'s)' },
-    commands: ['train', 'compare', 'eval', 'export', 'generate'],
+    commands: ['train', 'compare', 'lra', 'eval', 'export', 'generate'],
   },
   '--seed': { kind: 'int', help: 'data, order and initialisation seed (default 0)', helpFor: { generate: 'sampling seed: the same seed gives the same text (default: a random one, printed in the summary)' }, commands: [...TRAINING, 'generate'] },
   '--epochs': { kind: 'pos-int', help: 'passes over the training set', commands: TRAINING },
@@ -64,7 +65,7 @@ const VALUE_FLAGS: Record<string, FlagSpec> = {
   '--run': { help: 'run folder (default runs/<task>-<attention>-<time>)', helpFor: { generate: 'the char-lm run folder whose newest checkpoint generates (required)' }, commands: ['train', 'generate'] },
   '--runs-dir': { help: 'where new run folders go (default runs)', commands: TRAINING },
   '--resume': { help: 'continue the run in this folder from its newest checkpoint', commands: ['train'] },
-  '--out': { help: 'output folder', commands: ['compare', 'export'] },
+  '--out': { help: 'output folder', helpFor: { lra: 'the results Markdown; its plot and JSON go beside it (default <runs-dir>/lra-<n>-<time>/lra.md)' }, commands: ['compare', 'lra', 'export'] },
   '--split': { choices: () => ['test', 'validation'], help: 'test | validation (default test)', commands: ['eval'] },
   '--prompt': { help: 'the text to continue (required; every character must be in the run\'s vocabulary)', commands: ['generate'] },
   '--max-new-tokens': { kind: 'pos-int', help: 'characters to generate (default 200)', commands: ['generate'] },
@@ -81,6 +82,7 @@ const COMMAND_SHAPES: Record<Exclude<Command, 'help'>, { args: string[]; summary
   train: { args: [], summary: 'train one attention on one task (default: small ViT, FLatten attention, MNIST)' },
   eval: { args: ['<run>'], summary: "loss and accuracy of a run's newest checkpoint" },
   compare: { args: [], summary: 'train several attentions (--attention a,b,c) under the same seed and budget; a table and plots' },
+  lra: { args: [], summary: 'the long-range tasks (--tasks, default lra-listops,pathfinder,mqar) for several attentions, same seed and budget; a Markdown results file with a plot and the published numbers' },
   export: { args: ['<run>'], summary: "a run's newest checkpoint as model.json + weights.bin + metadata.json" },
   generate: { args: [], summary: "continue --prompt with a char-lm run's newest checkpoint, printing each character as it is sampled" },
   'listops-eval': { args: ['<file.tsv>'], summary: "evaluate LRA ListOps 'Source<TAB>Target' lines with our semantics" },

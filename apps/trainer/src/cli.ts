@@ -1,6 +1,7 @@
 // pnpm train [train|eval|compare|export|generate|listops-eval] [options] — see `pnpm train --help`.
+import { join } from 'node:path';
 import { releaseBackend } from '@attention-zoo/backends';
-import { configFromArgs, parseArgs, UsageError, type ParsedArgs } from './args.js';
+import { configFromArgs, didYouMean, parseArgs, UsageError, type ParsedArgs } from './args.js';
 import { checkAttention, chooseAttention } from './attention-choice.js';
 import { BackendArgError, chooseBackend } from './backend-choice.js';
 import { compare } from './commands/compare.js';
@@ -10,7 +11,9 @@ import { formatGenerateSummary, generateFromRun, generateRequest, openGenerateRu
 import { helpText, USAGE } from './commands/help.js';
 import { listopsEval } from './commands/listops-eval.js';
 import { explainFsError, readFolder } from './fs-errors.js';
+import { lra, LRA_TASKS } from './commands/lra.js';
 import { defaultRunDir, readRunConfig } from './run-folder.js';
+import { TASKS } from './tasks/index.js';
 import { Progress, type OutputMode } from './train/progress.js';
 import { runTraining } from './train/run.js';
 
@@ -39,6 +42,9 @@ function runConfig(run: string): ReturnType<typeof readRunConfig> {
 }
 
 const str = (p: ParsedArgs, flag: string) => p.options[flag] as string | undefined;
+const csv = (v: string | undefined) => (v ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+/** An argument as a POSIX shell would need it (the results file shows the command to rerun). */
+const shellQuote = (a: string) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`);
 
 function one(p: ParsedArgs, what: string): string {
   if (p.positionals.length !== 1) throw new UsageError(`${p.command} needs exactly one ${what}\n\n${USAGE}`);
@@ -69,7 +75,7 @@ export async function main(argv: string[], output: CliOutput = PROCESS_OUTPUT): 
     // print to stderr and whose live device keeps Node from exiting. The training commands'
     // help also lists the tasks, the registered attentions and the backends by name.
     const command = p.help?.command ?? 'train';
-    if (command !== 'train' && command !== 'compare') {
+    if (command !== 'train' && command !== 'compare' && command !== 'lra') {
       console.log(p.help!.text.trimEnd());
       return 0;
     }
@@ -118,6 +124,24 @@ export async function main(argv: string[], output: CliOutput = PROCESS_OUTPUT): 
     config.backend = b.name;
     const out = str(p, '--out') ?? defaultRunDir(str(p, '--runs-dir') ?? 'runs', `compare-${config.task}`, list.length === 1 ? list[0]! : `${list.length}`);
     await compare({ config, attentions: list, outDir: out, progress, header: b.header });
+    return 0;
+  }
+  if (p.command === 'lra') {
+    const list = csv(str(p, '--attention'));
+    if (list.length === 0) throw new UsageError('lra needs --attention a,b,c (pnpm train lra --help lists the registered ones)');
+    list.forEach(checkAttention);
+    const tasks = p.options['--tasks'] === undefined ? [...LRA_TASKS] : csv(str(p, '--tasks'));
+    if (tasks.length === 0) throw new UsageError(`lra: --tasks must list at least one task, e.g. ${LRA_TASKS.join(',')}`);
+    const names = TASKS.map((t) => t.name);
+    for (const t of tasks) if (!names.includes(t)) throw new UsageError(`lra: unknown task '${t}'${didYouMean(t, names)}; tasks: ${names.join(', ')}`);
+    // One config per task: the task's defaults under the shared flags; bad flags fail before a backend starts.
+    const configs = tasks.map((task) => configFromArgs({ ...p, options: { ...p.options, '--task': task } }, list[0]!, 'auto'));
+    const b = await backend(p);
+    for (const c of configs) c.backend = b.name;
+    const runsDir = defaultRunDir(str(p, '--runs-dir') ?? 'runs', 'lra', `${list.length}`);
+    const outFile = str(p, '--out') ?? join(runsDir, 'lra.md');
+    const command = ['pnpm', 'train', ...argv.filter((a) => a !== '--')].map(shellQuote).join(' ');
+    await lra({ configs, attentions: list, outFile, runsDir, progress, header: b.header, command });
     return 0;
   }
   // train

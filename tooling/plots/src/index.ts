@@ -1,3 +1,5 @@
+export { barChartSpec, barChartSvg } from './bar-chart.js';
+export type { BarChart, BarGroup } from './bar-chart.js';
 export { lineChartSpec, lineChartSvg, MAX_MARKERS } from './line-chart.js';
 export type { Axis, LegendPlace, LineChart, Series } from './line-chart.js';
 export { fitSpan, growthChartSpec, growthChartSvg, growthLabel } from './growth-chart.js';

@@ -10,6 +10,8 @@ import { join } from 'node:path';
 import { getAttention } from '@attention-zoo/attention-core';
 import { lineChartSvg } from '@attention-zoo/plots';
 import type { TrainConfig } from '../config.js';
+import { getTask } from '../tasks/index.js';
+import type { TaskSpec } from '../tasks/task.js';
 import { mib } from '../report/run-report.js';
 import { writeAtomic } from '../train/atomic.js';
 import { MetricsLog, type EvalMetric, type TrainMetric } from '../train/metrics.js';
@@ -21,6 +23,8 @@ export interface CompareRow {
   attention: string;
   ok: boolean;
   error?: string;
+  /** Set when the attention cannot serve the task (no causal form, no key-padding mask): it was not trained. */
+  refused?: string;
   summary?: RunSummary;
 }
 
@@ -33,14 +37,35 @@ export interface CompareOptions {
   header?: string[];
 }
 
+/**
+ * Why an attention cannot serve a task, or undefined when it can: a causal task needs a
+ * causal form, a padded (masked) task a key-padding mask. Checked before any training, so
+ * such a pair is a table row with its reason rather than a failed run.
+ */
+export function refusalReason(task: TaskSpec, attention: string): string | undefined {
+  const c = getAttention(attention).capabilities;
+  if (task.causal && !c.causal) return `no causal form, and ${task.name} is causal`;
+  if (task.keyPaddingMask && !c.keyPaddingMask) {
+    return `no key-padding mask, and ${task.name} masks its padding${c.noKeyPaddingMaskReason ? ` (${c.noKeyPaddingMaskReason})` : ''}`;
+  }
+  return undefined;
+}
+
 export async function compare(o: CompareOptions): Promise<CompareRow[]> {
   if (o.attentions.length === 0) throw new Error('compare: --attention must list at least one attention');
   for (const a of o.attentions) getAttention(a); // unknown names fail before any training, listing the registered ones
   mkdirSync(o.outDir, { recursive: true });
   const rows: CompareRow[] = [];
   for (const l of o.header ?? []) o.progress.info(l); // the backend block, once for every run
+  const task = getTask(o.config.task);
   for (const attention of o.attentions) {
     o.progress.info(`\n=== ${attention} ===`);
+    const refused = refusalReason(task, attention);
+    if (refused) {
+      o.progress.result(`${attention}: refused — ${refused}`);
+      rows.push({ attention, ok: false, refused });
+      continue;
+    }
     const config: TrainConfig = { ...structuredClone(o.config), attention, attentionFallback: undefined };
     try {
       const summary = await runTraining({ config, runDir: join(o.outDir, attention), progress: o.progress, printedHeader: o.header });
@@ -82,7 +107,7 @@ export function compareTable(rows: CompareRow[]): string {
   ];
   for (const r of rows) {
     const s = r.summary;
-    if (!r.ok || !s) lines.push(`| ${r.attention} | failed: ${(r.error ?? '').replace(/\|/g, '\\|').split('\n')[0]} | | | | | | |`);
+    if (!r.ok || !s) lines.push(`| ${r.attention} | ${notRun(r)} | | | | | | |`);
     else
       lines.push(
         `| ${r.attention} | ${(100 * s.test.accuracy).toFixed(2)}% | ${s.test.loss.toFixed(4)} | ${s.trainLoss.toFixed(4)} | ${s.samplesPerSec.toFixed(0)} | ` +
@@ -90,6 +115,12 @@ export function compareTable(rows: CompareRow[]): string {
       );
   }
   return lines.join('\n');
+}
+
+/** A row that has no result, in a table cell: `refused: …` or `failed: …` (first line, pipes escaped). */
+export function notRun(r: Pick<CompareRow, 'error' | 'refused'>): string {
+  const text = r.refused !== undefined ? `refused: ${r.refused}` : `failed: ${(r.error ?? '').split('\n')[0]}`;
+  return text.replace(/\|/g, '\\|');
 }
 
 async function comparePlots(rows: CompareRow[], outDir: string, task: string): Promise<Record<string, string>> {

@@ -7,6 +7,8 @@ import { TASKS } from '../tasks/index.js';
 export const USAGE = `usage: pnpm train [train] [options]          train (default: small ViT, FLatten attention, MNIST)
        pnpm train eval <run> [--split test|validation]
        pnpm train compare --task <task> --attention a,b,c [options] [--out <dir>]
+       pnpm train lra --attention a,b,c [--tasks lra-listops,pathfinder,mqar] [options] [--out docs/lra.md]
+                                             the long-range tasks for each attention; a Markdown results file
        pnpm train export <run> [--out <dir>]
        pnpm train generate --run <dir> --prompt "text" [--max-new-tokens N --temperature T --top-k K --seed S]
                                              continue the text with a char-lm run, each character printed as it is sampled
@@ -27,7 +29,7 @@ const BACKEND_SUMMARY: Record<BackendName, string> = {
  * It starts no backend: which ones work on this machine is `pnpm --filter @attention-zoo/backends report`,
  * and a training run's header says which it took and why.
  */
-export function helpText(command: Extract<Command, 'train' | 'compare'> = 'train'): string {
+export function helpText(command: Extract<Command, 'train' | 'compare' | 'lra'> = 'train'): string {
   const bw = Math.max(...NODE_BACKENDS.map((b) => b.length));
   const tw = Math.max(...TASKS.map((t) => t.name.length));
   const attns = listAttentions();
@@ -43,7 +45,7 @@ export function helpText(command: Extract<Command, 'train' | 'compare'> = 'train
     '',
     'each command has its own --help (pnpm train eval --help …)',
     '',
-    'tasks (--task):',
+    `tasks (${command === 'lra' ? '--tasks' : '--task'}):`,
     ...TASKS.flatMap((t) => [`  ${t.name.padEnd(tw)}  ${t.summary}`, `  ${''.padEnd(tw)}  model: ${t.model}`]),
     '',
     `attentions registered here (--attention; default ${DEFAULT_ATTENTION}${hasDefault ? '' : `, not registered in this build: ${FALLBACK_ATTENTION} is used instead`}):`,

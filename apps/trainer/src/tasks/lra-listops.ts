@@ -14,6 +14,7 @@ export const LRA_LISTOPS_TASK: TaskSpec = {
   summary: 'LRA ListOps at LRA lengths (500 < length < 2000), padded and masked; 10 classes',
   model: 'Transformer over tokens: embedding, learned positions, pre-norm encoder with the key-padding mask, [CLS] pooling, linear head',
   causal: false,
+  keyPaddingMask: true,
   defaults: {
     epochs: 1, batchSize: 8, learningRate: 5e-4, warmupSteps: 50, evalEvery: 100, checkpointEvery: 100,
     data: { listops: { train: 2000, validation: 200, test: 200, minLength: 500, maxLength: 2000, maxDepth: 10, maxArgs: 10 } },

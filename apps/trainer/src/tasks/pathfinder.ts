@@ -97,6 +97,7 @@ export const PATHFINDER_TASK: TaskSpec = {
   summary: 'LRA Pathfinder-32: are the two markers joined by a path? 1,024 pixels as tokens, generated; 2 classes',
   model: 'Transformer over pixel tokens: embedding, learned positions, pre-norm encoder (grid 32×32 for grid variants), mean pooling, linear head',
   causal: false,
+  keyPaddingMask: true,
   defaults: { epochs: 1, batchSize: 8, learningRate: 5e-4, warmupSteps: 50, evalEvery: 100, checkpointEvery: 100 },
   async prepare(c) {
     const o = PATHFINDER_32;

@@ -42,6 +42,11 @@ export interface TaskSpec {
   model: string;
   /** Whether the encoder is causal (the attention must have a causal form). */
   causal: boolean;
+  /**
+   * Whether the model passes a key-padding mask to every attention (the padded, masked
+   * long-range tasks): the attention must then take one (`capabilities.keyPaddingMask`).
+   */
+  keyPaddingMask?: boolean;
   /** Task defaults over BASE_CONFIG. */
   defaults: Partial<Omit<TrainConfig, 'data'>> & { data?: Partial<TrainConfig['data']> };
   /** The task's whole splits and model for a config (`prepareTask` applies the split limits). */
