@@ -58,6 +58,13 @@ describe('sinkhorn (cpu)', () => {
     expect(() => new SinkhornAttention({ dim: 16, numHeads: 2, temperature: 0 })).toThrow(AttentionConfigError);
     expect(() => new SinkhornAttention({ dim: 16, numHeads: 2, temperature: 0 })).toThrow(/option `temperature` = 0 is invalid: Too small: expected number to be >0/);
     expect(() => new SinkhornAttention({ dim: 16, numHeads: 2, blockSize: 0 })).toThrow(/option `blockSize` = 0 is invalid: Too small/);
+    const [q, k, v] = [1, 2, 3].map((s) => tf.randomNormal([1, 2, 8, 4], 0, 1, 'float32', s) as tf.Tensor4D);
+    const sortKernel = tf.eye(2) as tf.Tensor2D;
+    const before = tf.memory().numTensors;
+    // The functional op has the layer's bound: 10⁹ iterations would run for hours.
+    expect(() => sinkhornAttention(q!, k!, v!, { blockSize: 4, sortKernel, iterations: 1e9 })).toThrow(/iterations must be at most 1000, got 1000000000/);
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose([q!, k!, v!, sortKernel]);
     const layer = new SinkhornAttention({ dim: 16, numHeads: 2, blockSize: 4 });
     expect(() => layer.apply(x(10))).toThrow(AttentionInputError);
     expect(() => layer.apply(x(10))).toThrow(/10 tokens are not a multiple of blockSize 4; pad the sequence to 12/);

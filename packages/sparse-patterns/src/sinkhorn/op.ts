@@ -1,9 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { AttentionInputError } from '@attention-zoo/attention-core';
+import { AttentionConfigError, AttentionInputError } from '@attention-zoo/attention-core';
 import { maskedSoftmax } from '@attention-zoo/attention-core/ops';
 import { keyValid, mergeBatchHeads, toBlocks } from '../shared/blocks.js';
 import { checkInt, checkMask, checkSelfQKV } from '../shared/checks.js';
 import { attendOverSources, type PatternOptions } from '../shared/sources.js';
+
+/** As the sinkhorn layer's schema (register.ts): more iterations are refused, not run for minutes. */
+export const MAX_SINKHORN_ITERATIONS = 1000;
 
 export interface SinkhornOptions extends PatternOptions {
   /** b: tokens per block; N must be a multiple. */
@@ -86,7 +89,10 @@ export function sinkhornAttention(q: tf.Tensor4D, k: tf.Tensor4D, v: tf.Tensor4D
   const op = 'sinkhornAttention';
   const { batch, heads, queries: n, dk, dv } = checkSelfQKV(q, k, v, op);
   const b = checkInt(op, 'blockSize', options?.blockSize, 1);
-  checkInt(op, 'iterations', options.iterations ?? 8, 0);
+  // The layer's schema bound: past ~1,000 log-space normalisations the plan no longer changes.
+  if (checkInt(op, 'iterations', options.iterations ?? 8, 0) > MAX_SINKHORN_ITERATIONS) {
+    throw new AttentionConfigError(`${op}: iterations must be at most ${MAX_SINKHORN_ITERATIONS}, got ${options.iterations}`);
+  }
   const tau = options.temperature ?? 0.75;
   if (!(tau > 0 && Number.isFinite(tau))) throw new AttentionInputError(`${op}: temperature must be a positive finite number, got ${tau}`);
   checkMask(options.keyPaddingMask, batch, n, op);

@@ -2,6 +2,7 @@ import { option, registerAttention } from '@attention-zoo/attention-core';
 import { SINKHORN_PAPER } from '../paper.js';
 import { projectionCost } from '../shared/projection-cost.js';
 import { SinkhornAttention } from './layer.js';
+import { MAX_SINKHORN_ITERATIONS } from './op.js';
 
 registerAttention({
   name: 'sinkhorn',
@@ -14,7 +15,7 @@ registerAttention({
     scale: option.positive(),
     blockSize: option.int(),
     // Row/column normalisations of the sorting matrix; bounded so a call cannot run for minutes.
-    sinkhornIterations: option.int(0, 1000),
+    sinkhornIterations: option.int(0, MAX_SINKHORN_ITERATIONS),
     temperature: option.positive(),
   },
   complexity: { time: 'O(N·b·d + (N/b)²·d)', memory: 'O(N·b + (N/b)²)' },
