@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu'; // or -webgpu, -wasm, @tensorflow/tfjs-node
 import { createAttention, DecoderLM, disposeState, stateBytes } from '@attention-zoo/attention-core';
 
 // One layer, one token at a time: x [batch, 1, dim] → { output, state }.
