@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { AttentionInputError } from '@attention-zoo/attention-core';
-import { maskedSoftmax, patchConv2d, scaledDotProductAttention } from '@attention-zoo/attention-core/ops';
+import { keyPaddingReal, maskedSoftmax, patchConv2d, scaledDotProductAttention } from '@attention-zoo/attention-core/ops';
 
 export interface StridedConvWeights {
   /** Conv1d kernel `[c, C, C]` (tfjs `[width, in, out]`; PyTorch `Conv1d.weight` `[out, in, c]` permuted (2, 1, 0)), stride c. */
@@ -56,8 +56,11 @@ export function compressedKeyMask(mask: tf.Tensor2D, c: number): tf.Tensor2D {
   return tf.tidy(() => {
     const [b, m] = mask.shape;
     const pad = (c - (m % c)) % c;
-    const padded = tf.pad(tf.cast(mask, 'float32'), [[0, 0], [0, pad]]); // [B, ⌈M/c⌉·c]
-    return tf.max(tf.reshape(padded, [b, (m + pad) / c, c]), 2) as tf.Tensor2D; // [B, ⌈M/c⌉]
+    const padded = tf.pad(keyPaddingReal(mask), [[0, 0], [0, pad]]); // [B, ⌈M/c⌉·c]
+    const anyReal = tf.greater(tf.max(tf.reshape(padded, [b, (m + pad) / c, c]), 2), 0); // [B, ⌈M/c⌉]
+    // 0/1 by construction, and marked so: the attention op then does not read its values back
+    // (a deferred read per call on webgpu).
+    return keyPaddingReal(anyReal as tf.Tensor2D);
   });
 }
 
